@@ -1,0 +1,139 @@
+# The map of the compendium: which notebook makes which outputs from which inputs.
+#
+#   make all     build the environment if missing, verify the data, run every notebook
+#   make test    unit tests + nbval on every notebook (same bootstrap)
+#   make help    list every target
+#
+# Each notebook is declared below by four variables:
+#   <nb>_INPUTS  data files it reads          <nb>_SRC     src/clusterstudy modules it uses
+#   <nb>_SWEEP   a parameter swept by extra   <nb>_VALUES  the values of that parameter
+#                papermill runs (optional)                 (besides the notebook's default)
+# Executed notebooks go to build/notebooks/ (the real targets; ignored by git), figures to
+# figures/ and tables to tables/ (committed). A failed run leaves no output behind.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+MIRROR ?= ../shared/data
+KERNEL := clusters
+
+# ---------------------------------------------------------------- environment
+ifneq ($(and $(CONDA_PREFIX),$(filter-out base,$(CONDA_DEFAULT_ENV))),)
+  # an activated conda environment (environment.yml) is used as it is
+  PY        := $(CONDA_PREFIX)/bin/python
+  ENV_STAMP := build/.conda-env-$(CONDA_DEFAULT_ENV)
+  export JUPYTER_PATH := $(CONDA_PREFIX)/share/jupyter
+else
+  VENV      := .venv
+  PY        := $(CURDIR)/$(VENV)/bin/python
+  ENV_STAMP := $(VENV)/.installed
+  export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
+endif
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export CLUSTERS_MIRROR := $(abspath $(MIRROR))
+
+RUN := $(PY) -m clusterstudy.runner
+SRCDIR := src/clusterstudy
+COMMON_SRC := __init__ paths atomic outputs figures tables validate runner
+
+# ---------------------------------------------------------------- notebooks
+NOTEBOOKS := resource_city_clusters
+
+# Meng & Forman (2016): Tables 1-3 and the resource-city cluster comparison
+resource_city_clusters_INPUTS := data/seeds/meng_forman_ruhr_clusters.csv \
+  data/seeds/meng_forman_resource_city_clusters.csv data/seeds/meng_forman_lock_ins.csv
+resource_city_clusters_SRC    := seeds resource_cities
+resource_city_clusters_SWEEP  := metric
+resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_musd
+
+# One rule per notebook and one per swept parameter value, generated (never copy-pasted).
+define notebook_rules
+$(1)_DEPS := notebooks/$(1).ipynb $$($(1)_INPUTS) \
+  $$(patsubst %,$(SRCDIR)/%.py,$$(COMMON_SRC) $$($(1)_SRC)) $$(ENV_STAMP) build/.data-verified
+$(1)_TARGETS := build/notebooks/$(1).ipynb \
+  $$(foreach v,$$($(1)_VALUES),build/notebooks/$(1)--$$($(1)_SWEEP)-$$(v).ipynb)
+build/notebooks/$(1).ipynb: $$($(1)_DEPS)
+	@$$(RUN) notebooks/$(1).ipynb $$@
+build/notebooks/$(1)--$$($(1)_SWEEP)-%.ipynb: $$($(1)_DEPS)
+	@$$(RUN) notebooks/$(1).ipynb $$@ -p $$($(1)_SWEEP) $$*
+.PHONY: $(1)
+$(1): $$($(1)_TARGETS)
+NOTEBOOK_TARGETS += $$($(1)_TARGETS)
+DEFAULT_TARGETS += build/notebooks/$(1).ipynb
+endef
+$(foreach nb,$(NOTEBOOKS),$(eval $(call notebook_rules,$(nb))))
+
+DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
+
+# ---------------------------------------------------------------- targets
+.PHONY: help all test lint env lock refresh-notebooks lab bench clean distclean verify-data
+
+help: ## list the targets
+	@echo "Cluster compendium. Usage: make <target>"
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+	@echo "  <notebook>          run one notebook and its parameter variants: $(NOTEBOOKS)"
+
+all: $(NOTEBOOK_TARGETS) ## build env if missing, verify data checksums, run every notebook
+	@echo "all outputs up to date: $(words $(NOTEBOOK_TARGETS)) notebook runs"
+
+env: $(ENV_STAMP) ## create the environment (.venv from requirements.lock) and its kernel
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@echo "▶ creating .venv from requirements.lock (first time only)"
+	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) \
+	  --display-name "Python (clusters compendium)" > /dev/null
+	@touch $@
+	@echo "✔ environment ready: $(VENV), kernel '$(KERNEL)'"
+
+build/.conda-env-%:
+	@mkdir -p build
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (clusters compendium)"
+	@touch $@
+
+lock: ## re-derive requirements.lock from environment.yml
+	python3 tools/lock_env.py
+
+build/.data-verified: $(DATA_FILES) data/datapackage.json $(ENV_STAMP)
+	@$(PY) -m clusterstudy.provenance verify
+	@mkdir -p build && touch $@
+
+verify-data: ## verify the sha256 of every data file against data/datapackage.json
+	@$(PY) -m clusterstudy.provenance verify
+
+datapackage: $(ENV_STAMP) ## rewrite data/datapackage.json (descriptions + sha256) after a data change
+	@$(PY) -m clusterstudy.provenance write
+
+test: $(ENV_STAMP) ## run lint, unit tests and nbval on every notebook
+	@$(PY) -m ruff check src tests tools notebooks
+	@rm -rf build/nbval-out
+	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest notebooks tests --nbval \
+	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
+	@$(PY) -m ruff check src tests tools notebooks
+
+refresh-notebooks: $(DEFAULT_TARGETS) ## copy default-parameter outputs from build/ into notebooks/
+	@for nb in $(NOTEBOOKS); do \
+	  $(PY) -m clusterstudy.notebooks refresh build/notebooks/$$nb.ipynb notebooks/$$nb.ipynb; done
+	@touch $(NOTEBOOK_TARGETS)
+
+lab: $(ENV_STAMP) ## open JupyterLab with the project kernel
+	$(PY) -m jupyter lab --notebook-dir=notebooks
+
+bench: $(ENV_STAMP) ## time cold, no-op, one-notebook and -j2 builds and make test (medians)
+	@$(PY) tools/bench.py
+
+clean: ## remove build products (build/); never touches data/, figures/ or tables/
+	rm -rf build
+
+distclean: clean ## also remove the environment (.venv)
+	rm -rf .venv

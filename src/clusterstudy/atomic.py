@@ -1,0 +1,38 @@
+"""Write files atomically so a failed step never leaves a half-written output."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+
+@contextmanager
+def atomic_path(target: Path):
+    """Yield a temporary path beside ``target``; move it onto ``target`` only on success."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_text(target: Path, text: str) -> None:
+    """Atomically write ``text`` (UTF-8, ``\\n`` line endings) to ``target``."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+
+
+def write_with(target: Path, writer: Callable[[IO[bytes]], None]) -> None:
+    """Atomically write ``target`` through ``writer(binary_file)``."""
+    with atomic_path(target) as tmp, open(tmp, "wb") as fh:
+        writer(fh)

@@ -1,0 +1,61 @@
+"""Meng & Forman (2016): derived comparisons of the four resource-city clusters (Table 2).
+
+Table 2 gives, for each cluster, enterprises, annual output (billion US$) and employees
+(thousand). The paper's argument (section 6) contrasts resource-exhausted cities developing
+*alternative* industries with unexhausted Baotou developing a *continuous* industry; the
+ratios below make that contrast measurable.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+METRICS: dict[str, str] = {
+    "output_per_employee_usd": "Annual output per employee (US$)",
+    "employees_per_enterprise": "Employees per enterprise",
+    "output_per_enterprise_musd": "Annual output per enterprise (million US$)",
+}
+GROUPINGS = ("resource_status", "industry_type")
+
+
+def check_metric(metric: str) -> str:
+    """Return ``metric`` if known, else raise a one-line ValueError naming the allowed values."""
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+    return metric
+
+
+def _ratios(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    employees = out["employees_thousand"] * 1e3
+    output_usd = out["output_busd"] * 1e9
+    out["output_per_employee_usd"] = output_usd / employees
+    out["employees_per_enterprise"] = employees / out["enterprises"]
+    out["output_per_enterprise_musd"] = output_usd / out["enterprises"] / 1e6
+    return out
+
+
+def cluster_comparison(table2: pd.DataFrame) -> pd.DataFrame:
+    """Table 2 with the three ratios added, one row per cluster, in the table's order."""
+    cols = ["cluster", "city", "resource", "industry", "resource_status", "industry_type",
+            "enterprises", "output_busd", "employees_thousand"]
+    return _ratios(table2[cols])
+
+
+def group_comparison(table2: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Pool the clusters by ``by`` (resource_status or industry_type) and recompute ratios.
+
+    Pooled ratios are ratios of sums (total output over total employees, ...), so a group
+    is compared as if it were one cluster, not as an average of its clusters' ratios.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
+    sums = (
+        table2.groupby(by, sort=True)
+        .agg(n_clusters=("cluster", "size"), enterprises=("enterprises", "sum"),
+             output_busd=("output_busd", "sum"), employees_thousand=("employees_thousand", "sum"))
+        .reset_index()
+        .rename(columns={by: "group"})
+    )
+    sums.insert(0, "grouping", by)
+    return _ratios(sums)

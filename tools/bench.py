@@ -1,0 +1,85 @@
+"""`make bench`: time the build in the ways issue #2 names; print one Markdown table.
+
+Rows: cold build (build/ removed, environment present) with -j1 and -j2, no-op build,
+one-notebook rebuild (its source touched), `make test`, and `make test` on a fresh clone
+(environment created from scratch, pip's cache warm). Each time is the median of several
+runs; the papermill overhead per notebook run (wall time minus the cells' own time, from
+papermill's per-cell records) and the kernels' peak memory come from build/meta/runs/.
+This is a measurement, not a test: nothing here fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+
+
+def timed(cmd: list[str], cwd: Path = ROOT, before=None) -> float:
+    if before:
+        before()
+    t = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def median_of(n: int, cmd: list[str], before=None, cwd: Path = ROOT) -> tuple[float, list[float]]:
+    runs = [timed(cmd, cwd, before) for _ in range(n)]
+    return statistics.median(runs), runs
+
+
+def rm_build() -> None:
+    shutil.rmtree(ROOT / "build" / "notebooks", ignore_errors=True)
+
+
+def leaf_notebook() -> str:
+    out = subprocess.run(["make", "-s", "--eval", "p: ; @echo $(NOTEBOOKS)", "p"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout.split()
+    return out[-1]
+
+
+def main() -> int:
+    rows = []
+    subprocess.run(["make", "-s", "all"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    j1, r1 = median_of(REPEATS, ["make", "-s", "-j1", "all"], rm_build)
+    rows.append(("cold build, make -j1 all", j1, r1, ""))
+    j2, r2 = median_of(REPEATS, ["make", "-s", "-j2", "all"], rm_build)
+    rows.append(("cold build, make -j2 all", j2, r2, f"speed-up {j1 / j2:.2f}x (target >= 1.6x)"))
+    noop, r = median_of(5, ["make", "-s", "all"])
+    rows.append(("no-op make all", noop, r, "target < 0.5 s"))
+    nb = ROOT / "notebooks" / f"{leaf_notebook()}.ipynb"
+    one, r = median_of(REPEATS, ["make", "-s", "all"], lambda: nb.touch())
+    rows.append((f"one notebook touched ({nb.stem})", one, r, "reruns only its papermill runs"))
+    runs = [json.loads(p.read_text()) for p in (ROOT / "build/meta/runs").glob("*.json")]
+    overhead = statistics.median(r["seconds"] - r["cell_seconds"] for r in runs)
+    peak = max(r["peak_mib"] for r in runs)
+    test, r = median_of(max(1, REPEATS - 1), ["make", "-s", "test"])
+    rows.append(("make test (environment present)", test, r, "target < 300 s"))
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        shared = ROOT.parent / "shared"
+        if shared.exists() and not (Path(tmp) / "shared").exists():
+            os.symlink(shared, Path(tmp) / "shared")
+        fresh = timed(["make", "-s", "test"], clone)
+    rows.append(("make test on a fresh clone (creates .venv)", fresh, [fresh], "target < 300 s"))
+    print("| step | median (s) | runs (s) | note |\n|---|---:|---|---|")
+    for name, med, rr, note in rows:
+        print(f"| {name} | {med:.2f} | {', '.join(f'{x:.2f}' for x in rr)} | {note} |")
+    print(f"| papermill overhead per notebook run (median) | {overhead:.2f} | {len(runs)} runs | "
+          "wall minus cell time; target < 1.5 s |")
+    print(f"| peak kernel memory (max over runs, MiB) | {peak:.0f} | | target < 2048 MiB |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
