@@ -39,9 +39,14 @@ export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 RUN := $(PY) -m clusterstudy.runner
 SRCDIR := src/clusterstudy
 COMMON_SRC := __init__ paths atomic outputs figures tables validate runner
+EXTRACT_SRC := extracts ingest/registry
 
 # ---------------------------------------------------------------- notebooks
-NOTEBOOKS := resource_city_clusters
+NOTEBOOKS := data_sources resource_city_clusters
+
+# The data layer: sources table, European panel coverage, harmonisation losses
+data_sources_INPUTS := data/datapackage.json $(wildcard data/extracts/*.csv)
+data_sources_SRC    := coverage extracts us_patents ingest/registry provenance
 
 # Meng & Forman (2016): Tables 1-3 and the resource-city cluster comparison
 resource_city_clusters_INPUTS := data/seeds/meng_forman_ruhr_clusters.csv \
@@ -70,7 +75,8 @@ $(foreach nb,$(NOTEBOOKS),$(eval $(call notebook_rules,$(nb))))
 DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 
 # ---------------------------------------------------------------- targets
-.PHONY: help all test lint env lock refresh-notebooks lab bench clean distclean verify-data
+.PHONY: help all test lint env lock refresh-notebooks lab bench clean distclean verify-data \
+  extracts download datapackage
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -104,10 +110,18 @@ lock: ## re-derive requirements.lock from environment.yml
 
 build/.data-verified: $(DATA_FILES) data/datapackage.json $(ENV_STAMP)
 	@$(PY) -m clusterstudy.provenance verify
+	@$(PY) -m clusterstudy.extracts check
 	@mkdir -p build && touch $@
 
-verify-data: ## verify the sha256 of every data file against data/datapackage.json
+verify-data: $(ENV_STAMP) ## check every data file's sha256 (data/datapackage.json) and schema
 	@$(PY) -m clusterstudy.provenance verify
+	@$(PY) -m clusterstudy.extracts check
+
+extracts: $(ENV_STAMP) ## rebuild data/extracts/ from the mirror (MIRROR=../shared/data)
+	@$(PY) -m clusterstudy.ingest
+
+download: $(ENV_STAMP) ## fetch the Eurostat tables from Eurostat's API into build/download/ (needs internet)
+	@$(PY) -m clusterstudy.download
 
 datapackage: $(ENV_STAMP) ## rewrite data/datapackage.json (descriptions + sha256) after a data change
 	@$(PY) -m clusterstudy.provenance write

@@ -1,0 +1,62 @@
+"""Eurostat NUTS-2 extracts: patents, SBS employment by NACE division, GDP, tertiary education."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import nuts, readers
+
+NUTS2 = r"^[A-Z]{2}[0-9A-Z]{2}$"
+
+
+def _nuts2(df: pd.DataFrame, col: str = "geo") -> pd.DataFrame:
+    keep = df[col].str.match(NUTS2) & ~df[col].str.endswith(("ZZ", "XX"))
+    return df[keep].rename(columns={col: "nuts2"})
+
+
+def patents(mirror: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """EPO applications by priority year (pat_ep_rtot), NUTS 2, 2000-2012: NR and P_MHAB."""
+    raw = readers.r_data(mirror / "eurostat" / "patents.rda", "patents")
+    raw = raw.rename(columns={"time": "year", "values": "value"})
+    raw["year"] = raw["year"].astype(int)
+    df = _nuts2(raw[raw["unit"].isin(["NR", "P_MHAB"]) & raw["year"].between(2000, 2012)])
+    df = df.dropna(subset=["value"])
+    df, log = nuts.harmonise(df, mirror, "eu_patents", ("2010", "2006"), ["unit", "year"])
+    return df[["nuts2", "year", "unit", "value"]].sort_values(["nuts2", "unit", "year"]), log
+
+
+def sbs_employment(mirror: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Persons employed (V16110) by NUTS 2 and NACE Rev. 2 division, 2008-2015, non-missing cells."""
+    raw = readers.eurostat_tsv(mirror / "eurostat" / "sbs_r_nuts06_r2.tsv.gz")
+    df = raw[(raw["indic_sb"] == "V16110") & raw["nace_r2"].str.match(r"^[B-S]\d\d$")]
+    df = _nuts2(df).dropna(subset=["value"])
+    df = df.rename(columns={"value": "persons_employed"})
+    df, log = nuts.harmonise(df, mirror, "eu_sbs_employment", ("2010", "2006"), ["nace_r2", "year"])
+    cols = ["nuts2", "nace_r2", "year", "persons_employed", "flag"]
+    return df[cols].sort_values(["nuts2", "nace_r2", "year"]), log
+
+
+def gdp(mirror: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """GDP in PPS per inhabitant (nama_10r_2gdp), NUTS 2, 2000-2014."""
+    raw = readers.eurostat_tsv(mirror / "eurostat" / "nama_10r_2gdp.tsv")
+    df = _nuts2(raw[raw["unit"] == "PPS_HAB"]).dropna(subset=["value"])
+    df, log = nuts.harmonise(df, mirror, "eu_gdp", ("2010", "2006"), ["unit", "year"])
+    return df[["nuts2", "year", "unit", "value", "flag"]].sort_values(["nuts2", "year"]), log
+
+
+def tertiary(mirror: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Share of tertiary-educated (ISCED 5-8) in the active population aged 25-64, %, NUTS 2."""
+    raw = readers.eurostat_tsv(mirror / "eurostat" / "lfst_r_lfp2acedu.tsv")
+    sel = raw[(raw["sex"] == "T") & (raw["age"] == "Y25-64") & raw["isced11"].isin(["ED5-8", "TOTAL"])]
+    wide = _nuts2(sel).pivot_table(index=["nuts2", "year"], columns="isced11", values="value").dropna()
+    wide = wide[wide["TOTAL"] > 0]
+    df = pd.DataFrame({"tertiary_share_pct": 100 * wide["ED5-8"] / wide["TOTAL"]}).reset_index()
+    df, log = nuts.harmonise(df, mirror, "eu_tertiary", ("2010", "2006"), ["year"])
+    return df[["nuts2", "year", "tertiary_share_pct"]].sort_values(["nuts2", "year"]), log
+
+
+def nuts2_codes(mirror: Path) -> pd.DataFrame:
+    """The NUTS 2013 level-2 codes (the allowed region codes of every European extract)."""
+    return nuts.valid_codes(mirror)

@@ -1,0 +1,89 @@
+"""NUTS version harmonisation (to NUTS 2013) with the JRC/`nuts` crosswalk.
+
+Target version: **NUTS 2013**, the version of the SBS employment and regional GDP tables, so
+that only the patent table (NUTS 2010) and stray older codes need converting. A code of an
+older version is converted when at least ``share`` (default 98%) of its 2011 population falls
+in one NUTS 2013 region *and* that region draws at least ``share`` of its population from it
+(a rename or a negligible boundary shift). Splits and merges cannot be converted for values
+per inhabitant without new weights, so those regions are dropped, counted and listed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import readers
+
+TARGET = "2013"
+SHARE = 0.98
+
+
+def valid_codes(mirror: Path, version: str = TARGET) -> pd.DataFrame:
+    """NUTS-2 codes of ``version`` with their country names."""
+    codes = readers.r_data(mirror / "eurostat" / "all_nuts_codes.rda", "all_nuts_codes")
+    lvl2 = codes[(codes["version"] == version) & (codes["code"].str.len() == 4)]
+    return (lvl2.rename(columns={"code": "nuts2"})[["nuts2", "country"]]
+            .drop_duplicates().sort_values("nuts2").reset_index(drop=True))
+
+
+def conversion(mirror: Path, from_version: str, share: float = SHARE) -> pd.DataFrame:
+    """One row per NUTS-2 code of ``from_version``: its 2013 code, or NA with the reason."""
+    cw = readers.r_data(mirror / "eurostat" / "cross_walks.rda", "cross_walks")
+    cw = cw[(cw["from_version"] == from_version) & (cw["to_version"] == TARGET) & (cw["level"] == 2)]
+    cw = cw[["from_code", "to_code", "pop11"]].copy()
+    cw["pop11"] = cw["pop11"].fillna(0.0)
+    out_share = cw["pop11"] / cw.groupby("from_code")["pop11"].transform("sum")
+    in_share = cw["pop11"] / cw.groupby("to_code")["pop11"].transform("sum")
+    cw["ok"] = (out_share >= share) & (in_share >= share)
+    rows = []
+    for code, grp in cw.groupby("from_code", sort=True):
+        hit = grp[grp["ok"]]
+        if len(hit) == 1:
+            to = hit["to_code"].iloc[0]
+            rows.append((code, to, "kept" if to == code else "renamed", ""))
+        else:
+            targets = ", ".join(sorted(grp.loc[grp["pop11"] > 0, "to_code"]))
+            rows.append((code, pd.NA, "dropped", f"split or merged in NUTS {TARGET} (-> {targets})"))
+    return pd.DataFrame(rows, columns=["from_code", "to_code", "action", "reason"])
+
+
+def harmonise(df: pd.DataFrame, mirror: Path, extract: str, versions: tuple[str, ...],
+              keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Convert ``df['nuts2']`` to NUTS 2013; return (converted rows, one log row per code).
+
+    Codes already valid in 2013 are kept. Others are converted with the first of
+    ``versions`` whose crosswalk knows them; a converted row whose 2013 code is already
+    present natively for the same ``keys`` is dropped as a duplicate.
+    """
+    valid = set(valid_codes(mirror)["nuts2"])
+    tables = {v: conversion(mirror, v).set_index("from_code") for v in versions}
+    log = []
+    mapping: dict[str, str | None] = {}
+    for code in sorted(df["nuts2"].unique()):
+        if code in valid:
+            mapping[code] = code
+            log.append((extract, code, code, "kept", "valid NUTS 2013 code"))
+            continue
+        for v, table in tables.items():
+            if code in table.index:
+                row = table.loc[code]
+                mapping[code] = None if pd.isna(row["to_code"]) else row["to_code"]
+                reason = row["reason"] or f"NUTS {v} code converted 1:1"
+                log.append((extract, code, row["to_code"], row["action"], reason))
+                break
+        else:
+            mapping[code] = None
+            log.append((extract, code, pd.NA, "dropped", "not a NUTS 2006/2010/2013 region"))
+    out = df.copy()
+    out["native"] = out["nuts2"].isin(valid)
+    out["nuts2"] = out["nuts2"].map(mapping)
+    out = out[out["nuts2"].notna()]
+    out = out.sort_values("native", ascending=False, kind="mergesort")
+    dup = out.duplicated(["nuts2", *keys])
+    out = out[~dup].drop(columns="native")
+    log_df = pd.DataFrame(log, columns=["extract", "from_code", "to_code", "action", "reason"])
+    if dup.any():
+        log_df.loc[log_df["action"] == "renamed", "reason"] += " (duplicates of native rows dropped)"
+    return out, log_df
