@@ -42,7 +42,7 @@ COMMON_SRC := __init__ paths atomic outputs figures tables validate runner
 EXTRACT_SRC := extracts ingest/registry
 
 # ---------------------------------------------------------------- notebooks
-NOTEBOOKS := data_sources resource_city_clusters
+NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu_specification_curve
 
 # The data layer: sources table, European panel coverage, harmonisation losses
 data_sources_INPUTS := data/datapackage.json $(wildcard data/extracts/*.csv)
@@ -54,6 +54,17 @@ resource_city_clusters_INPUTS := data/seeds/meng_forman_ruhr_clusters.csv \
 resource_city_clusters_SRC    := seeds resource_cities
 resource_city_clusters_SWEEP  := metric
 resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_musd
+
+# CLUSNET Figure 6 rebuilt and its claim tested on Eurostat NUTS-2 data, once per measure
+EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary)
+eu_specialisation_innovation_INPUTS := $(EU_EXTRACTS)
+eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) europe indices models plots
+eu_specialisation_innovation_SWEEP  := measure
+eu_specialisation_innovation_VALUES := n_star_sectors hhi krugman
+
+# Specification curve of the European result (288 specifications, in-process)
+eu_specification_curve_INPUTS := $(EU_EXTRACTS)
+eu_specification_curve_SRC    := $(EXTRACT_SRC) europe indices models plots speccurve
 
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules

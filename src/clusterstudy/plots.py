@@ -1,0 +1,66 @@
+"""Plot builders shared by the notebooks (drawing only; saving is figures.save_figure)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+
+
+def scatter_fit(df: pd.DataFrame, x: str, y: str, label: str, n_labels: int = 4,
+                always_label: tuple[str, ...] = (), xlabel: str = "", ylabel: str = "",
+                title: str = "", ax=None):
+    """Scatter of ``y`` (log axis) on ``x`` with the OLS fit of log ``y`` and its 95% band.
+
+    Labels the ``n_labels`` largest positive and negative residuals and ``always_label``.
+    Returns (figure, fitted results).
+    """
+    d = df[df[y] > 0].dropna(subset=[x, y]).copy()
+    d["_log_y"] = np.log(d[y])
+    res = smf.ols(f"_log_y ~ {x}", data=d).fit(cov_type="HC3")
+    grid = pd.DataFrame({x: np.linspace(d[x].min(), d[x].max(), 100)})
+    pred = res.get_prediction(grid).summary_frame(alpha=0.05)
+    fig, ax = plt.subplots(figsize=(7.5, 5.5)) if ax is None else (ax.figure, ax)
+    ax.scatter(d[x], d[y], s=14, alpha=0.6, edgecolor="none")
+    ax.plot(grid[x], np.exp(pred["mean"]), color="C3", lw=2, label="OLS fit of log y")
+    ax.fill_between(grid[x], np.exp(pred["mean_ci_lower"]), np.exp(pred["mean_ci_upper"]),
+                    color="C3", alpha=0.2, label="95% confidence band")
+    ax.set_yscale("log")
+    resid = d["_log_y"] - res.fittedvalues
+    chosen = list(resid.nlargest(n_labels).index) + list(resid.nsmallest(n_labels).index)
+    chosen += list(d.index[d[label].isin(always_label)])
+    for i in dict.fromkeys(chosen):
+        ax.annotate(d.at[i, label], (d.at[i, x], d.at[i, y]), fontsize=7,
+                    xytext=(3, 3), textcoords="offset points")
+    ax.set(xlabel=xlabel or x, ylabel=ylabel or y, title=title)
+    ax.legend(loc="lower right", fontsize=8)
+    return fig, res
+
+
+def specification_curve(specs: pd.DataFrame, choices: list[str], coef: str = "coef",
+                        title: str = ""):
+    """Simonsohn-Simmons-Nelson specification curve: sorted estimates with CIs above, choices below.
+
+    ``specs`` has one row per specification with ``coef``, ``ci_low``, ``ci_high``, ``p`` and
+    the columns named in ``choices``.
+    """
+    s = specs.sort_values(coef, kind="mergesort").reset_index(drop=True)
+    colour = np.where(s["p"] >= 0.05, "0.6", np.where(s[coef] > 0, "C0", "C3"))
+    levels = [(c, v) for c in choices for v in sorted(s[c].astype(str).unique())]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 3.5 + 0.22 * len(levels)), sharex=True,
+                                      gridspec_kw={"height_ratios": [1.3, 0.25 * len(levels) / 2 + 0.5]})
+    xs = np.arange(len(s))
+    top.vlines(xs, s["ci_low"], s["ci_high"], colors=colour, lw=0.8)
+    top.scatter(xs, s[coef], c=colour, s=8, zorder=3)
+    top.axhline(0, color="black", lw=0.8)
+    top.set(ylabel="coefficient (log outcome per SD)", title=title)
+    for row, (c, v) in enumerate(levels):
+        on = s[c].astype(str) == v
+        bottom.scatter(xs[on], np.full(on.sum(), row), marker="|", s=40, c=colour[on.to_numpy()])
+    bottom.set_yticks(range(len(levels)), [f"{c}: {v}" for c, v in levels], fontsize=7)
+    bottom.set_ylim(-0.5, len(levels) - 0.5)
+    bottom.invert_yaxis()
+    bottom.set_xlabel("specification (sorted by estimate)")
+    bottom.grid(False)
+    return fig
