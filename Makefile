@@ -42,7 +42,8 @@ COMMON_SRC := __init__ paths atomic outputs figures tables validate runner
 EXTRACT_SRC := extracts ingest/registry
 
 # ---------------------------------------------------------------- notebooks
-NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu_specification_curve
+NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu_specification_curve \
+  cn_resource_cities
 
 # The data layer: sources table, European panel coverage, harmonisation losses
 data_sources_INPUTS := data/datapackage.json $(wildcard data/extracts/*.csv)
@@ -65,6 +66,13 @@ eu_specialisation_innovation_VALUES := n_star_sectors hhi krugman
 # Specification curve of the European result (288 specifications, in-process)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)
 eu_specification_curve_SRC    := $(EXTRACT_SRC) europe indices models plots speccurve
+
+# Resource cities at scale: the 2013 plan's types against Chinese city patenting
+cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
+  data/seeds/meng_forman_resource_city_clusters.csv
+cn_resource_cities_SRC    := $(EXTRACT_SRC) china_cities models seeds resource_cities
+cn_resource_cities_SWEEP  := population
+cn_resource_cities_VALUES := registered
 
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules
