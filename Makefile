@@ -43,7 +43,7 @@ EXTRACT_SRC := extracts ingest/registry
 
 # ---------------------------------------------------------------- notebooks
 NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu_specification_curve \
-  cn_resource_cities
+  cn_resource_cities us_cluster_patenting
 
 # The data layer: sources table, European panel coverage, harmonisation losses
 data_sources_INPUTS := data/datapackage.json $(wildcard data/extracts/*.csv)
@@ -74,10 +74,17 @@ cn_resource_cities_SRC    := $(EXTRACT_SRC) china_cities models seeds resource_c
 cn_resource_cities_SWEEP  := population
 cn_resource_cities_VALUES := registered
 
+# United States: cluster strength and patenting, states (default) and CBSAs
+us_cluster_patenting_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
+  us_county_patents us_cbsa_counties us_regpat_cbsa)
+us_cluster_patenting_SRC    := $(EXTRACT_SRC) us_regions us_patents indices models plots europe
+us_cluster_patenting_SWEEP  := geography
+us_cluster_patenting_VALUES := cbsa
+
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules
 $(1)_DEPS := notebooks/$(1).ipynb $$($(1)_INPUTS) \
-  $$(patsubst %,$(SRCDIR)/%.py,$$(COMMON_SRC) $$($(1)_SRC)) $$(ENV_STAMP) build/.data-verified
+  $$(patsubst %,$(SRCDIR)/%.py,$$(COMMON_SRC) $$($(1)_SRC)) $$(ENV_STAMP) | build/.data-verified
 $(1)_TARGETS := build/notebooks/$(1).ipynb \
   $$(foreach v,$$($(1)_VALUES),build/notebooks/$(1)--$$($(1)_SWEEP)-$$(v).ipynb)
 build/notebooks/$(1).ipynb: $$($(1)_DEPS)

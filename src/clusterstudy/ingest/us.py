@@ -18,6 +18,7 @@ CMP_COLUMNS = {
 def _cmp(df: pd.DataFrame, region_type: str) -> pd.DataFrame:
     out = df[list(CMP_COLUMNS)].rename(columns=CMP_COLUMNS)
     out.insert(0, "region_type", region_type)
+    out["region_name"] = out["region_name"].str.strip()
     for col in ("traded", "strong"):
         out[col] = out[col].map({True: "True", False: "False", "TRUE": "True", "FALSE": "False",
                                  "True": "True", "False": "False"})
