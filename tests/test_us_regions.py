@@ -15,7 +15,8 @@ def test_state_table(states):
     ca = states.set_index("region_name").loc["California"]
     cp = extracts.load("us_county_patents")
     ca_pat = cp[cp["county_fips"].str.startswith("06") & cp["year"].between(2011, 2015)]
-    assert ca["patents_per_10k_employees"] == pytest.approx(1e4 * ca_pat["patents"].sum() / 5 / ca["employment"])
+    expected = 1e4 * ca_pat["patents"].sum() / 5 / ca["employment"]
+    assert ca["patents_per_10k_employees"] == pytest.approx(expected)
     assert (states["traded_employment"] < states["employment"]).all()
     assert states["strong_cluster_share"].between(0, 1).all()
     assert states["n_strong_clusters"].max() <= 51

@@ -43,7 +43,8 @@ def region_indicators(geography: str = "state", patent_years: tuple[int, int] = 
         hhi_traded=indices.hhi(matrix), krugman_traded=indices.krugman(matrix),
         avg_wage_usd=wage["w"] / wage["employment"],
     )
-    out[["strong_cluster_share", "n_strong_clusters"]] = out[["strong_cluster_share", "n_strong_clusters"]].fillna(0)
+    counts = ["strong_cluster_share", "n_strong_clusters"]
+    out[counts] = out[counts].fillna(0)
     out["n_strong_clusters"] = out["n_strong_clusters"].astype(int)
     cp = extracts.load("us_county_patents")
     members = extracts.load("us_cbsa_counties") if geography == "cbsa" else None
