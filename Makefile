@@ -102,7 +102,7 @@ DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench clean distclean verify-data \
-  extracts download datapackage
+  extracts download datapackage verify
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -110,8 +110,11 @@ help: ## list the targets
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 	@echo "  <notebook>          run one notebook and its parameter variants: $(NOTEBOOKS)"
 
-all: $(NOTEBOOK_TARGETS) ## build env if missing, verify data checksums, run every notebook
+all: results.csv ## build env if missing, verify data checksums, run every notebook
 	@echo "all outputs up to date: $(words $(NOTEBOOK_TARGETS)) notebook runs"
+
+results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/manifest.py
+	@$(PY) -m clusterstudy.manifest write
 
 env: $(ENV_STAMP) ## create the environment (.venv from requirements.lock) and its kernel
 
@@ -171,6 +174,9 @@ lab: $(ENV_STAMP) ## open JupyterLab with the project kernel
 
 bench: $(ENV_STAMP) ## time cold, no-op, one-notebook and -j2 builds and make test (medians)
 	@$(PY) tools/bench.py
+
+verify: ## rebuild the committed state from scratch in a temporary clone; compare every result by sha256
+	@$(PY) -m clusterstudy.verify
 
 clean: ## remove build products (build/); never touches data/, figures/ or tables/
 	rm -rf build
