@@ -102,7 +102,7 @@ DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench clean distclean verify-data \
-  extracts download datapackage verify
+  extracts download datapackage verify report student
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -155,8 +155,9 @@ download: $(ENV_STAMP) ## fetch the Eurostat tables from Eurostat's API into bui
 datapackage: $(ENV_STAMP) ## rewrite data/datapackage.json (descriptions + sha256) after a data change
 	@$(PY) -m clusterstudy.provenance write
 
-test: $(ENV_STAMP) ## run lint, unit tests and nbval on every notebook
+test: $(ENV_STAMP) ## lint, build all + the report, then unit tests, browser test and nbval on every notebook
 	@$(PY) -m ruff check src tests tools notebooks
+	@$(MAKE) --no-print-directory -j2 report
 	@rm -rf build/nbval-out
 	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest notebooks tests --nbval \
 	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
@@ -174,6 +175,12 @@ lab: $(ENV_STAMP) ## open JupyterLab with the project kernel
 
 bench: $(ENV_STAMP) ## time cold, no-op, one-notebook and -j2 builds and make test (medians)
 	@$(PY) tools/bench.py
+
+report: results.csv ## static HTML gallery of every result in build/site/ (index + provenance)
+	@$(PY) -m clusterstudy.report
+
+student: $(ENV_STAMP) ## exercise versions of the notebooks in build/student/ (solution cells removed)
+	@$(PY) -m clusterstudy.student
 
 verify: ## rebuild the committed state from scratch in a temporary clone; compare every result by sha256
 	@$(PY) -m clusterstudy.verify

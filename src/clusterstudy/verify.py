@@ -55,7 +55,8 @@ def csv_cell_diff(old: bytes, new: bytes, limit: int = 10) -> list[str]:
 def compare(clone: Path) -> dict[str, list]:
     """Compare the rebuilt results in ``clone`` with its committed HEAD."""
     tracked = [p for p in _git(clone, "ls-files", *RESULT_DIRS).splitlines() if p]
-    produced = sorted(str(p.relative_to(clone)) for d in RESULT_DIRS for p in (clone / d).glob("*") if p.is_file())
+    produced = sorted(str(p.relative_to(clone)) for d in RESULT_DIRS
+                      for p in (clone / d).glob("*") if p.is_file())
     report: dict[str, list] = {"identical": [], "differing": [], "missing": [], "extra": []}
     for path in tracked:
         f = clone / path
@@ -103,7 +104,8 @@ def main() -> int:
         for path in report[key]:
             print(f"    {path}")
     bad = report["differing"] or report["missing"] or report["extra"]
-    print("✘ results do not reproduce" if bad else "✔ every committed figure and table reproduces byte for byte")
+    print("✘ results do not reproduce" if bad
+          else "✔ every committed figure and table reproduces byte for byte")
     return 1 if bad else 0
 
 

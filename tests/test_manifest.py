@@ -1,0 +1,37 @@
+"""results.csv lists exactly the files of figures/ and tables/, each with notebook and caption."""
+
+from pathlib import Path
+
+import yaml
+
+from clusterstudy import manifest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_manifest_matches_the_result_files_both_ways():
+    listed = set(manifest.load()["file"])
+    on_disk = {f"{d}/{p.name}" for d in ("figures", "tables") for p in (ROOT / d).iterdir() if p.is_file()}
+    assert sorted(on_disk - listed) == [], "files missing from results.csv"
+    assert sorted(listed - on_disk) == [], "results.csv lists files that do not exist"
+
+
+def test_every_entry_names_its_notebook_and_caption():
+    m = manifest.load()
+    assert (m["caption"].str.len() > 10).all()
+    for nb in set(m["notebook"]):
+        assert (ROOT / nb).is_file(), nb
+    assert m["executed_notebook"].str.startswith("build/notebooks/").all()
+    assert {"000 Table 1", "000 Table 2", "000 Table 3", "004 Figure 6"} <= set(m["reproduces"])
+
+
+def test_readme_covers_every_notebook_of_the_manifest():
+    readme = (ROOT / "README.md").read_text()
+    for nb in set(manifest.load()["notebook"]):
+        assert f"`{Path(nb).stem}`" in readme, nb
+    assert "make all" in readme and "make test" in readme
+
+
+def test_citation_file_is_valid_yaml_with_the_key_fields():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert cff["cff-version"] == "1.2.0" and cff["license"] == "MIT" and cff["title"]
