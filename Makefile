@@ -43,7 +43,7 @@ EXTRACT_SRC := extracts ingest/registry
 
 # ---------------------------------------------------------------- notebooks
 NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu_specification_curve \
-  cn_resource_cities us_cluster_patenting
+  cn_resource_cities us_cluster_patenting clusnet_evidence literature_evidence
 
 # The data layer: sources table, European panel coverage, harmonisation losses
 data_sources_INPUTS := data/datapackage.json $(wildcard data/extracts/*.csv)
@@ -81,6 +81,13 @@ us_cluster_patenting_SRC    := $(EXTRACT_SRC) us_regions us_patents indices mode
 us_cluster_patenting_SWEEP  := geography
 us_cluster_patenting_VALUES := cbsa
 
+# The qualitative evidence: CLUSNET tables, gaps and city-region coding; literature review, Beijing, references
+clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv)
+clusnet_evidence_SRC    := seeds qualitative plots references
+literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beijing_*.csv) \
+  data/seeds/seed_references.csv data/seeds/seed_citations.csv
+literature_evidence_SRC    := seeds qualitative plots references
+
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules
 $(1)_DEPS := notebooks/$(1).ipynb $$($(1)_INPUTS) \
@@ -102,7 +109,7 @@ DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench clean distclean verify-data \
-  extracts download datapackage verify report student
+  extracts download datapackage verify report student references
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -148,6 +155,10 @@ verify-data: $(ENV_STAMP) ## check every data file's sha256 (data/datapackage.js
 
 extracts: $(ENV_STAMP) ## rebuild data/extracts/ from the mirror (MIRROR=../shared/data)
 	@$(PY) -m clusterstudy.ingest
+
+references: $(ENV_STAMP) ## re-parse the seeds' reference lists into data/seeds/ and data/references.bib
+	@$(PY) -m clusterstudy.references
+	@$(PY) -m clusterstudy.provenance write
 
 download: $(ENV_STAMP) ## fetch the Eurostat tables from Eurostat's API into build/download/ (needs internet)
 	@$(PY) -m clusterstudy.download

@@ -185,4 +185,5 @@ def test_datapackage_lists_provenance_for_every_extract():
     for e in registry.EXTRACTS.values():
         r = listed[e.path]
         assert r["licenses"] and r["sources"] and r["mirror_files"] and r["years"]
-    assert provenance.verify() == len(list((paths.data_dir()).glob("*/*.csv")))
+    data_files = list(paths.data_dir().glob("*/*.csv")) + list(paths.data_dir().glob("*.bib"))
+    assert provenance.verify() == len(data_files)

@@ -64,3 +64,57 @@ def specification_curve(specs: pd.DataFrame, choices: list[str], coef: str = "co
     bottom.set_xlabel("specification (sorted by estimate)")
     bottom.grid(False)
     return fig
+
+
+def nested_circles(circles: pd.DataFrame, title: str = ""):
+    """Nested circles (outermost first) labelled with their firm counts or ranges.
+
+    ``circles`` has ``circle``, ``firms_low``, ``firms_high`` (NaN where the source gives no
+    number). Radii are proportional to the square root of the count (area ~ firms), the
+    range's two ends drawn as solid and dashed outlines; a circle without a number is drawn
+    as an open outer ring.
+    """
+    from matplotlib.patches import Circle
+
+    fig, ax = plt.subplots(figsize=(6.5, 6.5))
+    known = circles.dropna(subset=["firms_high"])
+    scale = 1.0 / np.sqrt(known["firms_high"].max()) * 0.8
+    for i, r in enumerate(circles.itertuples(index=False)):
+        colour = f"C{i}"
+        if np.isnan(r.firms_high):
+            ax.add_patch(Circle((0, 0), 1.0, fill=False, lw=2, ls=":", color=colour))
+            ax.annotate(f"{r.circle}\n(every firm in the sector; no number given)", (0, 0.93), ha="center",
+                        va="top", fontsize=9, color=colour)
+            continue
+        hi = np.sqrt(r.firms_high) * scale
+        lo = np.sqrt(r.firms_low) * scale
+        ax.add_patch(Circle((0, hi - 0.8), hi, alpha=0.25, color=colour))
+        if lo < hi:
+            ax.add_patch(Circle((0, lo - 0.8), lo, fill=False, ls="--", color=colour))
+        n = f"{r.firms_low:.0f}-{r.firms_high:.0f}" if lo < hi else f"about {r.firms_high:.0f}"
+        ax.annotate(f"{r.circle}: {n} firms", (0, 2 * hi - 0.8 - 0.04), ha="center", va="top", fontsize=9)
+    ax.set(xlim=(-1.05, 1.05), ylim=(-1.05, 1.05), aspect="equal", title=title)
+    ax.axis("off")
+    return fig
+
+
+def network(g, title: str = "", seed: int = 7):
+    """Draw a cluster network: nodes coloured by country, edge labels = the studies."""
+    import networkx as nx
+
+    pos = nx.spring_layout(g, seed=seed, k=1.2)
+    countries = sorted({d["country"] for _, d in g.nodes(data=True)})
+    colours = {c: f"C{i}" for i, c in enumerate(countries)}
+    fig, ax = plt.subplots(figsize=(10, 7))
+    nx.draw_networkx_edges(g, pos, ax=ax, width=[1 + len(d["studies"]) for *_, d in g.edges(data=True)],
+                           edge_color="0.6")
+    for c in countries:
+        nodes = [n for n, d in g.nodes(data=True) if d["country"] == c]
+        nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_color=colours[c], node_size=220, ax=ax, label=c)
+    nx.draw_networkx_labels(g, pos, font_size=7, ax=ax)
+    nx.draw_networkx_edge_labels(g, pos, edge_labels={(a, b): ", ".join(d["studies"])
+                                                      for a, b, d in g.edges(data=True)}, font_size=6, ax=ax)
+    ax.legend(fontsize=7, loc="lower left", title="country")
+    ax.set_title(title)
+    ax.axis("off")
+    return fig

@@ -22,6 +22,14 @@ from .validate import DataError
 SEED_LICENCE = {"name": "CC-BY-4.0", "title": "Encoding by the compendium; cite the source document"}
 
 SEED_DOCS = {
+    "001": "Literature review on resource transfer between clusters (Offshore Energy project, Southern "
+           "Denmark), Appendix 11.1-11.12.",
+    "002": "Bathelt, H. & Zhao, J. (2016) Conceptualizing multiple clusters in mega-city regions: the case "
+           "of the biomedical industry in Beijing (introduction only).",
+    "003": "Guenther, J. & Meissner, D. (2017) Clusters as Innovative Melting Pots? Journal of the "
+           "Knowledge Economy 8: 499-512 (abstract and reference list).",
+    "004": "Lindqvist, G. & Sölvell, Ö. (2011) Organising Clusters for Innovation: Lessons from City "
+           "Regions in Europe (CLUSNET final report).",
     "000": "Meng, Q. & Forman, M. (2016) Strategy of Cluster Innovation in the Economic "
            "Transformation of Resource Cities of China: Experiences of Britain and Germany. "
            "International Journal of Business and Economics Research 5(5): 176-182.",
@@ -44,6 +52,31 @@ RESOURCES: list[dict] = [
                        "resource status and industry type from section 6.",
         "seed": "000", "reproduces": "000 Table 2",
     },
+    *[{"name": n, "path": f"seeds/{n}.csv", "description": d, "seed": sd, "reproduces": rp} for n, d, sd, rp in [
+        ("clusnet_dortmund_cross_clustering", "Dortmund cross-clustering: 8 clusters x 4 markets, example per cell",
+         "004", "004 Table 1"),
+        ("clusnet_table2_models", "Membership vs partnership model of cluster organisations", "004", "004 Table 2"),
+        ("clusnet_table3_policy_areas", "Policy areas and their implications for clusters", "004", "004 Table 3"),
+        ("clusnet_table4_programmes", "Two hypothetical cities: programme x gap ticks", "004", "004 Table 4"),
+        ("clusnet_seven_gaps", "The seven gaps of innovation", "004", "004 Figure 10, Chapter 3"),
+        ("clusnet_city_gap_coding", "City region x gap coding of the report's examples (the compendium's "
+         "own coding; rule in data/README.md)", "004", "004 Chapter 3"),
+        ("clusnet_fig17_triple_steelix", "Triple Steelix's four circles of firms", "004", "004 Figure 17"),
+        ("clusnet_fig12_hungary_funding", "EU funds channelled in Hungary", "004", "004 Figure 12"),
+        ("clusnet_fig23_behaviours", "Four behaviours that hinder collaboration", "004", "004 Figure 23"),
+        ("review_studies", "Twelve coded studies, one row each", "001", "001 Appendix 11.1-11.12"),
+        ("review_study_items", "Multi-valued fields of the twelve studies, one row per value", "001",
+         "001 Appendix 11.1-11.12"),
+        ("review_cluster_ties", "Cluster-to-cluster ties the studies describe", "001", "001 Appendix 11"),
+        ("beijing_parks", "Beijing's three co-located biomedical parks", "002", "002 Introduction"),
+        ("beijing_typology", "Collaborating vs competing co-located clusters", "002", "002 Introduction"),
+        ("seed_references", "Reference lists of seeds 000 and 003, parsed (make references)", "000",
+         "000 and 003 reference lists"),
+        ("seed_citations", "Works cited per seed (lists of 000/003, in-text citations of 001/002)", "000",
+         "000-003 references"),
+    ]],
+    {"name": "references_bib", "path": "references.bib", "seed": "000", "reproduces": "000 and 003 reference lists",
+     "description": "BibTeX of the reference lists of seeds 000 and 003 (make references)"},
     {
         "name": "meng_forman_lock_ins",
         "path": "seeds/meng_forman_lock_ins.csv",
@@ -67,7 +100,7 @@ def all_resources() -> list[dict]:
     """Seed encodings plus the extracts registered by the ingest code."""
     resources = [dict(r) for r in RESOURCES]
     for r in resources:
-        r["sources"] = [{"title": SEED_DOCS[r["seed"]], "path": f"seeds/{r['seed']}_*.txt"}]
+        r["sources"] = [{"title": SEED_DOCS[r["seed"]], "path": f"../shared/seeds/{r['seed']}_*.txt"}]
         r["licenses"] = [SEED_LICENCE]
     try:
         from .ingest import registry  # extracts, when the data layer is present
@@ -88,7 +121,7 @@ def write() -> Path:
         f = data / r["path"]
         if not f.is_file():
             raise DataError(f"{f}: file not found (listed in the data package)")
-        resources.append({**r, "format": "csv", "bytes": f.stat().st_size,
+        resources.append({**r, "format": f.suffix.lstrip("."), "bytes": f.stat().st_size,
                           "hash": f"sha256:{sha256(f)}"})
     pkg = {"name": "clusters-compendium-data", "profile": "data-package",
            "resources": sorted(resources, key=lambda r: r["path"])}

@@ -13,6 +13,17 @@ from .validate import Schema, read_csv
 
 CITATION = {"citation": "str"}
 _SEED_FILE = r"00[0-4]_[0-9a-f]{16}\.txt, .+"
+GAPS = frozenset({"Research", "Education", "Capital", "Policy", "Firm-to-firm", "Cluster-to-cluster",
+                  "Global market"})
+
+
+def _text(*cols: str, key: tuple[str, ...] = (), nullable: tuple[str, ...] = ("note",),
+          **kinds: str) -> Schema:
+    """A seed table of text columns (plus ``kinds`` overrides) with a citation on every row."""
+    columns = {c: kinds.get(c, "str") for c in cols}
+    return Schema(columns={**columns, "citation": "str"} if "citation" not in columns else columns,
+                  key=key, nullable=frozenset(c for c in nullable if c in columns),
+                  patterns={"citation": _SEED_FILE})
 
 SCHEMAS: dict[str, Schema] = {
     "meng_forman_ruhr_clusters": Schema(
@@ -45,6 +56,38 @@ SCHEMAS: dict[str, Schema] = {
         ranges={"route_no": (1, None)},
         patterns={"citation": _SEED_FILE},
     ),
+    "clusnet_dortmund_cross_clustering": _text("cluster", "market", "example", "citation", "note",
+                                               key=("cluster", "market")),
+    "clusnet_table2_models": _text("characteristic", "membership_model", "partnership_model", "citation",
+                                   key=("characteristic",)),
+    "clusnet_table3_policy_areas": _text("policy_area", "implication_for_clusters", "citation",
+                                         key=("policy_area",)),
+    "clusnet_table4_programmes": _text("city", "programme", "gap", "bridges", "citation",
+                                       key=("city", "programme", "gap"), bridges="int"),
+    "clusnet_seven_gaps": _text("gap_no", "gap", "name_in_list", "chapter_3_heading", "kind", "between",
+                                "citation", "note", key=("gap_no",), gap_no="int"),
+    "clusnet_city_gap_coding": _text("city_region", "gap", "coding", "organisation", "quote", "citation", "note",
+                                     key=("city_region", "gap", "coding"), nullable=("organisation", "note")),
+    "clusnet_fig17_triple_steelix": _text("circle", "order_from_outside", "firms_low", "firms_high",
+                                          "label_in_source", "quote", "citation", "note", key=("circle",),
+                                          nullable=("firms_low", "firms_high", "label_in_source", "note"),
+                                          order_from_outside="int", firms_low="float", firms_high="float"),
+    "clusnet_fig12_hungary_funding": _text("flow", "from", "to", "bn_eur", "approximate", "quote", "citation",
+                                           "note", key=("flow",), bn_eur="float", approximate="bool"),
+    "clusnet_fig23_behaviours": _text("behaviour", "description", "citation", "note", key=("behaviour",)),
+    "review_studies": _text("study_id", "study", "authors", "year", "title", "journal", "volume", "issue",
+                            "pages", "method", "citation", "note", key=("study_id",),
+                            nullable=("volume", "issue", "note"), year="int"),
+    "review_study_items": _text("study_id", "field", "value", "country", "note", "citation",
+                                key=("study_id", "field", "value"), nullable=("value", "country", "note")),
+    "review_cluster_ties": _text("study_id", "cluster_a", "cluster_b", "note", "citation",
+                                 key=("study_id", "cluster_a", "cluster_b")),
+    "seed_references": _text("seed", "number", "first_author", "year", "title", "raw", "key", "citation",
+                             key=("seed", "number"), nullable=("first_author", "year", "title"), number="int"),
+    "seed_citations": _text("seed", "key", "first_author", "year", "mentions", "citation", key=("seed", "key"),
+                            nullable=("year",), mentions="int"),
+    "beijing_parks": _text("park", "full_name", "industry", "citation", "note", key=("park",)),
+    "beijing_typology": _text("type", "research_question", "citation", "note", key=("type",)),
 }
 
 

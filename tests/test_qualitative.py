@@ -1,0 +1,86 @@
+"""The qualitative encodings match the seed texts."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from clusterstudy import qualitative, references, seeds
+
+SEEDS = Path(os.environ.get("CLUSTERS_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds"))
+
+
+def test_dortmund_table_is_8_clusters_by_4_markets():
+    m = qualitative.dortmund_matrix()
+    assert m.shape == (8, 4) and m.notna().all().all()
+    assert list(m.columns) == ["Simulation", "Mobility", "Energy", "Resource"]
+    assert m.at["it", "Energy"] == "smart grids" and m.at["health", "Resource"] == "hospital engineering"
+
+
+def test_seven_gaps():
+    gaps = seeds.load("clusnet_seven_gaps")
+    assert list(gaps["gap"]) == qualitative.GAP_ORDER
+    assert (gaps["kind"] == "internal").sum() == 5 and (gaps["kind"] == "external").sum() == 2
+
+
+def test_table4_ticks():
+    b = qualitative.gaps_bridged().set_index("city")
+    assert b.at["City 1", "gaps_bridged"] == 2 and b.at["City 2", "gaps_bridged"] == 7
+    assert b.at["City 1", "programmes"] == 3 and b.at["City 2", "programmes"] == 13
+    c1 = qualitative.table4("City 1")
+    assert c1.loc["Website"].to_dict() == {"Research": 0, "Education": 0, "Capital": 0, "Policy": 0,
+                                           "Firm-to-firm": 1, "Cluster-to-cluster": 0, "Global market": 1}
+    c2 = qualitative.table4("City 2")
+    assert c2.loc["Network Gathering"].sum() == 5 and c2.loc["Cross-clustering", "Cluster-to-cluster"] == 1
+    assert int(c2.to_numpy().sum()) == 21
+    with pytest.raises(ValueError, match="unknown city 'City 3'"):
+        qualitative.table4("City 3")
+
+
+def test_figures_12_and_17_numbers():
+    f17 = seeds.load("clusnet_fig17_triple_steelix").set_index("circle")
+    assert f17.at["information recipients", "firms_high"] == 700
+    assert (f17.at["project partners", "firms_low"], f17.at["project partners", "firms_high"]) == (30, 50)
+    f12 = seeds.load("clusnet_fig12_hungary_funding").set_index("flow")
+    assert f12["bn_eur"].to_dict() == {"New Hungary Development Plan": 22.0, "Pole programme": 1.5}
+
+
+def test_city_gap_coding_quotes_are_in_the_seed():
+    coding = seeds.load("clusnet_city_gap_coding")
+    assert coding["city_region"].nunique() == 9
+    seed = SEEDS / "004_3c90db32e12d6b87.txt"
+    if seed.is_file():
+        text = seed.read_text()
+        missing = [q for q in coding["quote"] if q not in text]
+        assert missing == []
+
+
+def test_twelve_studies_and_their_ties():
+    studies = seeds.load("review_studies")
+    assert len(studies) == 12 and list(studies["study_id"]) == [f"11.{i}" for i in range(1, 13)]
+    assert studies.set_index("study_id").at["11.4", "year"] == 2005
+    g = qualitative.ties_graph()
+    assert g.has_edge("Castellón", "Emilia-Romagna") and g.has_edge("Sialkot", "Tuttlingen")
+    assert g.has_edge("Boston Biotech Cluster", "Medicon Valley")
+    assert g["Castellón"]["Emilia-Romagna"]["studies"] == ["11.1", "11.2", "11.3"]
+    actors = qualitative.evidence_matrix("actor", qualitative.ACTORS)
+    assert actors["individuals"].sum() == 3 and actors["MNEs"].sum() == 4
+    assert qualitative.evidence_matrix("resource")["knowledge"].sum() == 11
+
+
+def test_references_counts_and_shared_works():
+    refs = seeds.load("seed_references")
+    assert (refs["seed"] == "000").sum() == 26
+    assert refs[refs["seed"] == "000"]["number"].tolist() == list(range(1, 27))
+    shared = qualitative.shared_references().set_index("key")
+    assert shared.at["bathelt2004", "seeds"] == "001, 002, 003"
+    assert "granovetter1973" in shared.index
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"no seed texts at {SEEDS}")
+def test_reference_parse_reproduces_the_committed_files():
+    lists, cited = references.build(SEEDS)
+    committed = seeds.load("seed_references")
+    assert len(lists) == len(committed)
+    assert list(lists["key"]) == list(committed["key"])
+    assert len(cited) == len(seeds.load("seed_citations"))
