@@ -74,7 +74,7 @@ def main() -> int:
     rows.append(("make test on a fresh clone (creates .venv)", fresh, [fresh], "target < 300 s"))
     print("| step | median (s) | runs (s) | note |\n|---|---:|---|---|")
     for name, med, rr, note in rows:
-        print(f"| {name} | {med:.2f} | {', '.join(f'{x:.2f}' for x in rr)} | {note} |")
+        print(f"| {name} | {med:.3f} | {', '.join(f'{x:.3f}' for x in rr)} | {note} |")
     print(f"| papermill overhead per notebook run (median) | {overhead:.2f} | {len(runs)} runs | "
           "wall minus cell time; target < 1.5 s |")
     print(f"| peak kernel memory (max over runs, MiB) | {peak:.0f} | | target < 2048 MiB |")
