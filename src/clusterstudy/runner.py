@@ -68,6 +68,8 @@ def run(input_nb: Path, output_nb: Path, parameters: dict) -> int:
         pm.execute_notebook(
             str(input_nb), str(tmp_nb), parameters=parameters, kernel_name=KERNEL,
             cwd=str(input_nb.parent), progress_bar=False, log_output=False,
+            # the kernel's start-up warning about unencrypted loopback TCP is noise in the build log
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except pm.PapermillExecutionError as exc:
         shutil.rmtree(staging, ignore_errors=True)
