@@ -30,9 +30,11 @@ def scatter_fit(df: pd.DataFrame, x: str, y: str, label: str, n_labels: int = 4,
     resid = d["_log_y"] - res.fittedvalues
     chosen = list(resid.nlargest(n_labels).index) + list(resid.nsmallest(n_labels).index)
     chosen += list(d.index[d[label].isin(always_label)])
-    for i in dict.fromkeys(chosen):
-        ax.annotate(d.at[i, label], (d.at[i, x], d.at[i, y]), fontsize=7,
-                    xytext=(3, 3), textcoords="offset points")
+    mid = (d[x].min() + d[x].max()) / 2
+    for k, i in enumerate(dict.fromkeys(chosen)):
+        right = d.at[i, x] > mid  # labels on the right half point leftwards, so they stay inside
+        ax.annotate(d.at[i, label], (d.at[i, x], d.at[i, y]), fontsize=7, ha="right" if right else "left",
+                    xytext=(-3 if right else 3, 3 if k % 2 == 0 else -9), textcoords="offset points")
     ax.set(xlabel=xlabel or x, ylabel=ylabel or y, title=title)
     ax.legend(loc="lower right", fontsize=8)
     return fig, res
