@@ -70,7 +70,7 @@ eu_specification_curve_SRC    := $(EXTRACT_SRC) europe indices models plots spec
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
   data/seeds/meng_forman_resource_city_clusters.csv
-cn_resource_cities_SRC    := $(EXTRACT_SRC) china_cities models seeds resource_cities
+cn_resource_cities_SRC    := $(EXTRACT_SRC) china_cities models seeds
 cn_resource_cities_SWEEP  := population
 cn_resource_cities_VALUES := registered
 

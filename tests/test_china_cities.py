@@ -1,5 +1,6 @@
 """Chinese cities: the plan's type counts, the match rate and the indicator table."""
 
+import pandas as pd
 import pytest
 
 from clusterstudy import china_cities, extracts
@@ -38,3 +39,16 @@ def test_unknown_parameters():
         china_cities.outcome_column("patents_per_10k", "hukou")
     with pytest.raises(ValueError, match="unknown outcome 'citations'"):
         china_cities.outcome_column("citations", "resident")
+
+
+def test_case_cities_and_readable_terms():
+    from clusterstudy import seeds
+
+    c = china_cities.city_indicators()
+    link = china_cities.case_cities(seeds.load("meng_forman_resource_city_clusters"), c,
+                                    "patents_per_10k_residents").set_index("city")
+    assert list(link.index) == ["Baotou", "Benxi", "Liaoyuan", "Fuxin"]
+    assert link.at["Fuxin", "resource_type"] == "declining" and link["percentile"].between(0, 100).all()
+    terms = china_cities.readable_terms(
+        pd.DataFrame({"term": ["C(resource_type, Treatment('non-resource'))[T.declining]", "Intercept"]}))
+    assert list(terms["term"]) == ["type: declining", "Intercept"]

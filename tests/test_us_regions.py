@@ -35,3 +35,16 @@ def test_bad_parameters():
         us_regions.region_indicators("county")
     with pytest.raises(ValueError, match="empty sample: no state with at least"):
         us_regions.region_indicators("state", min_employment=1e9)
+
+
+def test_eu_comparison_pairs_each_measure_with_its_counterpart():
+    import pandas as pd
+
+    us = pd.DataFrame({"model": list(us_regions.MEASURES), "term": list(us_regions.MEASURES),
+                       "coef": [0.1, 0.2, 0.3, 0.4], "p": 0.5, "n": 50})
+    eu = pd.DataFrame({"us_measure": list(us_regions.EU_COUNTERPART)[::-1],
+                       "measure": list(us_regions.EU_COUNTERPART.values())[::-1],
+                       "coef": [-1.0, -2.0, -3.0, -4.0], "p": 0.01, "n": 269})
+    out = us_regions.eu_comparison(us, eu).set_index("us_measure")
+    assert out.at["hhi_traded", "eu_measure"] == "hhi" and out.at["hhi_traded", "us_coef_per_sd"] == 0.3
+    assert out.at["strong_cluster_share", "eu_coef_per_sd"] == -4.0

@@ -85,3 +85,17 @@ def fit_declining(df: pd.DataFrame, outcome: str):
     res = smf.ols("log_y ~ declining + other_resource + np.log(gdp_per_capita) + knowledge_employment_share",
                   data=d).fit(cov_type="HC3")
     return res, res.t_test("declining - other_resource = 0")
+
+
+def readable_terms(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Rename the patsy type dummies of :func:`fit_types` to 'type: <name>'."""
+    pattern = r"C\(resource_type, Treatment\('non-resource'\)\)\[T\.(\w+)\]"
+    return tidy.assign(term=tidy["term"].str.replace(pattern, r"type: \1", regex=True))
+
+
+def case_cities(table2: pd.DataFrame, cities: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """Meng & Forman's Table 2 clusters with their city's type, ``outcome`` and national percentile."""
+    ranked = cities.assign(percentile=100 * cities[outcome].rank(pct=True))
+    return table2[["cluster", "city", "enterprises", "output_busd", "employees_thousand"]].merge(
+        ranked[["city_name_en", "resource_type", outcome, "percentile"]], left_on="city", right_on="city_name_en",
+        how="left").drop(columns="city_name_en")

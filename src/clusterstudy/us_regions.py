@@ -85,3 +85,18 @@ def eu_headline(period: tuple[int, int] = (2008, 2012)) -> pd.DataFrame:
         row = models.tidy(res, "EU NUTS-2").set_index("term").loc[eu_measure]
         rows.append({"us_measure": us_measure, "measure": eu_measure, **row.to_dict()})
     return pd.DataFrame(rows)
+
+
+def eu_comparison(us_table: pd.DataFrame, eu: pd.DataFrame) -> pd.DataFrame:
+    """Side-by-side standardised headline coefficients: one row per U.S. measure and its EU counterpart.
+
+    ``us_table`` is the tidy table of the per-measure U.S. models (model named after its measure);
+    ``eu`` is :func:`eu_headline`.
+    """
+    us = us_table[us_table["term"] == us_table["model"]].set_index("term").reindex(list(MEASURES))
+    eu = eu.set_index("us_measure").reindex(list(MEASURES))
+    return pd.DataFrame({
+        "us_measure": list(MEASURES), "us_coef_per_sd": us["coef"].to_numpy(), "us_p": us["p"].to_numpy(),
+        "us_n": us["n"].to_numpy(), "eu_measure": eu["measure"].to_numpy(), "eu_coef_per_sd": eu["coef"].to_numpy(),
+        "eu_p": eu["p"].to_numpy(), "eu_n": eu["n"].to_numpy(),
+    })
