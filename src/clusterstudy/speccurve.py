@@ -1,72 +1,393 @@
-"""Specification curve (Simonsohn, Simmons & Nelson 2020) for the European regressions.
+"""Specification curve with inference (Simonsohn, Simmons & Nelson 2020) for the European regressions.
 
-Every combination of the choices below is estimated in-process: OLS of log patents per
-million on the standardised measure, HC3 errors. The result has one row per specification.
+The grid (one declaration per choice; a construct is one entry of :data:`CONSTRUCTS`):
+
+- *construct*: the specialisation measure, with its expected sign under the CLUSNET claim;
+- *star rule*: thresholds of the star-based measures (one at a time around the default);
+- *sectors*, *period* (non-overlapping windows), *outliers* (all regions, or without very
+  small ones): they define the sample and the measures;
+- *outcome* (patents per million inhabitants or per employee) and *estimator* (OLS of the
+  log rate, or Poisson PML of the patent count with the population or employment as
+  exposure);
+- *controls* (none, size, + tertiary share, + GDP, a mediator), *fixed effects* (none or
+  country), *errors* (clustered by country, or heteroskedasticity-robust: HC3 for OLS, HC0
+  for Poisson PML).
+
+Every specification's measure is standardised in its estimation sample, so each estimate is
+the change in the log outcome per standard deviation. All specifications are estimated in
+batches (:mod:`clusterstudy.batchfit`); :func:`fit_statsmodels` refits one with statsmodels
+(OLS through :func:`clusterstudy.models.fit`) for the tests and the benchmark.
+
+Inference (:func:`resample`, :func:`inference`): the null of no effect is imposed on every
+specification (OLS: ``log y - b x``; Poisson: ``y * exp(-b x)``, which removes the estimated
+effect from the conditional mean), countries are drawn with replacement (a cluster bootstrap:
+weight = copies of the country), every specification is re-estimated on each draw, and three
+statistics per construct are compared with their null distributions. Draw ``d`` uses a seed
+spawned from ``(seed, d)``, so results do not depend on how draws are split among workers.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from . import europe, indices, models
+from . import batchfit, europe, extracts, indices, models
 
+
+@dataclass(frozen=True)
+class Construct:
+    """A measure of specialisation: how to compute it and what the CLUSNET claim expects."""
+
+    label: str
+    compute: Callable[..., pd.Series]  # (employment matrix, **star rule) -> one value per region
+    expected_sign: str
+    why: str
+    star_based: bool = False
+
+
+def _strength(emp: pd.DataFrame, **rule) -> pd.Series:
+    return indices.cluster_strength(emp, **rule)["cluster_strength"]
+
+
+def _stars(emp: pd.DataFrame, **rule) -> pd.Series:
+    return indices.cluster_strength(emp, **rule)["n_star_sectors"].astype(float)
+
+
+CONSTRUCTS: dict[str, Construct] = {
+    "cluster_strength": Construct("cluster strength", _strength, "+", star_based=True,
+                                  why="CLUSNET: regions whose employment sits in strong clusters innovate more"),
+    "n_star_sectors": Construct("star count", _stars, "+", star_based=True,
+                                why="more starred sectors, more cluster strength (the same claim, as a count)"),
+    "hhi": Construct("concentration (HHI)", lambda emp, **_: indices.hhi(emp), "+",
+                     why="CLUSNET: focus on a few sectors; Jacobs externalities would predict a negative sign"),
+    "krugman": Construct("specialisation (Krugman)", lambda emp, **_: indices.krugman(emp), "+",
+                         why="a structure unlike the EU's is specialisation; diversity arguments predict a negative sign"),
+}
+STAR_RULES: dict[str, dict] = {
+    "LQ>=2, top decile, 2 stars": {"lq_threshold": 2.0, "size_quantile": 0.9, "focus_quantile": 0.9, "min_stars": 2},
+    "LQ>=1.5": {"lq_threshold": 1.5, "size_quantile": 0.9, "focus_quantile": 0.9, "min_stars": 2},
+    "LQ>=3": {"lq_threshold": 3.0, "size_quantile": 0.9, "focus_quantile": 0.9, "min_stars": 2},
+    "top quintile": {"lq_threshold": 2.0, "size_quantile": 0.8, "focus_quantile": 0.8, "min_stars": 2},
+    "3 stars": {"lq_threshold": 2.0, "size_quantile": 0.9, "focus_quantile": 0.9, "min_stars": 3},
+}
+NO_STARS = "not star-based"
+PERIODS = {"2008-2010": (2008, 2010), "2011-2012": (2011, 2012)}
+SECTORS = tuple(europe.SECTOR_SETS)
+SMALL_REGION = 500_000  # inhabitants; NUTS 2 regions should have 800,000-3,000,000 (Regulation 1059/2003)
+OUTLIERS = {"all regions": 0.0, f"without regions under {SMALL_REGION:,} inhabitants": SMALL_REGION}
+OUTCOMES = {"patents per million": "population", "patents per employee": "employment"}  # -> exposure
+ESTIMATORS = ("OLS on logs", "Poisson PML")
 CONTROL_SETS = {
     "none": [],
-    "GDP": ["gdp_pps_per_inhabitant"],
-    "GDP + tertiary": ["gdp_pps_per_inhabitant", "tertiary_share"],
+    "size": ["log_population"],
+    "size + tertiary": ["log_population", "tertiary_share"],
+    "size + tertiary + GDP": ["log_population", "tertiary_share", "log_gdp"],
 }
-DEFAULT_CHOICES = {
-    "measure": list(indices.MEASURES),
-    "period": ["2008-2012", "2008-2010", "2010-2012"],
-    "sectors": list(europe.SECTOR_SETS),
-    "controls": list(CONTROL_SETS),
-    "fixed_effects": ["none", "country"],
-    "zero_patents": list(models.ZERO_HANDLING),
-}
+FIXED_EFFECTS = ("none", "country")
+ERRORS = {"clustered by country": "cluster", "heteroskedasticity-robust": "hc"}
+CHOICES = ["construct", "star_rule", "sectors", "period", "outliers", "outcome", "estimator", "controls",
+           "fixed_effects", "errors"]
+ALPHA = 0.05
 
 
-def run(choices: dict[str, list] | None = None, se: str = "HC3") -> pd.DataFrame:
-    """Estimate every specification; one row each with the choices and the measure's estimate."""
-    choices = {**DEFAULT_CHOICES, **(choices or {})}
-    unknown = set(choices) - set(DEFAULT_CHOICES)
+@dataclass
+class Block:
+    """One estimation design: a sample, its controls and fixed effects, and every measure on it."""
+
+    key: dict
+    design: batchfit.Design
+    X: np.ndarray  # (n, m) standardised measures
+    x_labels: list[tuple[str, str]]  # (construct, star rule) per column of X
+    log_rates: np.ndarray  # (n, 2) log outcome per OUTCOMES entry
+    counts: np.ndarray  # (n,) patents
+    log_exposure: np.ndarray  # (n, 2) per OUTCOMES entry
+    country_index: np.ndarray  # (n,) position of the row's country in Problem.countries
+    frame: pd.DataFrame  # the sample (for statsmodels refits)
+    observed: dict = field(default_factory=dict)
+
+
+@dataclass
+class Problem:
+    """Everything needed to estimate the grid and resample it (picklable, shipped to workers)."""
+
+    blocks: list[Block]
+    countries: list[str]
+    specs: pd.DataFrame  # one row per specification; 'block', 'column', 'outcome_index' locate it
+
+
+def _patent_panel(pat: pd.DataFrame, period: tuple[int, int]) -> pd.DataFrame:
+    p = pat[pat["year"].between(*period)].pivot_table(index=["nuts2", "year"], columns="unit", values="value")
+    p = p[(p["NR"] > 0) & (p["P_MHAB"] > 0)]
+    p["population"] = p["NR"] / p["P_MHAB"] * 1e6
+    return p.groupby(level="nuts2")[["NR", "population"]].mean().rename(columns={"NR": "patents"})
+
+
+def sample_frame(period: str, sectors: str, constructs: list[str] | None = None,
+                 loaded: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """One row per region: outcomes, exposures, controls and every (construct, star rule) measure.
+
+    ``loaded`` holds extracts already loaded (``eu_sbs_employment``, ``eu_patents``).
+    """
+    loaded = loaded or {k: extracts.load(k) for k in ("eu_sbs_employment", "eu_patents")}
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
+    years = PERIODS[period]
+    table, _ = europe.region_indicators(years, sectors)
+    emp, _ = europe.employment_matrix(years, sectors, sbs=loaded["eu_sbs_employment"])
+    total, _ = europe.employment_matrix(years, "all", sbs=loaded["eu_sbs_employment"])
+    d = table[["nuts2", "country", "patents_per_million", "gdp_pps_per_inhabitant", "tertiary_share"]]
+    d = d.set_index("nuts2").join(_patent_panel(loaded["eu_patents"], years), how="inner")
+    d["employment_all"] = total.sum(axis=1).reindex(d.index)
+    d["log_population"] = np.log(d["population"])
+    d["log_gdp"] = np.log(d["gdp_pps_per_inhabitant"])
+    for name in constructs or list(CONSTRUCTS):
+        c = CONSTRUCTS[name]
+        for rule, args in (STAR_RULES.items() if c.star_based else [(NO_STARS, {})]):
+            d[f"{name}|{rule}"] = c.compute(emp, **args).reindex(d.index)
+    return d.reset_index()
+
+
+def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: list[str]) -> Block | None:
+    controls = CONTROL_SETS[key["controls"]]
+    d = frame[frame["population"] >= OUTLIERS[key["outliers"]]]
+    d = d.dropna(subset=["patents_per_million", "employment_all", *controls, *measure_cols])
+    d = d[(d["patents"] > 0) & (d["patents_per_million"] > 0) & (d["employment_all"] > 0)]
+    if key["fixed_effects"] == "country":  # singletons carry no information (as models.fit)
+        d = d[d.groupby("country")["country"].transform("size") > 1]
+    d = d.sort_values(["country", "nuts2"], kind="mergesort").reset_index(drop=True)
+    X = d[measure_cols].to_numpy(float)
+    sd = X.std(axis=0, ddof=1)
+    keep = sd > 0
+    if not keep.any():
+        return None
+    X = (X[:, keep] - X[:, keep].mean(axis=0)) / sd[keep]
+    cluster_starts = np.flatnonzero(np.r_[True, d["country"].to_numpy()[1:] != d["country"].to_numpy()[:-1]])
+    absorb = cluster_starts if key["fixed_effects"] == "country" else np.array([0])
+    design = batchfit.Design(d[controls].to_numpy(float), absorb, cluster_starts)
+    exposure = {"population": d["population"], "employment": d["employment_all"]}
+    return Block(
+        key=key, design=design, X=X,
+        x_labels=[tuple(c.split("|")) for c, k in zip(measure_cols, keep, strict=True) if k],
+        log_rates=np.column_stack([np.log(d["patents_per_million"]), np.log(d["patents"] / d["employment_all"])]),
+        counts=d["patents"].to_numpy(float),
+        log_exposure=np.column_stack([np.log(exposure[e]) for e in OUTCOMES.values()]),
+        country_index=np.searchsorted(countries, d["country"].to_numpy()),
+        frame=d,
+    )
+
+
+def build(constructs: list[str] | None = None, periods: list[str] | None = None,
+          sectors: list[str] | None = None) -> Problem:
+    """Assemble every sample and the specification table (no estimation yet)."""
+    constructs = constructs or list(CONSTRUCTS)
+    unknown = [c for c in constructs if c not in CONSTRUCTS]
     if unknown:
-        raise ValueError(f"unknown choice {sorted(unknown)[0]!r}; known: {', '.join(DEFAULT_CHOICES)}")
-    samples = {}
-    for period, sectors in itertools.product(choices["period"], choices["sectors"]):
-        start, end = (int(y) for y in period.split("-"))
-        samples[period, sectors] = europe.region_indicators((start, end), sectors)[0]
-    rows = []
-    keys = list(DEFAULT_CHOICES)
-    for combo in itertools.product(*(choices[k] for k in keys)):
-        spec = dict(zip(keys, combo, strict=True))
-        ctrl = CONTROL_SETS[spec["controls"]]
-        d = models.prepare(samples[spec["period"], spec["sectors"]], "patents_per_million",
-                           spec["measure"], ctrl, spec["zero_patents"])
-        fe = None if spec["fixed_effects"] == "none" else "country"
-        res = models.fit(d, spec["measure"], ctrl, fe, se, standardise=True)
-        est = models.tidy(res, "spec").set_index("term").loc[spec["measure"]]
-        rows.append({**spec, **est[["coef", "se", "p", "ci_low", "ci_high", "n", "r2"]].to_dict()})
-    out = pd.DataFrame(rows)
-    out["n"] = out["n"].astype(int)
-    out["result"] = np.select([(out["p"] < 0.05) & (out["coef"] > 0), (out["p"] < 0.05) & (out["coef"] < 0)],
+        raise ValueError(f"unknown construct {unknown[0]!r}; known: {', '.join(CONSTRUCTS)}")
+    loaded = {k: extracts.load(k) for k in ("eu_sbs_employment", "eu_patents")}
+    frames = {(p, s): sample_frame(p, s, constructs, loaded) for p in periods or PERIODS for s in sectors or SECTORS}
+    countries = sorted(set().union(*(f["country"] for f in frames.values())))
+    blocks, rows = [], []
+    for (period, sect), frame in frames.items():
+        cols = [c for c in frame.columns if "|" in c]
+        for outl, ctrl, fe in itertools.product(OUTLIERS, CONTROL_SETS, FIXED_EFFECTS):
+            key = {"sectors": sect, "period": period, "outliers": outl, "controls": ctrl, "fixed_effects": fe}
+            b = _block(frame, key, cols, countries)
+            if b is None:
+                continue
+            for (oi, outcome), est, (col, (con, rule)), err in itertools.product(
+                    enumerate(OUTCOMES), ESTIMATORS, enumerate(b.x_labels), ERRORS):
+                rows.append({"construct": con, "star_rule": rule, **key, "outcome": outcome, "estimator": est,
+                             "errors": err, "block": len(blocks), "column": col, "outcome_index": oi})
+            blocks.append(b)
+    specs = pd.DataFrame(rows)[[*CHOICES, "block", "column", "outcome_index"]]
+    return Problem(blocks, countries, specs)
+
+
+def _fit_block(b: Block, w: np.ndarray, null: bool) -> dict[tuple[str, int], dict]:
+    """Estimate (or, with ``null``, re-estimate under the null) every specification of a block."""
+    out = {}
+    r = batchfit.ols(b.design, b.X, b.log_rates, w)
+    for oi in range(len(OUTCOMES)):
+        coef = r["coef"][..., oi]
+        if null:  # M(y - b x) = M y - b M x: the slope on the null-imposed outcome is coef - b
+            coef = coef - b.observed["OLS on logs", oi]["coef"][0]
+        out["OLS on logs", oi] = {"coef": coef, "cluster": r["se_cluster"][..., oi], "hc": r["se_hc"][..., oi],
+                                  "n": r["nobs"]}
+    for oi in range(len(OUTCOMES)):
+        y, start = b.counts, None
+        if null:
+            obs = b.observed["Poisson PML", oi]
+            y = b.counts[None, :] * np.exp(-obs["coef"][0][:, None] * b.X.T)  # (m, n)
+            start = obs["beta"][0].copy()
+            start[:, 0] = 0.0
+        r = batchfit.poisson(b.design, b.X, y, b.log_exposure[:, oi], w, start=start)
+        if not r["converged"].all():
+            raise RuntimeError(f"Poisson PML did not converge in block {b.key}")
+        out["Poisson PML", oi] = {"coef": r["coef"], "beta": r["beta"], "cluster": r["se_cluster"],
+                                  "hc": r["se_hc"], "n": r["nobs"]}
+    return out
+
+
+def _weights(b: Block, counts: np.ndarray) -> np.ndarray:
+    return counts[:, b.country_index].astype(float)
+
+
+def estimate(problem: Problem) -> pd.DataFrame:
+    """Fit every specification on the observed data; the spec table with estimates and results."""
+    for b in problem.blocks:
+        b.observed = _fit_block(b, np.ones((1, b.design.n)), null=False)
+    s = problem.specs
+    coef, se, n = (np.empty(len(s)) for _ in range(3))
+    for i, (blk, col, oi, est, err) in enumerate(s[["block", "column", "outcome_index", "estimator", "errors"]]
+                                                  .itertuples(index=False)):
+        r = problem.blocks[blk].observed[est, oi]
+        coef[i], se[i], n[i] = r["coef"][0, col], r[ERRORS[err]][0, col], r["n"][0]
+    out = s[CHOICES].copy()
+    out["coef"], out["se"] = coef, se
+    out["z"] = coef / se
+    out["p"] = 2 * stats.norm.sf(np.abs(out["z"]))
+    half = stats.norm.isf(ALPHA / 2) * se
+    out["ci_low"], out["ci_high"] = coef - half, coef + half
+    out["n"] = n.astype(int)
+    out["result"] = np.select([(out["p"] < ALPHA) & (out["coef"] > 0), (out["p"] < ALPHA) & (out["coef"] < 0)],
                               ["positive and significant", "negative and significant"], "not significant")
     return out
+
+
+def draw_counts(n_countries: int, draws: int, seed: int) -> np.ndarray:
+    """Copies of each country in each bootstrap draw; draw d's generator is spawned from (seed, d)."""
+    children = np.random.SeedSequence(seed).spawn(draws)
+    return np.stack([np.bincount(np.random.default_rng(c).integers(0, n_countries, n_countries),
+                                 minlength=n_countries) for c in children])
+
+
+def null_chunk(problem: Problem, counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Null-imposed estimates and z values (draws x specifications) for one chunk of draws."""
+    fits = [_fit_block(b, _weights(b, counts), null=True) for b in problem.blocks]
+    s = problem.specs
+    coef = np.empty((counts.shape[0], len(s)))
+    z = np.empty_like(coef)
+    for i, (blk, col, oi, est, err) in enumerate(s[["block", "column", "outcome_index", "estimator", "errors"]]
+                                                  .itertuples(index=False)):
+        r = fits[blk][est, oi]
+        coef[:, i] = r["coef"][:, col]
+        z[:, i] = r["coef"][:, col] / r[ERRORS[err]][:, col]
+    return {"coef": coef, "z": z}
+
+
+def resample(problem: Problem, draws: int = 500, seed: int = 20201116, chunk: int = 25, n_jobs: int = 2,
+             client=None) -> dict[str, np.ndarray]:
+    """Null distribution of every specification's estimate and z (draws x specifications).
+
+    Runs on a Dask cluster when ``client`` (a ``distributed.Client``) is given or the
+    environment variable ``CLUSTERS_DASK_SCHEDULER`` holds a scheduler address, else on
+    ``n_jobs`` local processes (joblib). Chunks are fixed by ``chunk``, not by the workers.
+    """
+    if not problem.blocks or not problem.blocks[0].observed:
+        raise ValueError("estimate(problem) first: the null is imposed with the observed estimates")
+    counts = draw_counts(len(problem.countries), draws, seed)
+    parts = [counts[i:i + chunk] for i in range(0, draws, chunk)]
+    address = os.environ.get("CLUSTERS_DASK_SCHEDULER")
+    if client is None and address:
+        from distributed import Client
+
+        with Client(address) as c:
+            return resample(problem, draws, seed, chunk, n_jobs, client=c)
+    if client is not None:
+        shared = client.scatter(problem, broadcast=True)
+        results = client.gather(client.map(null_chunk, [shared] * len(parts), parts, pure=False))
+    elif n_jobs == 1:
+        results = [null_chunk(problem, p) for p in parts]
+    else:
+        from joblib import Parallel, delayed
+
+        results = Parallel(n_jobs=n_jobs)(delayed(null_chunk)(problem, p) for p in parts)
+    return {k: np.concatenate([r[k] for r in results]) for k in ("coef", "z")}
+
+
+def _statistics(coef: np.ndarray, z: np.ndarray, sign: float) -> dict[str, np.ndarray]:
+    """The three curve statistics per row (draw) of coef/z (draws x specifications)."""
+    sig = np.abs(z) > stats.norm.isf(ALPHA / 2)
+    return {"median": np.median(coef, axis=-1), "share": (sig & (np.sign(coef) == sign)).mean(axis=-1),
+            "mean_z": z.mean(axis=-1)}
+
+
+def inference(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per construct: observed statistics, their null p-values (one-sided, dominant sign) and shares."""
+    rows = []
+    draws = null["coef"].shape[0]
+    for con in dict.fromkeys(specs["construct"]):
+        sel = (specs["construct"] == con).to_numpy()
+        s = specs[sel]
+        sign = 1.0 if s["coef"].median() >= 0 else -1.0
+        obs = _statistics(s["coef"].to_numpy(), s["z"].to_numpy(), sign)
+        nul = _statistics(null["coef"][:, sel], null["z"][:, sel], sign)
+        rows.append({
+            "construct": con, "expected_sign": CONSTRUCTS[con].expected_sign if con in CONSTRUCTS else "",
+            "specifications": int(sel.sum()), "draws": draws,
+            "dominant_sign": "+" if sign > 0 else "-",
+            "share_positive_significant": (s["result"] == "positive and significant").mean(),
+            "share_negative_significant": (s["result"] == "negative and significant").mean(),
+            "median_estimate": obs["median"], "p_median": (sign * nul["median"] >= sign * obs["median"]).mean(),
+            "share_significant_dominant": obs["share"], "p_share": (nul["share"] >= obs["share"]).mean(),
+            "mean_z": obs["mean_z"], "p_mean_z": (sign * nul["mean_z"] >= sign * obs["mean_z"]).mean(),
+            "null_median_q95": np.quantile(sign * nul["median"], 0.95) * sign,
+            "null_share_q95": np.quantile(nul["share"], 0.95),
+            "null_mean_z_q95": np.quantile(sign * nul["mean_z"], 0.95) * sign,
+        })
+    return pd.DataFrame(rows)
+
+
+def null_statistics(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Long table of the three statistics per construct and draw (for the null-distribution figure)."""
+    out = []
+    for con in dict.fromkeys(specs["construct"]):
+        sel = (specs["construct"] == con).to_numpy()
+        sign = 1.0 if specs.loc[sel, "coef"].median() >= 0 else -1.0
+        st = _statistics(null["coef"][:, sel], null["z"][:, sel], sign)
+        out.append(pd.DataFrame({"construct": con, "draw": np.arange(len(st["median"])), **st}))
+    return pd.concat(out, ignore_index=True)
+
+
+def fit_statsmodels(problem: Problem, i: int) -> tuple[float, float]:
+    """Refit specification ``i`` with statsmodels (OLS via models.fit); return (coef, se)."""
+    import statsmodels.api as sm
+
+    spec = problem.specs.iloc[i]
+    b = problem.blocks[spec["block"]]
+    con, rule = b.x_labels[spec["column"]]
+    measure = f"{con}|{rule}"
+    d = b.frame.rename(columns={measure: "x"})
+    controls = CONTROL_SETS[spec["controls"]]
+    fe = None if spec["fixed_effects"] == "none" else "country"
+    se = "cluster" if ERRORS[spec["errors"]] == "cluster" else "HC3"
+    if spec["estimator"] == "OLS on logs":
+        d = d.assign(log_outcome=b.log_rates[:, spec["outcome_index"]])
+        res = models.fit(d, "x", controls, fe, se, standardise=True)
+        return float(res.params["x"]), float(res.bse["x"])
+    x = (d["x"] - d["x"].mean()) / d["x"].std()
+    exog = pd.concat([x, d[controls]], axis=1).astype(float)
+    exog = pd.concat([exog, pd.get_dummies(d["country"], dtype=float)], axis=1) if fe else sm.add_constant(exog)
+    model = sm.GLM(b.counts, exog, family=sm.families.Poisson(), offset=b.log_exposure[:, spec["outcome_index"]])
+    kw = {"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(d["country"])[0]}} if se == "cluster" \
+        else {"cov_type": "HC0"}
+    res = model.fit(tol=1e-12, **kw)
+    return float(res.params["x"]), float(res.bse["x"])
 
 
 def shares(specs: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """Share of specifications positive-significant, negative-significant and neither."""
     order = ["positive and significant", "negative and significant", "not significant"]
-    groups = [by] if by else []
-    counts = specs.groupby(groups + ["result"]).size() if by else specs.groupby("result").size()
-    table = counts.unstack(fill_value=0) if by else counts.to_frame().T
-    table = table.reindex(columns=order, fill_value=0)
+    counts = specs.groupby([by, "result"]).size().unstack(fill_value=0) if by \
+        else specs.groupby("result").size().to_frame().T
+    table = counts.reindex(columns=order, fill_value=0)
     table.insert(0, "specifications", table.sum(axis=1))
     for c in order:
         table[c] = table[c] / table["specifications"]
-    table = table.reset_index() if by else table.reset_index(drop=True)
-    if not by:
-        table.insert(0, "measure", "all measures")
-    return table.rename(columns={by: "measure"} if by else {})
+    return table.reset_index() if by else table.reset_index(drop=True)
