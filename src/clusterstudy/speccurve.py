@@ -28,6 +28,7 @@ spawned from ``(seed, d)``, so results do not depend on how draws are split amon
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections.abc import Callable
@@ -37,51 +38,61 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import batchfit, europe, extracts, indices, models
+from . import batchfit, europe, indices, models
 
 
 @dataclass(frozen=True)
 class Construct:
-    """A measure of specialisation: how to compute it and what the CLUSNET claim expects."""
+    """A measure of specialisation: where it comes from and what the CLUSNET claim expects.
+
+    ``column`` names the :func:`europe.region_indicators` column; a star-based construct
+    also has ``compute(matrix, traded, **rule)`` giving its value under another star rule.
+    """
 
     label: str
-    compute: Callable[..., pd.Series]  # (employment matrix, **star rule) -> one value per region
+    column: str
     expected_sign: str
     why: str
-    star_based: bool = False
+    compute: Callable[..., pd.Series] | None = None
 
 
-def _strength(emp: pd.DataFrame, **rule) -> pd.Series:
-    return indices.cluster_strength(emp, **rule)["cluster_strength"]
-
-
-def _stars(emp: pd.DataFrame, **rule) -> pd.Series:
-    return indices.cluster_strength(emp, **rule)["n_star_sectors"].astype(float)
+def _traded_strength(part: str) -> Callable[..., pd.Series]:
+    def compute(emp: pd.DataFrame, traded: list[str], lq_threshold: float, quantile: float,
+                min_stars: int) -> pd.Series:
+        return indices.traded_cluster_strength(emp, traded, min_stars, lq_threshold, quantile)[part].astype(float)
+    return compute
 
 
 CONSTRUCTS: dict[str, Construct] = {
-    "cluster_strength": Construct("cluster strength", _strength, "+", star_based=True,
-                                  why="CLUSNET: regions whose employment sits in strong clusters innovate more"),
-    "n_star_sectors": Construct("star count", _stars, "+", star_based=True,
-                                why="more starred sectors, more cluster strength (the same claim, as a count)"),
-    "hhi": Construct("concentration (HHI)", lambda emp, **_: indices.hhi(emp), "+",
-                     why="CLUSNET: focus on a few sectors; Jacobs externalities would predict a negative sign"),
-    "krugman": Construct("specialisation (Krugman)", lambda emp, **_: indices.krugman(emp), "+",
-                         why="a structure unlike the EU's is specialisation; diversity arguments predict a negative sign"),
+    "cluster_strength_traded": Construct(
+        "traded cluster strength", "cluster_strength_traded", "+", compute=_traded_strength("cluster_strength_traded"),
+        why="CLUSNET: regions whose employment sits in strong (starred) traded clusters innovate more"),
+    "n_star_sectors_traded": Construct(
+        "traded star count", "n_star_sectors_traded", "+", compute=_traded_strength("n_star_sectors_traded"),
+        why="the same claim counted in starred traded divisions"),
+    "hhi": Construct("concentration (HHI)", "hhi", "+",
+                     why="CLUSNET: focus on few sectors; Jacobs externalities would predict -"),
+    "krugman": Construct("specialisation (Krugman)", "krugman", "+",
+                         why="a structure unlike the EU's is specialisation; diversity arguments predict -"),
+    "related_variety": Construct("related variety", "related_variety", "+",
+                                 why="Frenken et al. (2007): variety within sections eases spillovers"),
+    "unrelated_variety": Construct("unrelated variety", "unrelated_variety", "-",
+                                   why="the opposite of the claim's focus; Frenken et al. expect no innovation gain"),
 }
-STAR_RULES: dict[str, dict] = {
-    "LQ>=2, top decile, 2 stars": {"lq_threshold": 2.0, "size_quantile": 0.9, "focus_quantile": 0.9, "min_stars": 2},
-    "LQ>=1.5": {"lq_threshold": 1.5, "size_quantile": 0.9, "focus_quantile": 0.9, "min_stars": 2},
-    "LQ>=3": {"lq_threshold": 3.0, "size_quantile": 0.9, "focus_quantile": 0.9, "min_stars": 2},
-    "top quintile": {"lq_threshold": 2.0, "size_quantile": 0.8, "focus_quantile": 0.8, "min_stars": 2},
-    "3 stars": {"lq_threshold": 2.0, "size_quantile": 0.9, "focus_quantile": 0.9, "min_stars": 3},
+STAR_RULES: dict[str, dict] = {  # one threshold at a time around the Observatory default
+    "LQ>=2, top decile, 2 stars": {"lq_threshold": 2.0, "quantile": 0.9, "min_stars": 2},
+    "LQ>=1.5": {"lq_threshold": 1.5, "quantile": 0.9, "min_stars": 2},
+    "LQ>=3": {"lq_threshold": 3.0, "quantile": 0.9, "min_stars": 2},
+    "top quintile": {"lq_threshold": 2.0, "quantile": 0.8, "min_stars": 2},
+    "3 stars": {"lq_threshold": 2.0, "quantile": 0.9, "min_stars": 3},
 }
 NO_STARS = "not star-based"
-PERIODS = {"2008-2010": (2008, 2010), "2011-2012": (2011, 2012)}
+# non-overlapping windows of complete patent years (2012 is incomplete: europe.patent_years)
+PERIODS = {"2008-2009": (2008, 2009), "2010-2011": (2010, 2011)}
 SECTORS = tuple(europe.SECTOR_SETS)
 SMALL_REGION = 500_000  # inhabitants; NUTS 2 regions should have 800,000-3,000,000 (Regulation 1059/2003)
 OUTLIERS = {"all regions": 0.0, f"without regions under {SMALL_REGION:,} inhabitants": SMALL_REGION}
-OUTCOMES = {"patents per million": "population", "patents per employee": "employment"}  # -> exposure
+OUTCOMES = {"patents per million": "population", "patents per employee": "employment_all"}  # -> exposure
 ESTIMATORS = ("OLS on logs", "Poisson PML")
 CONTROL_SETS = {
     "none": [],
@@ -121,36 +132,35 @@ class Problem:
     specs: pd.DataFrame  # one row per specification; 'block', 'column', 'outcome_index' locate it
 
 
-def _patent_panel(pat: pd.DataFrame, period: tuple[int, int]) -> pd.DataFrame:
-    p = pat[pat["year"].between(*period)].pivot_table(index=["nuts2", "year"], columns="unit", values="value")
-    p = p[(p["NR"] > 0) & (p["P_MHAB"] > 0)]
-    p["population"] = p["NR"] / p["P_MHAB"] * 1e6
-    return p.groupby(level="nuts2")[["NR", "population"]].mean().rename(columns={"NR": "patents"})
+@functools.cache
+def _indicators(years: tuple[int, int], sectors: str) -> pd.DataFrame:
+    return europe.region_indicators(years, sectors)[0]
 
 
-def sample_frame(period: str, sectors: str, constructs: list[str] | None = None,
-                 loaded: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+def sample_frame(period: str, sectors: str, constructs: list[str] | None = None) -> pd.DataFrame:
     """One row per region: outcomes, exposures, controls and every (construct, star rule) measure.
 
-    ``loaded`` holds extracts already loaded (``eu_sbs_employment``, ``eu_patents``).
+    The indicator table is :func:`europe.region_indicators` (default star rule); the
+    star-based constructs are recomputed for the other rules on the same traded divisions.
     """
-    loaded = loaded or {k: extracts.load(k) for k in ("eu_sbs_employment", "eu_patents")}
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
     years = PERIODS[period]
-    table, _ = europe.region_indicators(years, sectors)
-    emp, _ = europe.employment_matrix(years, sectors, sbs=loaded["eu_sbs_employment"])
-    total, _ = europe.employment_matrix(years, "all", sbs=loaded["eu_sbs_employment"])
-    d = table[["nuts2", "country", "patents_per_million", "gdp_pps_per_inhabitant", "tertiary_share"]]
-    d = d.set_index("nuts2").join(_patent_panel(loaded["eu_patents"], years), how="inner")
-    d["employment_all"] = total.sum(axis=1).reindex(d.index)
-    d["log_population"] = np.log(d["population"])
-    d["log_gdp"] = np.log(d["gdp_pps_per_inhabitant"])
+    d = _indicators(years, sectors)
+    total = _indicators(years, "all").set_index("nuts2")["employment"].reindex(d["nuts2"]).to_numpy()
+    d = d.assign(employment_all=total, log_gdp=np.log(d["gdp_pps_per_inhabitant"]))
+    emp, _ = europe.employment_matrix(years, sectors)
+    cls = europe.sector_classification(years)
+    traded = [c for c in cls.loc[cls["traded"], "nace_r2"] if c in emp.columns]
+    out = {}
     for name in constructs or list(CONSTRUCTS):
         c = CONSTRUCTS[name]
-        for rule, args in (STAR_RULES.items() if c.star_based else [(NO_STARS, {})]):
-            d[f"{name}|{rule}"] = c.compute(emp, **args).reindex(d.index)
-    return d.reset_index()
+        if c.compute is None:
+            out[f"{name}|{NO_STARS}"] = d[c.column].to_numpy()
+            continue
+        for rule, args in STAR_RULES.items():
+            out[f"{name}|{rule}"] = c.compute(emp, traded, **args).reindex(d["nuts2"]).to_numpy()
+    return pd.concat([d, pd.DataFrame(out, index=d.index)], axis=1)
 
 
 def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: list[str]) -> Block | None:
@@ -170,13 +180,12 @@ def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: l
     cluster_starts = np.flatnonzero(np.r_[True, d["country"].to_numpy()[1:] != d["country"].to_numpy()[:-1]])
     absorb = cluster_starts if key["fixed_effects"] == "country" else np.array([0])
     design = batchfit.Design(d[controls].to_numpy(float), absorb, cluster_starts)
-    exposure = {"population": d["population"], "employment": d["employment_all"]}
     return Block(
         key=key, design=design, X=X,
         x_labels=[tuple(c.split("|")) for c, k in zip(measure_cols, keep, strict=True) if k],
         log_rates=np.column_stack([np.log(d["patents_per_million"]), np.log(d["patents"] / d["employment_all"])]),
         counts=d["patents"].to_numpy(float),
-        log_exposure=np.column_stack([np.log(exposure[e]) for e in OUTCOMES.values()]),
+        log_exposure=np.log(d[list(OUTCOMES.values())].to_numpy(float)),
         country_index=np.searchsorted(countries, d["country"].to_numpy()),
         frame=d,
     )
@@ -189,8 +198,7 @@ def build(constructs: list[str] | None = None, periods: list[str] | None = None,
     unknown = [c for c in constructs if c not in CONSTRUCTS]
     if unknown:
         raise ValueError(f"unknown construct {unknown[0]!r}; known: {', '.join(CONSTRUCTS)}")
-    loaded = {k: extracts.load(k) for k in ("eu_sbs_employment", "eu_patents")}
-    frames = {(p, s): sample_frame(p, s, constructs, loaded) for p in periods or PERIODS for s in sectors or SECTORS}
+    frames = {(p, s): sample_frame(p, s, constructs) for p in periods or PERIODS for s in sectors or SECTORS}
     countries = sorted(set().union(*(f["country"] for f in frames.values())))
     blocks, rows = [], []
     for (period, sect), frame in frames.items():
@@ -356,28 +364,20 @@ def null_statistics(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.Data
 
 
 def fit_statsmodels(problem: Problem, i: int) -> tuple[float, float]:
-    """Refit specification ``i`` with statsmodels (OLS via models.fit); return (coef, se)."""
-    import statsmodels.api as sm
-
+    """Refit specification ``i`` with the project's wrapper (models.fit / models.fit_poisson); (coef, se)."""
     spec = problem.specs.iloc[i]
     b = problem.blocks[spec["block"]]
     con, rule = b.x_labels[spec["column"]]
-    measure = f"{con}|{rule}"
-    d = b.frame.rename(columns={measure: "x"})
+    d = b.frame.rename(columns={f"{con}|{rule}": "x"})
     controls = CONTROL_SETS[spec["controls"]]
     fe = None if spec["fixed_effects"] == "none" else "country"
     se = "cluster" if ERRORS[spec["errors"]] == "cluster" else "HC3"
     if spec["estimator"] == "OLS on logs":
         d = d.assign(log_outcome=b.log_rates[:, spec["outcome_index"]])
         res = models.fit(d, "x", controls, fe, se, standardise=True)
-        return float(res.params["x"]), float(res.bse["x"])
-    x = (d["x"] - d["x"].mean()) / d["x"].std()
-    exog = pd.concat([x, d[controls]], axis=1).astype(float)
-    exog = pd.concat([exog, pd.get_dummies(d["country"], dtype=float)], axis=1) if fe else sm.add_constant(exog)
-    model = sm.GLM(b.counts, exog, family=sm.families.Poisson(), offset=b.log_exposure[:, spec["outcome_index"]])
-    kw = {"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(d["country"])[0]}} if se == "cluster" \
-        else {"cov_type": "HC0"}
-    res = model.fit(tol=1e-12, **kw)
+    else:
+        exposure = list(OUTCOMES.values())[spec["outcome_index"]]
+        res = models.fit_poisson(d, "patents", exposure, "x", controls, fe, se=se, standardise=True)
     return float(res.params["x"]), float(res.bse["x"])
 
 
