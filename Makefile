@@ -63,9 +63,10 @@ eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) europe indices models plot
 eu_specialisation_innovation_SWEEP  := measure
 eu_specialisation_innovation_VALUES := n_star_sectors hhi krugman
 
-# Specification curve of the European result (288 specifications, in-process)
+# Specification curve of the European result with Simonsohn et al. (2020) inference under the null
+# (batched estimation; resampling on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)
-eu_specification_curve_SRC    := $(EXTRACT_SRC) europe indices models plots speccurve
+eu_specification_curve_SRC    := $(EXTRACT_SRC) europe indices models speccurve batchfit specplots
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
@@ -108,7 +109,7 @@ $(foreach nb,$(NOTEBOOKS),$(eval $(call notebook_rules,$(nb))))
 DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 
 # ---------------------------------------------------------------- targets
-.PHONY: help all test lint env lock refresh-notebooks lab bench clean distclean verify-data \
+.PHONY: help all test lint env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
   extracts download datapackage verify report student references
 
 help: ## list the targets
@@ -184,8 +185,11 @@ refresh-notebooks: $(DEFAULT_TARGETS) ## copy default-parameter outputs from bui
 lab: $(ENV_STAMP) ## open JupyterLab with the project kernel
 	$(PY) -m jupyter lab --notebook-dir=notebooks
 
-bench: $(ENV_STAMP) ## time cold, no-op, one-notebook and -j2 builds and make test (medians)
-	@$(PY) tools/bench.py
+bench: $(ENV_STAMP) ## specification curve: specifications/s, batched vs a statsmodels loop (one run)
+	@$(PY) tools/bench.py speccurve
+
+bench-build: $(ENV_STAMP) ## time cold, no-op, one-notebook and -j2 builds and make test (medians)
+	@$(PY) tools/bench.py build
 
 report: results.csv ## static HTML gallery of every result in build/site/ (index + provenance)
 	@$(PY) -m clusterstudy.report

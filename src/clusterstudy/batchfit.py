@@ -109,7 +109,7 @@ def ols(design: Design, X: np.ndarray, Y: np.ndarray, w: np.ndarray) -> dict[str
 
 
 def poisson(design: Design, X: np.ndarray, y: np.ndarray, offset: np.ndarray, w: np.ndarray,
-            start: np.ndarray | None = None, tol: float = 1e-11, max_iter: int = 60) -> dict[str, np.ndarray]:
+            start: np.ndarray | None = None, tol: float = 1e-6, max_iter: int = 60) -> dict[str, np.ndarray]:
     """Poisson PML of ``y`` on each ``X`` column (+ controls, absorbed factor), per weight row.
 
     ``X`` (n, m); ``y`` (n,) or (m, n) (one outcome per column, e.g. the null-imposed one);

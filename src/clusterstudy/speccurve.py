@@ -54,6 +54,7 @@ class Construct:
     expected_sign: str
     why: str
     compute: Callable[..., pd.Series] | None = None
+    sector_sets: tuple[str, ...] = tuple(europe.SECTOR_SETS)
 
 
 def _traded_strength(part: str) -> Callable[..., pd.Series]:
@@ -76,8 +77,9 @@ CONSTRUCTS: dict[str, Construct] = {
                          why="a structure unlike the EU's is specialisation; diversity arguments predict -"),
     "related_variety": Construct("related variety", "related_variety", "+",
                                  why="Frenken et al. (2007): variety within sections eases spillovers"),
-    "unrelated_variety": Construct("unrelated variety", "unrelated_variety", "-",
-                                   why="the opposite of the claim's focus; Frenken et al. expect no innovation gain"),
+    "unrelated_variety": Construct("unrelated variety", "unrelated_variety", "-", sector_sets=("all",),
+                                   why="the opposite of the claim's focus; Frenken et al. expect no innovation gain "
+                                       "(constant within manufacturing, a single NACE section)"),
 }
 STAR_RULES: dict[str, dict] = {  # one threshold at a time around the Observatory default
     "LQ>=2, top decile, 2 stars": {"lq_threshold": 2.0, "quantile": 0.9, "min_stars": 2},
@@ -155,6 +157,8 @@ def sample_frame(period: str, sectors: str, constructs: list[str] | None = None)
     out = {}
     for name in constructs or list(CONSTRUCTS):
         c = CONSTRUCTS[name]
+        if sectors not in c.sector_sets:
+            continue
         if c.compute is None:
             out[f"{name}|{NO_STARS}"] = d[c.column].to_numpy()
             continue
@@ -173,7 +177,7 @@ def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: l
     d = d.sort_values(["country", "nuts2"], kind="mergesort").reset_index(drop=True)
     X = d[measure_cols].to_numpy(float)
     sd = X.std(axis=0, ddof=1)
-    keep = sd > 0
+    keep = sd > 1e-12  # a measure constant in the sample (up to rounding) has no specification
     if not keep.any():
         return None
     X = (X[:, keep] - X[:, keep].mean(axis=0)) / sd[keep]
@@ -391,3 +395,16 @@ def shares(specs: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     for c in order:
         table[c] = table[c] / table["specifications"]
     return table.reset_index() if by else table.reset_index(drop=True)
+
+
+def choices_table(specs: pd.DataFrame) -> pd.DataFrame:
+    """Each choice of the grid, its values as they appear in ``specs`` and how many there are."""
+    return pd.DataFrame([{"choice": c.replace("_", " "), "values": len(v := list(dict.fromkeys(specs[c]))),
+                          "options": "; ".join(map(str, v))} for c in CHOICES])
+
+
+def constructs_table() -> pd.DataFrame:
+    """The constructs with their expected sign under the CLUSNET claim and why."""
+    return pd.DataFrame([{"construct": k, "label": c.label, "expected sign": c.expected_sign,
+                          "star rules": len(STAR_RULES) if c.compute else 1, "why": c.why}
+                         for k, c in CONSTRUCTS.items()])

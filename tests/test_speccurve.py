@@ -1,0 +1,183 @@
+"""The specification curve: the grid, the batched estimator against statsmodels, the null resampling."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from clusterstudy import batchfit, europe, speccurve
+
+
+@pytest.fixture(scope="module")
+def problem():
+    p = speccurve.build()
+    p.estimates = speccurve.estimate(p)
+    return p
+
+
+@pytest.fixture(scope="module")
+def small():
+    """One period and sector set: 1/4 of the grid, for the resampling tests."""
+    p = speccurve.build(periods=["2010-2011"], sectors=["all"], constructs=["cluster_strength_traded", "hhi"])
+    p.estimates = speccurve.estimate(p)
+    return p
+
+
+def test_grid_has_the_issue_size_and_choices(problem):
+    specs = problem.estimates
+    assert len(specs) >= 1000
+    varying = [c for c in speccurve.CHOICES if specs[c].nunique() > 1]
+    assert len(varying) >= 7
+    assert not specs.duplicated(subset=speccurve.CHOICES).any()
+    star = specs["construct"].isin([k for k, c in speccurve.CONSTRUCTS.items() if c.compute])
+    assert set(specs.loc[star, "star_rule"]) == set(speccurve.STAR_RULES)
+    assert set(specs.loc[~star, "star_rule"]) == {speccurve.NO_STARS}
+    # unrelated variety is constant within manufacturing (one NACE section): no specification there
+    assert set(specs.loc[specs["construct"] == "unrelated_variety", "sectors"]) == {"all"}
+    assert specs[["coef", "se", "p"]].notna().all().all()
+
+
+def test_default_star_rule_reproduces_the_indicator_table(problem):
+    b = next(b for b in problem.blocks if b.key["sectors"] == "manufacturing")
+    table, _ = europe.region_indicators(speccurve.PERIODS[b.key["period"]], "manufacturing")
+    default = next(iter(speccurve.STAR_RULES))
+    got = b.frame.set_index("nuts2")
+    for con in ("cluster_strength_traded", "n_star_sectors_traded"):
+        want = table.set_index("nuts2")[con].reindex(got.index)
+        np.testing.assert_allclose(got[f"{con}|{default}"], want, rtol=0, atol=1e-12)
+
+
+def test_every_specification_matches_statsmodels(problem):
+    """Coefficient and standard error of every specification against models.fit / models.fit_poisson."""
+    specs = problem.estimates
+    ref = np.array([speccurve.fit_statsmodels(problem, i) for i in range(len(specs))])
+    np.testing.assert_allclose(specs["coef"], ref[:, 0], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(specs["se"], ref[:, 1], rtol=1e-8, atol=1e-10)
+
+
+def _replicate(b, counts):
+    """Physically copy every country as often as the draw says; copies are separate clusters."""
+    rows, cid = [], []
+    for g, start in enumerate(b.design.cluster_starts):
+        stop = b.design.cluster_starts[g + 1] if g + 1 < len(b.design.cluster_starts) else b.design.n
+        k = int(counts[b.country_index[start]])
+        for c in range(k):
+            rows += list(range(start, stop))
+            cid += [g * 100 + c] * (stop - start)
+    return np.array(rows), np.array(cid)
+
+
+@pytest.mark.parametrize("fe", ["none", "country"])
+def test_bootstrap_draw_equals_statsmodels_on_the_replicated_null_data(small, fe):
+    """A draw's null-imposed estimate and z equal statsmodels on the data with the null imposed and
+    countries physically replicated (OLS: log y - b x; Poisson: y exp(-b x))."""
+    p = small
+    specs = p.estimates
+    counts = speccurve.draw_counts(len(p.countries), 2, seed=7)
+    null = speccurve.null_chunk(p, counts)
+    bi = next(i for i, b in enumerate(p.blocks) if b.key["fixed_effects"] == fe and b.key["controls"] == "size")
+    b = p.blocks[bi]
+    for est in speccurve.ESTIMATORS:
+        sel = np.flatnonzero((p.specs["block"] == bi) & (p.specs["estimator"] == est) & (p.specs["outcome_index"] == 0))
+        for i in sel[:4]:
+            col, err = p.specs.at[i, "column"], speccurve.ERRORS[p.specs.at[i, "errors"]]
+            x, bhat = b.X[:, col], specs.at[i, "coef"]
+            for d in range(2):
+                rows, cid = _replicate(b, counts[d])
+                exog = np.column_stack([x, b.design.Z])[rows]
+                fes = pd.get_dummies(b.frame["country"].to_numpy()[rows], dtype=float).to_numpy()
+                exog = np.column_stack([exog, fes if fe == "country" else np.ones(len(rows))])
+                kw = {"cov_type": "cluster", "cov_kwds": {"groups": cid}} if err == "cluster" else \
+                    {"cov_type": "HC3" if est == "OLS on logs" else "HC0"}
+                if est == "OLS on logs":
+                    res = sm.OLS((b.log_rates[:, 0] - bhat * x)[rows], exog).fit(**kw)
+                else:
+                    res = sm.GLM((b.counts * np.exp(-bhat * x))[rows], exog, family=sm.families.Poisson(),
+                                 offset=b.log_exposure[rows, 0]).fit(tol=1e-13, **kw)
+                assert null["coef"][d, i] == pytest.approx(res.params[0], rel=1e-7, abs=1e-9)
+                assert null["z"][d, i] == pytest.approx(res.params[0] / res.bse[0], rel=1e-7, abs=1e-8)
+
+
+def test_null_on_the_original_sample_gives_zero_for_ols(small):
+    p = small
+    null = speccurve.null_chunk(p, np.ones((1, len(p.countries)), dtype=int))
+    ols = (p.specs["estimator"] == "OLS on logs").to_numpy()
+    assert np.abs(null["coef"][0, ols]).max() < 1e-10
+    # Poisson: y exp(-b x) removes the effect from the mean; the refit is near, not exactly, zero
+    assert np.abs(null["coef"][0, ~ols]).max() < 0.5 * np.abs(p.estimates["coef"][~ols]).max()
+
+
+def test_inference_statistics_and_p_values():
+    specs = pd.DataFrame({"construct": ["hhi"] * 4, "coef": [-0.3, -0.2, -0.1, 0.05], "z": [-3.0, -2.5, -1.0, 0.5]})
+    specs["result"] = np.where(np.abs(specs["z"]) > 1.96, np.where(specs["coef"] > 0, "positive and significant",
+                                                                    "negative and significant"), "not significant")
+    null = {"coef": np.array([[-0.3, -0.2, 0.0, 0.1], [0.0, 0.1, 0.2, 0.3], [-0.4, -0.3, -0.2, -0.1]]),
+            "z": np.array([[-2.0, -1.0, 0.0, 1.0], [3.0, 0.0, 0.0, 0.0], [-3.0, -3.0, -3.0, 0.0]])}
+    r = speccurve.inference(specs, null).iloc[0]
+    assert r["dominant_sign"] == "-" and r["draws"] == 3 and r["expected_sign"] == "+"
+    assert r["median_estimate"] == pytest.approx(-0.15)
+    assert r["p_median"] == pytest.approx(1 / 3)  # null medians -0.1, 0.15, -0.25: one at least as negative
+    assert r["share_significant_dominant"] == pytest.approx(0.5)
+    assert r["p_share"] == pytest.approx(1 / 3)  # null shares 0.25, 0.0 (z = 3 at coef 0 has no sign), 0.75
+    assert r["mean_z"] == pytest.approx(-1.5)
+    assert r["p_mean_z"] == pytest.approx(1 / 3)  # null means -0.5, 0.75, -2.25
+    assert r["share_negative_significant"] == pytest.approx(0.5)
+
+
+def test_draws_do_not_depend_on_chunking_and_seed_matters(small):
+    a = speccurve.resample(small, draws=12, seed=3, chunk=4, n_jobs=1)
+    b = speccurve.resample(small, draws=12, seed=3, chunk=6, n_jobs=1)
+    np.testing.assert_allclose(a["coef"], b["coef"], rtol=0, atol=1e-12)
+    c = speccurve.resample(small, draws=12, seed=4, chunk=6, n_jobs=1)
+    assert not np.allclose(a["coef"], c["coef"])
+    np.testing.assert_array_equal(speccurve.draw_counts(28, 12, 3)[4:8], speccurve.draw_counts(28, 12, 3)[4:8])
+    assert (speccurve.draw_counts(28, 12, 3).sum(axis=1) == 28).all()
+
+
+def test_joblib_and_dask_give_identical_numbers(small, monkeypatch):
+    from distributed import Client, LocalCluster
+
+    local = speccurve.resample(small, draws=8, seed=11, chunk=4, n_jobs=1)
+    processes = speccurve.resample(small, draws=8, seed=11, chunk=4, n_jobs=2)
+    with LocalCluster(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        dask = speccurve.resample(small, draws=8, seed=11, chunk=4, client=client)
+        monkeypatch.setenv("CLUSTERS_DASK_SCHEDULER", cluster.scheduler_address)
+        via_env = speccurve.resample(small, draws=8, seed=11, chunk=4)
+    for k in ("coef", "z"):
+        np.testing.assert_array_equal(local[k], processes[k])
+        np.testing.assert_array_equal(local[k], dask[k])
+        np.testing.assert_array_equal(local[k], via_env[k])
+
+
+def test_bad_input_is_a_one_line_error(small):
+    with pytest.raises(ValueError, match="unknown construct 'entropy'"):
+        speccurve.build(constructs=["entropy"])
+    with pytest.raises(ValueError, match="unknown period '2012-2013'"):
+        speccurve.sample_frame("2012-2013", "all")
+    fresh = speccurve.build(periods=["2010-2011"], sectors=["all"], constructs=["hhi"])
+    with pytest.raises(ValueError, match="estimate\\(problem\\) first"):
+        speccurve.resample(fresh, draws=2)
+
+
+def test_batchfit_weights_equal_replicated_rows():
+    """Frequency weights (a bootstrap draw) give statsmodels' numbers on the replicated data."""
+    rng = np.random.default_rng(5)
+    sizes = np.array([3, 4, 2, 5, 3, 4])
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    n = sizes.sum()
+    Z, X = rng.normal(size=(n, 2)), rng.normal(size=(n, 2))
+    Y = (X @ [0.4, 0.0] + Z @ [1.0, -0.5] + rng.normal(size=n))[:, None]
+    copies = np.array([0, 2, 1, 1, 0, 2])
+    w = np.repeat(copies, sizes)[None].astype(float)
+    rows = np.concatenate([np.arange(s, s + k) for s, k, c in zip(starts, sizes, copies, strict=True)
+                           for _ in range(c)])
+    cid = np.concatenate([[g * 10 + c] * k for g, (k, cc) in enumerate(zip(sizes, copies, strict=True))
+                          for c in range(cc)])
+    r = batchfit.ols(batchfit.Design(Z, np.array([0]), starts), X, Y, w)
+    exog = np.column_stack([X[rows, 0], Z[rows], np.ones(len(rows))])
+    res = sm.OLS(Y[rows, 0], exog).fit(cov_type="cluster", cov_kwds={"groups": cid})
+    assert r["coef"][0, 0, 0] == pytest.approx(res.params[0], rel=1e-10)
+    assert r["se_cluster"][0, 0, 0] == pytest.approx(res.bse[0], rel=1e-10)
+    hc3 = sm.OLS(Y[rows, 0], exog).fit(cov_type="HC3")
+    assert r["se_hc"][0, 0, 0] == pytest.approx(hc3.bse[0], rel=1e-10)
