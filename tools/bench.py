@@ -1,4 +1,7 @@
-"""`make bench`: time the build in the ways issue #2 names; print one Markdown table.
+"""Benchmarks. `make bench` (``bench.py speccurve``): the specification curve's batched estimator
+against a statsmodels loop on the same specifications, and the null resampling, in one run.
+`make bench-build` (``bench.py build``): time the build in the ways issue #2 names; print one
+Markdown table.
 
 Rows: cold build (build/ removed, environment present) with -j1 and -j2, no-op build,
 one-notebook rebuild (its source touched), `make test`, and `make test` on a fresh clone
@@ -47,7 +50,44 @@ def leaf_notebook() -> str:
     return out[-1]
 
 
+def speccurve_bench() -> int:
+    """Specifications per second: batched (numpy) vs one statsmodels fit per specification."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from clusterstudy import speccurve
+
+    draws = int(os.environ.get("BENCH_DRAWS", "100"))
+    t = time.perf_counter()
+    problem = speccurve.build()
+    t_build = time.perf_counter() - t
+    batch = []
+    for _ in range(3):
+        t = time.perf_counter()
+        specs = speccurve.estimate(problem)
+        batch.append(time.perf_counter() - t)
+    t_batch = statistics.median(batch)
+    t = time.perf_counter()
+    for i in range(len(specs)):
+        speccurve.fit_statsmodels(problem, i)
+    t_sm = time.perf_counter() - t
+    t = time.perf_counter()
+    speccurve.resample(problem, draws=draws, n_jobs=1)
+    t_null = time.perf_counter() - t
+    n = len(specs)
+    print(f"specification curve: {n} specifications ({problem.specs['block'].nunique()} designs); "
+          f"samples built in {t_build:.2f} s")
+    print(f"batched: {t_batch:.3f} s = {n / t_batch:,.0f} specifications/s (median of 3) | "
+          f"statsmodels loop: {t_sm:.2f} s = {n / t_sm:,.0f} specifications/s | speed-up {t_sm / t_batch:,.0f}x")
+    print(f"null resampling, one process: {draws} draws x {n} specifications in {t_null:.2f} s = "
+          f"{draws * n / t_null:,.0f} specifications/s ({t_null / draws * 500:.1f} s per 500 draws)")
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:] == ["speccurve"]:
+        return speccurve_bench()
+    if sys.argv[1:] != ["build"]:
+        print("usage: tools/bench.py speccurve|build", file=sys.stderr)
+        return 2
     rows = []
     subprocess.run(["make", "-s", "all"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     j1, r1 = median_of(REPEATS, ["make", "-s", "-j1", "all"], rm_build)

@@ -128,45 +128,56 @@ def poisson(design: Design, X: np.ndarray, y: np.ndarray, offset: np.ndarray, w:
     wy = w[:, None, :] * Y[None]  # (D, m, n)
     swy = _gsum(wy, A, axis=2)  # (D, m, G)
     beta = np.zeros((D, m, p)) if start is None else np.broadcast_to(start, (D, m, p)).copy()
+    # the iterations run on the flattened (draw, column) fits that have not converged yet
+    d_of, m_of = np.divmod(np.arange(D * m), m)
+    wf, wyf, swyf = w[d_of], wy.reshape(D * m, n), swy.reshape(D * m, -1)
+    bf = beta.reshape(D * m, p)
 
-    def mean_and_ll(b):
+    def mean_and_ll(b, k):
         """Mean with the factor at its optimum given b, and the concentrated log-likelihood (+ const)."""
-        eta = offset + (B[None] @ b[..., None])[..., 0]  # (D, m, n)
+        eta = offset + (B[m_of[k]] @ b[..., None])[..., 0]  # (K, n)
         e = np.exp(eta)
         with np.errstate(divide="ignore", invalid="ignore"):
-            alpha = np.where(swy > 0, np.log(swy) - np.log(_gsum(w[:, None, :] * e, A, axis=2)), -np.inf)
-            mu = e * _expand(np.exp(alpha), A, n, axis=2)
-            ll = (wy * eta).sum(axis=2) + np.where(swy > 0, swy * alpha, 0.0).sum(axis=2)
+            alpha = np.where(swyf[k] > 0, np.log(swyf[k]) - np.log(_gsum(wf[k] * e, A, axis=1)), -np.inf)
+            mu = e * _expand(np.exp(alpha), A, n, axis=1)
+            ll = (wyf[k] * eta).sum(axis=1) + np.where(swyf[k] > 0, swyf[k] * alpha, 0.0).sum(axis=1)
         return mu, ll
 
-    def newton_step(mu):
-        v = w[:, None, :] * mu
-        vB = v[..., None] * B[None]  # (D, m, n, p)
-        sv = _gsum(v, A, axis=2)[..., None]  # (D, m, G, 1)
-        svb = _gsum(vB, A, axis=2)  # (D, m, G, p)
+    def newton_step(mu, k):
+        Bk = B[m_of[k]]
+        v = wf[k] * mu
+        vB = v[..., None] * Bk  # (K, n, p)
+        sv = _gsum(v, A, axis=1)[..., None]  # (K, G, 1)
+        svb = _gsum(vB, A, axis=1)  # (K, G, p)
         with np.errstate(invalid="ignore", divide="ignore"):
             between = np.where(sv > 0, svb / sv, 0.0)
-        H = vB.swapaxes(-1, -2) @ B[None] - between.swapaxes(-1, -2) @ svb
-        grad = ((wy - v)[..., None, :] @ B[None])[..., 0, :]
+        H = vB.swapaxes(-1, -2) @ Bk - between.swapaxes(-1, -2) @ svb
+        grad = ((wyf[k] - v)[..., None, :] @ Bk)[..., 0, :]
         return np.linalg.solve(H, grad[..., None])[..., 0]
 
-    mu, ll = mean_and_ll(beta)
-    converged = np.zeros((D, m), dtype=bool)
+    active = np.arange(D * m)
+    mu_a, ll_a = mean_and_ll(bf[active], active)
+    mu_f = np.empty((D * m, n))
+    converged = np.zeros(D * m, dtype=bool)
     for _ in range(max_iter):
-        delta = newton_step(mu)
-        delta[converged] = 0.0
-        t = np.ones((D, m))
+        delta = newton_step(mu_a, active)
+        t = np.ones(len(active))
         for _ in range(30):  # step halving where the log-likelihood would fall
-            cand = beta + t[..., None] * delta
-            mu_c, ll_c = mean_and_ll(cand)
-            bad = ~(ll_c >= ll - 1e-12 * np.abs(ll)) & ~converged
+            cand = bf[active] + t[:, None] * delta
+            mu_c, ll_c = mean_and_ll(cand, active)
+            bad = ~(ll_c >= ll_a - 1e-12 * np.abs(ll_a))
             if not bad.any():
                 break
             t = np.where(bad, t / 2, t)
-        beta, mu, ll = cand, mu_c, ll_c
-        converged |= np.abs(t[..., None] * delta).max(axis=2) < tol
-        if converged.all():
+        bf[active] = cand
+        done = np.abs(t[:, None] * delta).max(axis=1) < tol
+        mu_f[active[done]] = mu_c[done]
+        converged[active[done]] = True
+        active, mu_a, ll_a = active[~done], mu_c[~done], ll_c[~done]
+        if not len(active):
             break
+    mu_f[active] = mu_a
+    beta, mu, converged = bf.reshape(D, m, p), mu_f.reshape(D, m, n), converged.reshape(D, m)
     v = w[:, None, :] * mu
     sv = _gsum(v, A, axis=2)
     with np.errstate(invalid="ignore", divide="ignore"):
