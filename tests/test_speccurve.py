@@ -48,11 +48,21 @@ def test_default_star_rule_reproduces_the_indicator_table(problem):
 
 
 def test_every_specification_matches_statsmodels(problem):
-    """Coefficient and standard error of every specification against models.fit / models.fit_poisson."""
+    """Coefficient and standard error of every specification against statsmodels OLS / GLM Poisson."""
     specs = problem.estimates
-    ref = np.array([speccurve.fit_statsmodels(problem, i) for i in range(len(specs))])
+    ref = np.array([speccurve.fit_statsmodels(problem, i, via="arrays") for i in range(len(specs))])
     np.testing.assert_allclose(specs["coef"], ref[:, 0], rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(specs["se"], ref[:, 1], rtol=1e-8, atol=1e-10)
+
+
+def test_specifications_match_the_project_wrapper(problem):
+    """One specification per design, estimator, outcome and error type against models.fit / fit_poisson."""
+    s = problem.specs
+    pick = s.groupby(["block", "estimator", "outcome_index", "errors"]).head(1).index
+    pick = pick[:: max(1, len(pick) // 128)]
+    ref = np.array([speccurve.fit_statsmodels(problem, i, via="models") for i in pick])
+    np.testing.assert_allclose(problem.estimates.loc[pick, "coef"], ref[:, 0], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(problem.estimates.loc[pick, "se"], ref[:, 1], rtol=1e-8, atol=1e-10)
 
 
 def _replicate(b, counts):

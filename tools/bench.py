@@ -65,18 +65,22 @@ def speccurve_bench() -> int:
         specs = speccurve.estimate(problem)
         batch.append(time.perf_counter() - t)
     t_batch = statistics.median(batch)
-    t = time.perf_counter()
-    for i in range(len(specs)):
-        speccurve.fit_statsmodels(problem, i)
-    t_sm = time.perf_counter() - t
+    loops = {}
+    for via in ("arrays", "models"):
+        t = time.perf_counter()
+        for i in range(len(specs)):
+            speccurve.fit_statsmodels(problem, i, via=via)
+        loops[via] = time.perf_counter() - t
     t = time.perf_counter()
     speccurve.resample(problem, draws=draws, n_jobs=1)
     t_null = time.perf_counter() - t
     n = len(specs)
     print(f"specification curve: {n} specifications ({problem.specs['block'].nunique()} designs); "
           f"samples built in {t_build:.2f} s")
-    print(f"batched: {t_batch:.3f} s = {n / t_batch:,.0f} specifications/s (median of 3) | "
-          f"statsmodels loop: {t_sm:.2f} s = {n / t_sm:,.0f} specifications/s | speed-up {t_sm / t_batch:,.0f}x")
+    print(f"batched estimation: {t_batch:.3f} s = {n / t_batch:,.0f} specifications/s (median of 3)")
+    for via, what in (("arrays", "statsmodels OLS/GLM on arrays"), ("models", "models.fit/fit_poisson (formula)")):
+        print(f"loop, {what}: {loops[via]:.2f} s = {n / loops[via]:,.0f} specifications/s; "
+              f"speed-up of the batch {loops[via] / t_batch:,.0f}x")
     print(f"null resampling, one process: {draws} draws x {n} specifications in {t_null:.2f} s = "
           f"{draws * n / t_null:,.0f} specifications/s ({t_null / draws * 500:.1f} s per 500 draws)")
     return 0

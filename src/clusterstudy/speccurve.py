@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from scipy import stats
 
 from . import batchfit, europe, indices, models
@@ -367,8 +368,15 @@ def null_statistics(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.Data
     return pd.concat(out, ignore_index=True)
 
 
-def fit_statsmodels(problem: Problem, i: int) -> tuple[float, float]:
-    """Refit specification ``i`` with the project's wrapper (models.fit / models.fit_poisson); (coef, se)."""
+def fit_statsmodels(problem: Problem, i: int, via: str = "models") -> tuple[float, float]:
+    """Refit specification ``i`` with statsmodels; return (coef, se) of the measure.
+
+    ``via="models"``: the project's wrapper (:func:`models.fit` / :func:`models.fit_poisson`,
+    formula API); ``via="arrays"``: ``sm.OLS`` / ``sm.GLM`` on the design matrix, with the
+    country dummies spelled out (the same model, without formula parsing).
+    """
+    if via not in ("models", "arrays"):
+        raise ValueError(f"unknown refit route {via!r}; choose 'models' or 'arrays'")
     spec = problem.specs.iloc[i]
     b = problem.blocks[spec["block"]]
     con, rule = b.x_labels[spec["column"]]
@@ -376,13 +384,26 @@ def fit_statsmodels(problem: Problem, i: int) -> tuple[float, float]:
     controls = CONTROL_SETS[spec["controls"]]
     fe = None if spec["fixed_effects"] == "none" else "country"
     se = "cluster" if ERRORS[spec["errors"]] == "cluster" else "HC3"
-    if spec["estimator"] == "OLS on logs":
-        d = d.assign(log_outcome=b.log_rates[:, spec["outcome_index"]])
-        res = models.fit(d, "x", controls, fe, se, standardise=True)
+    ols = spec["estimator"] == "OLS on logs"
+    oi = spec["outcome_index"]
+    if via == "models":
+        if ols:
+            res = models.fit(d.assign(log_outcome=b.log_rates[:, oi]), "x", controls, fe, se, standardise=True)
+        else:
+            res = models.fit_poisson(d, "patents", list(OUTCOMES.values())[oi], "x", controls, fe, se=se,
+                                     standardise=True)
+        return float(res.params["x"]), float(res.bse["x"])
+    x = (d["x"] - d["x"].mean()) / d["x"].std()
+    exog = np.column_stack([x, d[controls].to_numpy(float),
+                            pd.get_dummies(d["country"], dtype=float).to_numpy() if fe else np.ones(len(d))])
+    groups = pd.factorize(d["country"])[0]
+    kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}} if se == "cluster" else \
+        {"cov_type": "HC3" if ols else "HC0"}
+    if ols:
+        res = sm.OLS(b.log_rates[:, oi], exog).fit(**kw)
     else:
-        exposure = list(OUTCOMES.values())[spec["outcome_index"]]
-        res = models.fit_poisson(d, "patents", exposure, "x", controls, fe, se=se, standardise=True)
-    return float(res.params["x"]), float(res.bse["x"])
+        res = sm.GLM(b.counts, exog, family=sm.families.Poisson(), offset=b.log_exposure[:, oi]).fit(**kw)
+    return float(res.params[0]), float(res.bse[0])
 
 
 def shares(specs: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
