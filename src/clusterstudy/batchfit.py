@@ -135,7 +135,7 @@ def poisson(design: Design, X: np.ndarray, y: np.ndarray, offset: np.ndarray, w:
 
     def mean_and_ll(b, k):
         """Mean with the factor at its optimum given b, and the concentrated log-likelihood (+ const)."""
-        eta = offset + (B[m_of[k]] @ b[..., None])[..., 0]  # (K, n)
+        eta = offset + X.T[m_of[k]] * b[:, :1] + b[:, 1:] @ Zc.T  # (K, n)
         e = np.exp(eta)
         with np.errstate(divide="ignore", invalid="ignore"):
             alpha = np.where(swyf[k] > 0, np.log(swyf[k]) - np.log(_gsum(wf[k] * e, A, axis=1)), -np.inf)
