@@ -75,7 +75,9 @@ def null_distributions(null: pd.DataFrame, inference: pd.DataFrame, labels: dict
             ax = axes[i, j]
             ax.hist(d[stat], bins=30, color=colours[c], alpha=0.6)
             ax.axvline(row[observed[stat]], color="black", lw=1.5)
-            ax.set_title(f"{labels.get(c, c)}: p = {row[pcol[stat]]:.3f}", fontsize=8, color=colours[c])
+            pv = row[pcol[stat]]
+            ptxt = f"p < {1 / len(d):.3f}" if pv == 0 else f"p = {pv:.3f}"
+            ax.set_title(f"{labels.get(c, c)}: {ptxt}", fontsize=8, color=colours[c])
             ax.tick_params(labelsize=7)
             if i == len(constructs) - 1:
                 ax.set_xlabel(STATISTICS[stat], fontsize=8)
