@@ -262,3 +262,8 @@ def test_fit_models_and_headline(regions):
     assert len(h) == 4 and set(h["comparison"]) == {"across countries", "within countries"}
     assert h.set_index(["comparison", "estimator"]).at[("within countries", "OLS"), "coef"] == pytest.approx(
         focal.at["(3) + country FE", "coef"])
+
+
+def test_p_values_in_prose():
+    assert europe.fmt_p(0.0004) == "< 0.001"
+    assert europe.fmt_p(0.0456) == "= 0.046"
