@@ -39,7 +39,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from . import batchfit, europe, indices, models
+from . import batchfit, europe, extracts, indices, models
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,8 @@ def _indicators(years: tuple[int, int], sectors: str) -> pd.DataFrame:
     return europe.region_indicators(years, sectors)[0]
 
 
-def sample_frame(period: str, sectors: str, constructs: list[str] | None = None) -> pd.DataFrame:
+def sample_frame(period: str, sectors: str, constructs: list[str] | None = None,
+                 sbs: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per region: outcomes, exposures, controls and every (construct, star rule) measure.
 
     The indicator table is :func:`europe.region_indicators` (default star rule); the
@@ -152,8 +153,9 @@ def sample_frame(period: str, sectors: str, constructs: list[str] | None = None)
     d = _indicators(years, sectors)
     total = _indicators(years, "all").set_index("nuts2")["employment"].reindex(d["nuts2"]).to_numpy()
     d = d.assign(employment_all=total, log_gdp=np.log(d["gdp_pps_per_inhabitant"]))
-    emp, _ = europe.employment_matrix(years, sectors)
-    cls = europe.sector_classification(years)
+    sbs = extracts.load("eu_sbs_employment") if sbs is None else sbs
+    emp, _ = europe.employment_matrix(years, sectors, sbs=sbs)
+    cls = europe.sector_classification(years, sbs=sbs)
     traded = [c for c in cls.loc[cls["traded"], "nace_r2"] if c in emp.columns]
     out = {}
     for name in constructs or list(CONSTRUCTS):
@@ -203,7 +205,8 @@ def build(constructs: list[str] | None = None, periods: list[str] | None = None,
     unknown = [c for c in constructs if c not in CONSTRUCTS]
     if unknown:
         raise ValueError(f"unknown construct {unknown[0]!r}; known: {', '.join(CONSTRUCTS)}")
-    frames = {(p, s): sample_frame(p, s, constructs) for p in periods or PERIODS for s in sectors or SECTORS}
+    sbs = extracts.load("eu_sbs_employment")
+    frames = {(p, s): sample_frame(p, s, constructs, sbs) for p in periods or PERIODS for s in sectors or SECTORS}
     countries = sorted(set().union(*(f["country"] for f in frames.values())))
     blocks, rows = [], []
     for (period, sect), frame in frames.items():
