@@ -161,15 +161,17 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
     Extract(
         "cn_resource_cities", china.resource_cities,
         Schema({"name_cn": "str", "resource_type": "str", "level": "str", "order_in_plan": "int",
-                "city_code": "str", "match": "str", "reason": "str"},
-               key=("name_cn", "level"), nullable=frozenset({"city_code", "reason"}),
+                "city_code": "str", "county_code": "str", "match": "str", "reason": "str"},
+               key=("name_cn", "level"), nullable=frozenset({"city_code", "county_code", "reason"}),
                allowed={"resource_type": frozenset({"growing", "mature", "declining", "regenerating"}),
                         "level": frozenset({"prefecture-level", "county-level city"}),
                         "match": frozenset({"matched", "unmatched"})},
-               patterns={"city_code": r"\d{6}"}),
+               patterns={"city_code": r"\d{6}", "county_code": r"\d{6}"}),
         ("china/resource_city_types_2013.csv", "china/CN_Public.csv"), "State Council of China",
         "National Sustainable Development Plan for Resource-based Cities (2013-2020)",
-        "http://www.gov.cn/zwgk/2013-12/03/content_2540070.htm", "2013", "classification",
+        "http://www.gov.cn/zwgk/2013-12/03/content_2540070.htm", "2013",
+        "classification; county-level cities placed in their prefecture-level city by GB/T 2260 "
+        "administrative division codes (Ministry of Civil Affairs, 2013)",
         {"name": "public-domain", "title": "PRC government document"},
         "State Council of China (2013) Planning for Sustainable Development of Resource Cities."),
 ]}

@@ -1,0 +1,249 @@
+"""The README's "What the data say", rendered from the committed tables (never typed by hand).
+
+Each bullet is one small function of the tables it names, so that a changed table changes the
+sentence and a hand-typed number fails ``tests/test_readme_findings.py``. The notebooks call
+the same sentence functions on their in-memory tables to fill their Markdown.
+
+Usage::
+
+    python -m clusterstudy.findings write   # rewrite the README block between the markers
+    python -m clusterstudy.findings check   # exit 1 if the README block differs from the tables
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import pandas as pd
+
+from . import atomic, paths
+
+START, END = "<!-- findings:start -->", "<!-- findings:end -->"
+CN_OUTCOME = "patents_per_10k_residents"
+CN_MAIN = "types; county-level resource cities coded resource-bearing"
+CN_DECLINING = {"coded": "declining vs other resource; county-level resource cities coded resource-bearing",
+                "dropped": "declining vs other resource; cities with county-level resource cities dropped"}
+US_LABELS = {"strong_cluster_share": "strong-cluster share", "n_strong_clusters": "number of strong clusters",
+             "hhi_traded": "HHI", "krugman_traded": "Krugman index"}
+
+
+# ---------------------------------------------------------------- formatting
+def pval(p: float) -> str:
+    """'p < 0.001', 'p = 0.004' or 'p = 0.31'."""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def pct(share: float) -> str:
+    """A share in [0, 1] as a whole percentage."""
+    return f"{100 * share:.0f}%"
+
+
+def signed(coef: float, p: float, alpha: float = 0.05) -> str:
+    """'significantly positive', 'significantly negative' or 'not significant'."""
+    if p >= alpha:
+        return "not significant"
+    return "significantly positive" if coef > 0 else "significantly negative"
+
+
+def _term(tidy: pd.DataFrame, model: str, term: str) -> pd.Series:
+    terms = tidy["term"].str.removeprefix("type: ")
+    rows = tidy[(tidy["model"] == model) & (terms == term)]
+    if len(rows) != 1:
+        raise ValueError(f"no single row for model {model!r}, term {term!r}")
+    return rows.iloc[0]
+
+
+def table(name: str) -> pd.DataFrame:
+    """A committed table ``tables/<name>.csv`` of the project (not of a staging output root)."""
+    path = paths.project_root() / "tables" / f"{name}.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: table not found (run the notebook that writes it)")
+    return pd.read_csv(path, dtype={"region_code": str, "city_code": str})
+
+
+# ---------------------------------------------------------------- China
+def china_unmatched_sentence(unmatched: pd.DataFrame, cities: pd.DataFrame) -> str:
+    """Which of the plan's units are not in the data, grouped by reason."""
+    pref = unmatched[unmatched["level"] == "prefecture-level"]
+    absent = pref[pref["reason"].str.startswith("prefecture-level city absent")]
+    county = unmatched[unmatched["level"] == "county-level city"]
+    n_county = int((cities["resource_county_cities"]).sum())
+    hosts = cities[cities["resource_county_cities"] > 0]
+    only = hosts[hosts["resource_type"] == "non-resource"]
+    top = hosts.sort_values(["resource_county_cities", "city_code"], ascending=[False, True]).head(2)
+    return (f"{len(pref)} prefecture-level units of the plan are not in the city data: "
+            f"{len(absent)} resource cities are absent from the cross-section ({'、'.join(absent['name_cn'])}) "
+            f"and {len(pref) - len(absent)} are autonomous prefectures, leagues or areas, which are not cities "
+            f"of the cross-section. Of the plan's county-level resource cities, {n_county} lie in "
+            f"{len(hosts)} cities of the data, {len(only)} of which are not on the plan themselves (most: "
+            + "; ".join(f"{r.city_name_en}, {r.resource_county_cities}" for r in top.itertuples())
+            + f"); {len(county)} lie in autonomous prefectures, leagues or areas or are administered by "
+            "their province, and cannot be placed.")
+
+
+def china_sentences(summary: pd.DataFrame, coefs: pd.DataFrame, label: str) -> str:
+    """Raw and adjusted ranking of the types, and declining against other resource cities, both codings."""
+    resource = summary[summary["resource_type"] != "non-resource"].set_index("resource_type")
+    raw_low = resource["median"].idxmin()
+    types = coefs[(coefs["model"] == CN_MAIN)].assign(t=lambda d: d["term"].str.removeprefix("type: "))
+    types = types[types["t"].isin(resource.index)].set_index("t")
+    adj_low = types["coef"].idxmin()
+    out = [f"Unadjusted, **{raw_low}** cities have the lowest median ({resource.at[raw_low, 'median']:.2f} "
+           f"{label}, against {summary.set_index('resource_type').at['non-resource', 'median']:.2f} for "
+           f"non-resource cities). Within provinces and after controls, **{adj_low}** cities have the "
+           f"lowest coefficient ({types.at[adj_low, 'coef']:+.2f} log points, {pval(types.at[adj_low, 'p'])})."]
+    for coding, model in CN_DECLINING.items():
+        dec, diff = _term(coefs, model, "declining"), _term(coefs, model, "declining - other_resource")
+        what = ("county-level resource cities coded resource-bearing" if coding == "coded"
+                else "cities holding county-level resource cities dropped")
+        out.append(f"With {what} (n = {int(dec['n'])}): declining cities {dec['coef']:+.2f} log points against "
+                   f"non-resource cities ({pval(dec['p'])}), {diff['coef']:+.2f} against other resource cities "
+                   f"({pval(diff['p'])}).")
+    return " ".join(out)
+
+
+def case_city_sentence(link: pd.DataFrame) -> str:
+    """Where Meng & Forman's four case cities fall in the national distribution."""
+    pct_ = link["percentile"]
+    half = "all in the lower half" if (pct_ < 50).all() else f"{int((pct_ < 50).sum())} of {len(link)} in the lower half"
+    return (f"The case cities' percentiles in the national distribution range from {pct_.min():.0f} to "
+            f"{pct_.max():.0f} ({half}).")
+
+
+def bullet_china() -> str:
+    """China: types against patenting (default outcome: per 10,000 residents)."""
+    cities = table("cn_city_indicators")
+    summary = table(f"cn_resource_type_summary_{CN_OUTCOME}")
+    coefs = table(f"cn_resource_type_regression_{CN_OUTCOME}")
+    main = coefs[coefs["model"] == CN_MAIN]
+    return (f"*China* ({len(cities)} cities; patents per 10,000 residents; province fixed effects, errors "
+            f"clustered by province): " + china_sentences(summary, coefs, "per 10,000 residents")
+            + f" The coded model's sample has {int(main['n'].iloc[0])} cities.")
+
+
+# ---------------------------------------------------------------- Europe
+def bullet_europe() -> str:
+    """Europe: model (2) of the Figure 6 notebook per measure, and the empty-quadrant shares."""
+    parts, n = [], None
+    for measure, label in (("hhi", "HHI"), ("krugman", "Krugman"), ("cluster_strength", "cluster strength"),
+                           ("n_star_sectors", "number of star sectors")):
+        row = _term(table(f"eu_regression_{measure}"), "(2) controls", measure)
+        n = int(row["n"])
+        parts.append(f"{label} {row['coef']:+.2f} per SD ({pval(row['p'])})")
+    shares = []
+    for measure in ("hhi", "krugman", "cluster_strength", "n_star_sectors"):
+        tri = table(f"eu_triangle_{measure}")
+        shares.append(tri.loc[tri["report_says"] == "empty", "regions"].sum() / tri["regions"].sum())
+    return (f"*Europe* ({n} NUTS-2 regions): log patents per million inhabitants on each standardised measure "
+            f"with income and education controls: {'; '.join(parts)}. The quadrants CLUSNET says are empty "
+            f"hold {pct(min(shares))} to {pct(max(shares))} of the regions.")
+
+
+def bullet_spec_curve() -> str:
+    """Europe: the specification curve's shares (all measures and per measure)."""
+    s = table("eu_specification_curve_shares").set_index("measure")
+    alls = s.loc["all measures"]
+    per = [f"{m}: {pct(r['positive and significant'])} positive, {pct(r['negative and significant'])} negative"
+           for m, r in s.drop(index="all measures").iterrows()]
+    return (f"*Europe, specification curve*: across {int(alls['specifications'])} specifications, "
+            f"{pct(alls['positive and significant'])} are positive and significant and "
+            f"{pct(alls['negative and significant'])} negative and significant ({'; '.join(per)}).")
+
+
+# ---------------------------------------------------------------- United States
+def us_spec_rows(reg: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The focal rows of one measure's U.S. models, in specification order."""
+    rows = reg[(reg["term"] == measure) & reg["model"].str.startswith(f"{measure}: ")]
+    if rows.empty:
+        raise ValueError(f"no U.S. model of {measure!r}")
+    return rows
+
+
+def us_sentence(reg: pd.DataFrame, measure: str = "strong_cluster_share") -> str:
+    """The measure's coefficient per SD in each specification (bivariate, size, size + wage)."""
+    rows = us_spec_rows(reg, measure)
+    return "; ".join(f"{r.model.removeprefix(measure + ': ')} {r.coef:+.2f} ({pval(r.p)})"
+                     for r in rows.itertuples())
+
+
+def regpat_sentence(robust: pd.DataFrame, measure: str = "n_strong_clusters") -> str:
+    """The REGPAT (2008-2012) robustness result for CBSAs."""
+    row = robust[(robust["term"] == measure) & robust["model"].str.startswith("REGPAT")].iloc[0]
+    return (f"with OECD REGPAT patents (2008-2012) instead of USPTO grants, the {US_LABELS[measure]} is "
+            f"{signed(row['coef'], row['p'])} ({row['coef']:+.2f} per SD, {pval(row['p'])}, n = {int(row['n'])})")
+
+
+def bullet_us() -> str:
+    """United States: strong-cluster share in the three specifications, states and CBSAs; REGPAT."""
+    st, cb = table("us_state_regression"), table("us_cbsa_regression")
+    n_st = int(us_spec_rows(st, "strong_cluster_share")["n"].iloc[0])
+    n_cb = int(us_spec_rows(cb, "strong_cluster_share")["n"].iloc[0])
+    return (f"*United States* ({n_st} states, {n_cb} CBSAs; cluster data 2016, patents 2011-2015): log patents "
+            f"per 10,000 employees on the standardised strong-cluster share, bivariate, with size, and with "
+            f"size and wages (a possible mediator): states {us_sentence(st)}; CBSAs {us_sentence(cb)}. "
+            f"For CBSAs, {regpat_sentence(table('us_cbsa_robustness'))}.")
+
+
+def comparison_sentence(comp: pd.DataFrame) -> str:
+    """EU and U.S. coefficients on the same footing (traded measures, per employee)."""
+    rows = comp[comp["outcome"] == "patents per employee"]
+    same = int((rows["us_coef_per_sd"] * rows["eu_coef_per_sd"] > 0).sum())
+    parts = [f"{r.us_measure} {r.us_coef_per_sd:+.2f} ({pval(r.us_p)}) vs {r.eu_measure} "
+             f"{r.eu_coef_per_sd:+.2f} ({pval(r.eu_p)})" for r in rows.itertuples()]
+    return f"{'; '.join(parts)}; same sign for {same} of {len(rows)} measures"
+
+
+def bullet_comparison() -> str:
+    """EU against U.S. states, like for like."""
+    comp = table("us_state_eu_comparison")
+    return ("*Across the Atlantic* (traded-sector measures, log patents per employee, standardised; U.S. "
+            f"states vs EU NUTS-2): {comparison_sentence(comp)}.")
+
+
+BULLETS: list[Callable[[], str]] = [bullet_europe, bullet_spec_curve, bullet_us, bullet_comparison, bullet_china]
+
+
+def render() -> str:
+    """The README block between the markers (markers included)."""
+    body = "\n".join(f"- {b()}" for b in BULLETS)
+    return f"{START}\n{body}\n{END}"
+
+
+def readme_block(text: str) -> str:
+    """The block between the markers in ``text``."""
+    i, j = text.find(START), text.find(END)
+    if i < 0 or j < i:
+        raise ValueError(f"README has no findings block ({START} ... {END})")
+    return text[i:j + len(END)]
+
+
+def write() -> bool:
+    """Rewrite the README block; return True if it changed."""
+    path = paths.project_root() / "README.md"
+    text = path.read_text(encoding="utf-8")
+    new = text.replace(readme_block(text), render())
+    if new != text:
+        atomic.write_text(path, new)
+    return new != text
+
+
+def main(argv: list[str]) -> int:
+    if argv == ["write"]:
+        print("README findings " + ("rewritten" if write() else "already up to date"))
+        return 0
+    if argv == ["check"]:
+        text = (paths.project_root() / "README.md").read_text(encoding="utf-8")
+        if readme_block(text) != render():
+            print("✘ README findings differ from the tables: run `make findings`", file=sys.stderr)
+            return 1
+        print("✔ README findings match the tables")
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
