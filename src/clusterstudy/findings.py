@@ -118,10 +118,8 @@ def bullet_china() -> str:
     cities = table("cn_city_indicators")
     summary = table(f"cn_resource_type_summary_{CN_OUTCOME}")
     coefs = table(f"cn_resource_type_regression_{CN_OUTCOME}")
-    main = coefs[coefs["model"] == CN_MAIN]
     return (f"*China* ({len(cities)} cities; patents per 10,000 residents; province fixed effects, errors "
-            f"clustered by province): " + china_sentences(summary, coefs, "per 10,000 residents")
-            + f" The coded model's sample has {int(main['n'].iloc[0])} cities.")
+            f"clustered by province): " + china_sentences(summary, coefs, "per 10,000 residents"))
 
 
 # ---------------------------------------------------------------- Europe
@@ -170,10 +168,35 @@ def us_sentence(reg: pd.DataFrame, measure: str = "strong_cluster_share") -> str
 
 
 def regpat_sentence(robust: pd.DataFrame, measure: str = "n_strong_clusters") -> str:
-    """The REGPAT (2008-2012) robustness result for CBSAs."""
-    row = robust[(robust["term"] == measure) & robust["model"].str.startswith("REGPAT")].iloc[0]
-    return (f"with OECD REGPAT patents (2008-2012) instead of USPTO grants, the {US_LABELS[measure]} is "
-            f"{signed(row['coef'], row['p'])} ({row['coef']:+.2f} per SD, {pval(row['p'])}, n = {int(row['n'])})")
+    """The REGPAT (2008-2012) robustness result for CBSAs, in each specification."""
+    rows = robust[(robust["term"] == measure) & robust["model"].str.startswith(f"REGPAT 2008-2012: {measure}: ")]
+    if rows.empty:
+        raise ValueError(f"no REGPAT model of {measure!r}")
+    specs = "; ".join(f"{r.model.removeprefix(f'REGPAT 2008-2012: {measure}: ')} {r.coef:+.2f} ({pval(r.p)})"
+                      for r in rows.itertuples())
+    return (f"with OECD REGPAT patents (2008-2012) instead of USPTO grants, the {US_LABELS[measure]} "
+            f"(per SD): {specs} (n = {int(rows['n'].iloc[0])})")
+
+
+def us_robustness_sentence(robust: pd.DataFrame, geography: str) -> str:
+    """The robustness results that are significant at 5%, or that none is."""
+    focal = robust[robust["term"].isin(list(US_LABELS)) & (robust["p"] < 0.05)]
+    n_models = robust["model"].nunique()
+    intro = ("REGPAT robustness (CBSAs): " + regpat_sentence(robust) + ". ") if geography == "cbsa" else ""
+    if focal.empty:
+        return intro + f"No robustness model has a focal coefficient significant at 5% ({n_models} models)."
+    listed = "; ".join(f"{r.model} {r.coef:+.2f} ({pval(r.p)})" for r in focal.itertuples())
+    return (intro + f"Robustness models with a focal coefficient significant at 5%: {listed} "
+            f"(of {n_models} models).")
+
+
+def us_findings(reg: pd.DataFrame, comparison: pd.DataFrame, regions: str) -> str:
+    """Per measure, the three specifications; then the like-for-like comparison."""
+    lines = [f"- *{US_LABELS[m]}*: {us_sentence(reg, m)} (n = {int(us_spec_rows(reg, m)['n'].iloc[0])})"
+             for m in US_LABELS]
+    return (f"Coefficients per standard deviation of the measure, U.S. {regions} (log points):\n\n"
+            + "\n".join(lines) + "\n\nLike for like with Europe (model with log size, per employee): "
+            + comparison_sentence(comparison) + ".")
 
 
 def bullet_us() -> str:
@@ -197,10 +220,13 @@ def comparison_sentence(comp: pd.DataFrame) -> str:
 
 
 def bullet_comparison() -> str:
-    """EU against U.S. states, like for like."""
-    comp = table("us_state_eu_comparison")
-    return ("*Across the Atlantic* (traded-sector measures, log patents per employee, standardised; U.S. "
-            f"states vs EU NUTS-2): {comparison_sentence(comp)}.")
+    """EU against U.S. states (and CBSAs), like for like: traded measures, per employee, size model."""
+    comp, cbsa = table("us_state_eu_comparison"), table("us_cbsa_eu_comparison")
+    rows = cbsa[cbsa["outcome"] == "patents per employee"]
+    same = int((rows["us_coef_per_sd"] * rows["eu_coef_per_sd"] > 0).sum())
+    return ("*Across the Atlantic* (traded-sector measures, log patents per employee with log employment, "
+            f"standardised; U.S. states vs EU NUTS-2): {comparison_sentence(comp)}. With U.S. CBSAs instead of "
+            f"states the signs agree for {same} of {len(rows)} measures.")
 
 
 BULLETS: list[Callable[[], str]] = [bullet_europe, bullet_spec_curve, bullet_us, bullet_comparison, bullet_china]

@@ -143,6 +143,16 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "patents (fractional counts by inventor address), pooled over 2008-2012", OECD_LICENCE,
         "OECD (2018) REGPAT database; CBSA aggregates by Brookings Metro (fansi-sifan/metro-datasets)."),
     Extract(
+        "us_cbsa_population", us.cbsa_population,
+        Schema({"cbsa_code": "str", "cbsa_name": "str", "year": "int", "population": "float"},
+               key=("cbsa_code",), nullable=frozenset({"year"}), ranges={"population": (1, None)},
+               patterns={"cbsa_code": r"\d{5}"}),
+        ("us_cluster_mapping/cbsa_all.rda",), "Brookings Metro (U.S. Census Bureau, American Community Survey)",
+        "Metro Data Warehouse merged CBSA cross-section (cbsa_all.rda): total population",
+        "https://github.com/fansi-sifan/metro-datasets", "2017", "persons",
+        {"name": "public-domain", "title": "U.S. Census Bureau data (U.S. government work); repository states no licence"},
+        "U.S. Census Bureau, American Community Survey; merged by Brookings Metro (fansi-sifan/metro-datasets)."),
+    Extract(
         "cn_cities", china.cities,
         Schema({"city_code": "str", "city_name_cn": "str", "city_name_en": "str",
                 "resident_pop": "float", "registered_pop": "float", "gdp_cny": "float",
