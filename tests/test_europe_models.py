@@ -16,16 +16,65 @@ def regions():
 
 def test_indicator_table_has_the_issue_columns_and_the_sample(regions):
     table, excluded = regions
-    assert list(table.columns) == ["nuts2", "country", "patents_per_million", "hhi", "krugman",
-                                   "cluster_strength", "n_star_sectors", "gdp_pps_per_inhabitant",
-                                   "tertiary_share", "employment"]
-    assert len(table) == 269 and table["nuts2"].is_unique
+    assert list(table.columns)[:10] == ["nuts2", "country", "patents_per_million", "hhi", "krugman",
+                                        "cluster_strength", "n_star_sectors", "gdp_pps_per_inhabitant",
+                                        "tertiary_share", "employment"]
+    for col in ["cluster_strength_traded", "n_star_sectors_traded", "hhi_traded", "krugman_traded",
+                "related_variety", "unrelated_variety", "log_employment", "log_population"]:
+        assert col in table.columns and table[col].notna().all()
+    assert table["nuts2"].is_unique and len(table) > 250
     assert table["cluster_strength"].between(0, 1).all()
-    assert set(excluded["reason"]) == {"no patent data 2008-2012"}
+    assert (table["cluster_strength_traded"] <= table["cluster_strength"] + 1).all()
+    # every NUTS 2013 region is either in the sample or listed once with a reason
+    nuts = set(extracts.load("nuts2_2013")["nuts2"])
+    assert set(table["nuts2"]) | set(excluded["nuts2"]) == nuts
+    assert not set(table["nuts2"]) & set(excluded["nuts2"]) and excluded["nuts2"].is_unique
+    assert excluded["reason"].str.len().gt(0).all()
+    # patent means over the complete years (2012 is incomplete): 2008-2011
     pat = extracts.load("eu_patents")
-    de11 = pat[(pat["nuts2"] == "DE11") & (pat["unit"] == "P_MHAB") & pat["year"].between(2008, 2012)]
-    assert len(de11) == 5
+    de11 = pat[(pat["nuts2"] == "DE11") & (pat["unit"] == "P_MHAB") & pat["year"].between(2008, 2011)]
+    assert len(de11) == 4
     assert table.set_index("nuts2").at["DE11", "patents_per_million"] == pytest.approx(de11["value"].mean())
+    # population = applications / rate: the per-million rate is reproduced
+    t = table.set_index("nuts2")
+    assert t.at["DE11", "patents"] / t.at["DE11", "population"] * 1e6 == pytest.approx(
+        t.at["DE11", "patents_per_million"], rel=0.01)
+    assert np.allclose(np.exp(table["log_employment"]), table["employment"])
+
+
+def test_last_patent_year_is_incomplete():
+    comp = europe.patent_year_completeness().set_index("year")
+    assert not comp.at[2012, "complete"] and comp.at[2012, "ratio_to_previous_3"] < 0.9
+    assert comp.loc[2003:2011, "complete"].all()
+    assert europe.patent_years((2008, 2012)) == [2008, 2009, 2010, 2011]
+    assert europe.patent_years((2008, 2012), complete_years=False)[-1] == 2012
+
+
+def test_traded_and_local_divisions():
+    cls = europe.sector_classification().set_index("nace_r2")
+    assert len(cls) == 68 and cls["label"].notna().all()
+    for local in ["G47", "I56", "F43", "L68"]:
+        assert not cls.at[local, "traded"], local
+    for traded in ["C21", "C29"]:
+        assert cls.at[traded, "traded"], traded
+    assert cls["traded"].sum() == 34  # median cut-off: half of 68 divisions above it
+
+
+def test_suppressed_cells_are_missing_not_zero():
+    miss, _ = europe.employment_matrix((2008, 2012), suppressed="missing")
+    zero, _ = europe.employment_matrix((2008, 2012), suppressed="zero")
+    assert miss.isna().any().any() and not zero.isna().any().any()
+    assert ((zero == 0) | miss.notna()).all().all()  # only missing cells differ, and they became 0
+    with pytest.raises(ValueError, match="unknown rule for suppressed cells"):
+        europe.employment_matrix((2008, 2012), suppressed="drop")
+
+
+def test_star_table_covers_traded_divisions_only():
+    st = europe.region_sector_stars()
+    cls = europe.sector_classification().set_index("nace_r2")
+    assert cls.loc[st["nace_r2"].unique(), "traded"].all()
+    assert list(st.columns) == ["nuts2", "nace_r2", "size_star", "specialisation_star", "focus_star", "stars"]
+    assert st["stars"].between(0, 3).all()
 
 
 def test_manufacturing_set_uses_only_divisions_c10_c33():
@@ -48,6 +97,8 @@ def test_models(regions):
     assert res.nobs == len(d) - singletons
     tidy = models.tidy(res, "m")
     assert list(tidy.columns) == models.TIDY_COLUMNS
+    assert set(tidy["se_type"]) == {"HC3"} and set(tidy["fixed_effects"]) == {"country"}
+    assert tidy["p_wild"].isna().all()
     assert not tidy["term"].str.startswith("C(").any()
     assert tidy["se"].map(math.isfinite).all()
     with pytest.raises(ValueError, match="unknown standard errors 'robust'"):
@@ -82,3 +133,91 @@ def test_specification_curve_grid():
     shares = speccurve.shares(small)
     assert shares.loc[0, ["positive and significant", "negative and significant",
                           "not significant"]].sum() == pytest.approx(1.0)
+
+
+def test_default_errors_are_clustered_by_country(regions):
+    table, _ = regions
+    d = models.prepare(table, "patents_per_million", "hhi", ["tertiary_share"])
+    res = models.fit(d, "hhi", ["tertiary_share"])
+    tidy = models.tidy(res, "m")
+    assert set(tidy["se_type"]) == {"clustered by country"} and set(tidy["estimator"]) == {"OLS"}
+    import statsmodels.formula.api as smf
+    manual = smf.ols("log_outcome ~ hhi + tertiary_share", data=d).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(d["country"])[0]})
+    assert tidy.set_index("term").at["hhi", "se"] == pytest.approx(manual.bse["hhi"])
+
+
+def _wcr_full_enumeration(y, X, groups, k, ties=False):
+    """Independent WCR p-value (CR1 t, null imposed, every Rademacher sign pattern).
+
+    The all-plus and all-minus patterns reproduce |t| exactly (t*(-v) = -t*(v) under the
+    null), so they are ties; ``ties`` says whether they count as exceeding.
+    """
+    import itertools
+
+    G = groups.max() + 1
+    Xr = np.delete(X, k, axis=1)
+    br = np.linalg.lstsq(Xr, y, rcond=None)[0]
+    fitted_r, u_r = Xr @ br, y - Xr @ br
+
+    def t_stat(yy):
+        b = np.linalg.lstsq(X, yy, rcond=None)[0]
+        u = yy - X @ b
+        inv = np.linalg.inv(X.T @ X)
+        meat = sum(np.outer(s, s) for s in (X[groups == g].T @ u[groups == g] for g in range(G)))
+        return b[k] / np.sqrt((inv @ meat @ inv)[k, k])
+
+    t = t_stat(y)
+    ts = [t_stat(fitted_r + u_r * np.array(v)[groups]) for v in itertools.product([-1, 1], repeat=G)]
+    if ties:
+        return np.mean(np.abs(ts) > np.abs(t) - 1e-9)
+    return np.mean(np.abs(ts) > np.abs(t) + 1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 2, 7])
+def test_wild_bootstrap_matches_an_independent_wcr_under_full_enumeration(seed):
+    rng = np.random.default_rng(seed)
+    G, n = 7, 140
+    g = np.repeat(np.arange(G), n // G)
+    x = rng.normal(size=n) + 0.5 * rng.normal(size=G)[g]
+    y = 0.15 * x + rng.normal(size=G)[g] + rng.normal(size=n)
+    d = pd.DataFrame({"log_outcome": y, "x": x, "country": [f"C{i}" for i in g]})
+    res = models.fit(d, "x", [])
+    p_pkg = models.wild_bootstrap_p(res, "x", B=999)  # 2^7 = 128 < 999: full enumeration
+    X = np.column_stack([np.ones(n), x])
+    lo, hi = _wcr_full_enumeration(y, X, g, 1), _wcr_full_enumeration(y, X, g, 1, ties=True)
+    assert hi - lo == pytest.approx(2 / 2**G)  # exactly the two tied patterns
+    assert lo - 1e-12 <= p_pkg <= hi + 1e-12
+    assert models.wild_bootstrap_p(res, "x", B=999, seed=1) == p_pkg  # enumeration: seed-free
+
+
+def test_wild_bootstrap_is_seeded_and_in_the_tidy_table(regions):
+    table, _ = regions
+    d = models.prepare(table, "patents_per_million", "cluster_strength_traded", ["tertiary_share"])
+    res = models.fit(d, "cluster_strength_traded", ["tertiary_share"], standardise=True)
+    tidy = models.tidy(res, "m", wild_terms=("cluster_strength_traded",), B=999)
+    row = tidy.set_index("term").loc["cluster_strength_traded"]
+    assert 0 <= row["p_wild"] <= 1
+    assert tidy.set_index("term")["p_wild"].drop("cluster_strength_traded").isna().all()
+    again = models.tidy(res, "m", wild_terms=("cluster_strength_traded",), B=999)
+    assert again.set_index("term").at["cluster_strength_traded", "p_wild"] == row["p_wild"]
+    hc3 = models.fit(d, "cluster_strength_traded", ["tertiary_share"], se="HC3")
+    assert math.isfinite(models.wild_bootstrap_p(hc3, "cluster_strength_traded", B=199))
+
+
+def test_poisson_pml_recovers_a_known_rate():
+    rng = np.random.default_rng(3)
+    n = 400
+    pop = rng.uniform(1e5, 5e6, n)
+    x = rng.normal(size=n)
+    counts = rng.poisson(pop * 1e-4 * np.exp(0.3 * x))
+    d = pd.DataFrame({"patents": counts, "population": pop, "x": x,
+                      "country": rng.integers(0, 20, n)})
+    res = models.fit_poisson(d, "patents", "population", "x", [])
+    assert res.params["x"] == pytest.approx(0.3, abs=0.03)
+    assert res.params["Intercept"] == pytest.approx(np.log(1e-4), abs=0.05)
+    tidy = models.tidy(res, "pml")
+    assert set(tidy["estimator"]) == {"Poisson PML"} and tidy["r2"].isna().all()
+    assert set(tidy["se_type"]) == {"clustered by country"}
+    with pytest.raises(ValueError, match="unknown column 'pop'"):
+        models.fit_poisson(d, "patents", "pop", "x", [])

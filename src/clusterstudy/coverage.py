@@ -60,7 +60,7 @@ def eu_harmonisation_summary() -> pd.DataFrame:
     """Codes kept, renamed and dropped per European extract."""
     log = pd.read_csv(paths.data_dir() / "extracts" / "eu_nuts_harmonisation.csv", dtype=str)
     return (log.groupby(["extract", "action"]).size().unstack(fill_value=0)
-            .reindex(columns=["kept", "renamed", "dropped"], fill_value=0).reset_index())
+            .reindex(columns=["kept", "renamed", "dropped", "recovered"], fill_value=0).reset_index())
 
 
 def eu_dropped_codes() -> pd.DataFrame:

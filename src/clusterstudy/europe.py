@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import extracts, indices
+from . import extracts, indices, paths
 
 SECTOR_SETS = {"all": r"[B-S]\d\d", "manufacturing": r"C\d\d"}
 SUPPRESSED = ("missing", "zero")
@@ -185,6 +185,25 @@ def _patents(years: list[int]) -> pd.DataFrame:
                          "population": population, "years": g.size()}).dropna(subset=["years"])
 
 
+def _no_sbs_reason(region: str, period: tuple[int, int]) -> str:
+    """Why a NUTS 2013 region has no SBS employment in the period (other years, split predecessor)."""
+    sbs = extracts.load("eu_sbs_employment")
+    years = sorted(sbs.loc[sbs["nuts2"] == region, "year"].unique())
+    reason = f"no SBS employment {period[0]}-{period[1]}"
+    if years:
+        reason += f" (reported only {years[0]}-{years[-1]}"
+        log = pd.read_csv(paths.data_dir() / "extracts" / "eu_nuts_harmonisation.csv", dtype=str,
+                          keep_default_na=False)
+        split = log[(log["extract"] == "eu_sbs_employment") & (log["action"] == "dropped")
+                    & log["reason"].str.contains(region)]
+        if not split.empty:
+            reason += f"; earlier years under NUTS 2010 {', '.join(split['from_code'])}, split in NUTS 2013"
+        reason += ")"
+    else:
+        reason += " (not in the SBS table)"
+    return reason
+
+
 def region_indicators(period: tuple[int, int] = (2008, 2012), sectors: str = "all",
                       min_cell_share: float = 0.5, *, size_quantile: float = 0.9,
                       lq_threshold: float = 2.0, focus_quantile: float = 0.9,
@@ -241,8 +260,7 @@ def region_indicators(period: tuple[int, int] = (2008, 2012), sectors: str = "al
     known = set(extracts.load("nuts2_2013")["nuts2"])
     seen = set(matrix.index) | set(excluded["nuts2"])
     absent = sorted(known - seen)
-    reasons.append(pd.DataFrame({"nuts2": absent,
-                                 "reason": f"no SBS employment {period[0]}-{period[1]} in NUTS 2013 codes"}))
+    reasons.append(pd.DataFrame({"nuts2": absent, "reason": [_no_sbs_reason(r, period) for r in absent]}))
     excluded = pd.concat([excluded, *reasons], ignore_index=True)
     excluded = excluded.sort_values("nuts2", kind="mergesort").reset_index(drop=True)
     return out[INDICATOR_COLUMNS].reset_index(drop=True), excluded

@@ -1,14 +1,31 @@
-"""OLS of log innovation on a specialisation measure (statsmodels formula API), tidy results."""
+"""The one estimator wrapper: OLS of log innovation and Poisson PML of counts, tidy results.
+
+- :func:`fit`: OLS (statsmodels formula API) of ``log_outcome`` on a measure, controls and
+  optional fixed effects; errors clustered by ``cluster`` (default) or HC3.
+- :func:`wild_bootstrap_p`: wild cluster restricted bootstrap p-value of one coefficient
+  (Cameron, Gelbach & Miller 2008; Roodman, MacKinnon, Nielsen & Webb 2019) with the
+  ``wildboottest`` package: Rademacher weights (Webb's six-point with ``weights="webb"``),
+  null imposed, fixed seed.
+- :func:`fit_poisson`: Poisson pseudo-maximum likelihood of a count with ``log(exposure)``
+  as offset (Santos Silva & Tenreyro 2006), statsmodels GLM, clustered errors; keeps zeros.
+- :func:`tidy`: one row per term with the contract columns :data:`TIDY_COLUMNS`.
+"""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
 ZERO_HANDLING = ("drop", "log1p")
-SE_TYPES = ("HC3", "cluster")
-TIDY_COLUMNS = ["model", "term", "coef", "se", "p", "ci_low", "ci_high", "n", "r2"]
+SE_TYPES = ("cluster", "HC3")
+TIDY_COLUMNS = ["model", "term", "coef", "se", "p", "ci_low", "ci_high", "n", "r2",
+                "estimator", "se_type", "fixed_effects", "p_wild"]
+WILD_B = 9999
+WILD_SEED = 20261124
 
 
 def prepare(df: pd.DataFrame, outcome: str, measure: str, controls: list[str],
@@ -32,17 +49,8 @@ def prepare(df: pd.DataFrame, outcome: str, measure: str, controls: list[str],
     return d
 
 
-def fit(d: pd.DataFrame, measure: str, controls: list[str], fixed_effects: str | None = None,
-        se: str = "HC3", cluster: str = "country", standardise: bool = False):
-    """Fit OLS ``log_outcome ~ measure + controls [+ C(fixed_effects)]``; return the results.
-
-    ``se``: 'HC3' heteroskedasticity-robust, or 'cluster' (by ``cluster``). With fixed
-    effects, groups with a single observation are dropped (the model's ``nobs`` says so). With
-    ``standardise`` the measure is z-scored first, so its coefficient is the change in log
-    outcome per standard deviation.
-    """
-    if se not in SE_TYPES:
-        raise ValueError(f"unknown standard errors {se!r}; choose one of {', '.join(SE_TYPES)}")
+def _rhs(d: pd.DataFrame, measure: str, controls: list[str], fixed_effects: str | None,
+         standardise: bool) -> tuple[pd.DataFrame, str]:
     d = d.copy()
     if fixed_effects:
         # singleton groups are absorbed by their own dummy (leverage 1): they carry no
@@ -56,21 +64,121 @@ def fit(d: pd.DataFrame, measure: str, controls: list[str], fixed_effects: str |
     rhs = [measure, *[f"np.log({c})" if c == "gdp_pps_per_inhabitant" else c for c in controls]]
     if fixed_effects:
         rhs.append(f"C({fixed_effects})")
-    model = smf.ols(f"log_outcome ~ {' + '.join(rhs)}", data=d)
+    return d, " + ".join(rhs)
+
+
+def _label(se: str, cluster: str) -> str:
+    return f"clustered by {cluster}" if se == "cluster" else se
+
+
+def fit(d: pd.DataFrame, measure: str, controls: list[str], fixed_effects: str | None = None,
+        se: str = "cluster", cluster: str = "country", standardise: bool = False):
+    """Fit OLS ``log_outcome ~ measure + controls [+ C(fixed_effects)]``; return the results.
+
+    ``se``: 'cluster' (by ``cluster``, the default: regions are nested in countries) or
+    'HC3' (heteroskedasticity-robust, a sensitivity). With fixed effects, groups with a
+    single observation are dropped (the model's ``nobs`` says so). With ``standardise`` the
+    measure is z-scored first, so its coefficient is the change in log outcome per standard
+    deviation. The result carries ``cs_meta`` (estimator, se_type, fixed_effects, groups)
+    for :func:`tidy` and :func:`wild_bootstrap_p`.
+    """
+    if se not in SE_TYPES:
+        raise ValueError(f"unknown standard errors {se!r}; choose one of {', '.join(SE_TYPES)}")
+    if se == "cluster" and cluster not in d.columns:
+        raise ValueError(f"unknown cluster column {cluster!r}")
+    d, rhs = _rhs(d, measure, controls, fixed_effects, standardise)
+    model = smf.ols(f"log_outcome ~ {rhs}", data=d)
+    groups = pd.factorize(d[cluster])[0] if cluster in d.columns else None
     if se == "cluster":
-        groups = pd.factorize(d[cluster])[0]
-        return model.fit(cov_type="cluster", cov_kwds={"groups": groups})
-    return model.fit(cov_type="HC3")
+        res = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
+    else:
+        res = model.fit(cov_type="HC3")
+    res.cs_meta = {"estimator": "OLS", "se_type": _label(se, cluster),
+                   "fixed_effects": fixed_effects or "none", "groups": groups}
+    return res
 
 
-def tidy(result, model: str, keep_fixed_effects: bool = False) -> pd.DataFrame:
-    """One row per term: coef, se, p, 95% CI, n and R² of the model."""
+def wild_bootstrap_p(result, term: str, B: int = WILD_B, seed: int = WILD_SEED,
+                     weights: str = "rademacher") -> float:
+    """Wild cluster restricted (WCR) bootstrap p-value of ``term`` in an OLS from :func:`fit`.
+
+    Two-sided, null (coefficient = 0) imposed, clusters = the fit's ``cluster`` column,
+    ``B`` draws of Rademacher (or ``"webb"``) weights with a fixed ``seed``; with 2^G < B
+    all sign patterns are enumerated. Uses ``wildboottest`` (numba); cluster codes are
+    passed as integers (its JIT kernel refuses an object array).
+    """
+    from wildboottest.wildboottest import wildboottest
+
+    meta = getattr(result, "cs_meta", None)
+    if meta is None or meta["estimator"] != "OLS" or meta["groups"] is None:
+        raise ValueError("wild_bootstrap_p needs an OLS result of models.fit with a cluster column")
+    if term not in result.params.index:
+        raise ValueError(f"unknown term {term!r}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # full-enumeration notice, numba parallel notices
+        out = wildboottest(result.model, B=B, cluster=np.asarray(meta["groups"], dtype=np.int64),
+                           param=term, weights_type=weights, seed=seed, show=False, parallel=False)
+    return float(out["p-value"].iloc[0])
+
+
+def fit_poisson(df: pd.DataFrame, count: str, exposure: str, measure: str, controls: list[str],
+                fixed_effects: str | None = None, cluster: str = "country", se: str = "cluster",
+                standardise: bool = False):
+    """Poisson PML of ``count`` with offset ``log(exposure)`` (Santos Silva & Tenreyro 2006).
+
+    ``count`` may be fractional (EPO fractional counts) and zero; the coefficient of a
+    regressor is the change in log expected count per unit (per SD with ``standardise``),
+    i.e. comparable to OLS of log count per exposure. Errors clustered by ``cluster`` (or
+    'HC3'-style robust 'HC0' with ``se="HC3"``: GLM has no HC3, so HC0 is used and named).
+    """
+    if se not in SE_TYPES:
+        raise ValueError(f"unknown standard errors {se!r}; choose one of {', '.join(SE_TYPES)}")
+    cols = [count, exposure, measure, *controls] + ([cluster] if se == "cluster" else [])
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(f"unknown column {missing[0]!r}; available: {', '.join(df.columns)}")
+    d = df.dropna(subset=cols)
+    d = d[d[exposure] > 0]
+    if (d[count] < 0).any():
+        raise ValueError(f"negative counts in {count!r}")
+    d, rhs = _rhs(d, measure, controls, fixed_effects, standardise)
+    model = smf.glm(f"{count} ~ {rhs}", data=d, family=sm.families.Poisson(),
+                    offset=np.log(d[exposure]))
+    groups = pd.factorize(d[cluster])[0] if cluster in d.columns else None
+    if se == "cluster":
+        res = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
+        label = _label(se, cluster)
+    else:
+        res = model.fit(cov_type="HC0")
+        label = "HC0"
+    res.cs_meta = {"estimator": "Poisson PML", "se_type": label,
+                   "fixed_effects": fixed_effects or "none", "groups": groups}
+    return res
+
+
+def tidy(result, model: str, keep_fixed_effects: bool = False, *, wild_terms: tuple[str, ...] = (),
+         B: int = WILD_B, seed: int = WILD_SEED) -> pd.DataFrame:
+    """One row per term: coef, se, p, 95% CI, n, R² and the contract columns.
+
+    ``estimator``, ``se_type`` and ``fixed_effects`` come from :func:`fit` /
+    :func:`fit_poisson` (for another statsmodels result: its class and ``cov_type``, no
+    fixed effects); ``p_wild`` is the wild cluster bootstrap p-value for each of
+    ``wild_terms`` (NaN elsewhere). R² is NaN for Poisson.
+    """
     ci = result.conf_int()
+    meta = getattr(result, "cs_meta", None) or {
+        "estimator": "Poisson PML" if hasattr(result, "family") else "OLS",
+        "se_type": {"cluster": "clustered"}.get(result.cov_type, result.cov_type),
+        "fixed_effects": "none"}
+    p_wild = {t: wild_bootstrap_p(result, t, B, seed) for t in wild_terms}
     out = pd.DataFrame({
         "model": model, "term": result.params.index, "coef": result.params.to_numpy(),
         "se": result.bse.to_numpy(), "p": result.pvalues.to_numpy(),
         "ci_low": ci[0].to_numpy(), "ci_high": ci[1].to_numpy(),
-        "n": int(result.nobs), "r2": result.rsquared,
+        "n": int(result.nobs), "r2": getattr(result, "rsquared", np.nan),
+        "estimator": meta["estimator"], "se_type": meta["se_type"],
+        "fixed_effects": meta["fixed_effects"],
+        "p_wild": [p_wild.get(t, np.nan) for t in result.params.index],
     })
     if not keep_fixed_effects:
         out = out[~out["term"].str.startswith("C(")]

@@ -17,13 +17,21 @@ def _nuts2(df: pd.DataFrame, col: str = "geo") -> pd.DataFrame:
 
 
 def patents(mirror: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """EPO applications by priority year (pat_ep_rtot), NUTS 2, 2000-2012: NR and P_MHAB."""
+    """EPO applications by priority year (pat_ep_rtot), NUTS 2, 2000-2012: NR and P_MHAB.
+
+    NUTS 2013 regions lost to harmonisation (split NUTS 2010 regions such as London's
+    UKI1/UKI2) are re-aggregated from the table's NUTS 2010 NUTS-3 rows where those nest
+    in them (:func:`nuts.recover_from_nuts3`).
+    """
     raw = readers.r_data(mirror / "eurostat" / "patents.rda", "patents")
     raw = raw.rename(columns={"time": "year", "values": "value"})
     raw["year"] = raw["year"].astype(int)
-    df = _nuts2(raw[raw["unit"].isin(["NR", "P_MHAB"]) & raw["year"].between(2000, 2012)])
-    df = df.dropna(subset=["value"])
+    sel = raw[raw["unit"].isin(["NR", "P_MHAB"]) & raw["year"].between(2000, 2012)].dropna(subset=["value"])
+    df = _nuts2(sel)
     df, log = nuts.harmonise(df, mirror, "eu_patents", ("2010", "2006"), ["unit", "year"])
+    extra, extra_log = nuts.recover_from_nuts3(sel, set(df["nuts2"]), mirror, "eu_patents")
+    df = pd.concat([df, extra], ignore_index=True)
+    log = pd.concat([log, extra_log], ignore_index=True)
     return df[["nuts2", "year", "unit", "value"]].sort_values(["nuts2", "unit", "year"]), log
 
 

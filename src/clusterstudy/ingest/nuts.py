@@ -87,3 +87,48 @@ def harmonise(df: pd.DataFrame, mirror: Path, extract: str, versions: tuple[str,
     if dup.any():
         log_df.loc[log_df["action"] == "renamed", "reason"] += " (duplicates of native rows dropped)"
     return out, log_df
+
+
+def recover_from_nuts3(raw: pd.DataFrame, present: set[str], mirror: Path, extract: str,
+                       from_version: str = "2010", share: float = SHARE) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """NUTS 2013 level-2 regions missing from ``present``, re-aggregated from older NUTS-3 codes.
+
+    ``raw`` has ``geo`` (NUTS-3 codes of ``from_version``), ``unit`` (NR, P_MHAB), ``year``,
+    ``value``. An old NUTS-3 code belongs to a 2013 level-2 region when at least ``share``
+    of its 2011 population lies there; a region is recovered in a year when its assigned
+    codes hold at least ``share`` of its population and all report NR and P_MHAB > 0 that
+    year. NR is summed; P_MHAB = sum NR / sum population (population = NR / P_MHAB).
+    Returns rows (nuts2, year, unit, value) and one log row per recovered region.
+    """
+    cw = readers.r_data(mirror / "eurostat" / "cross_walks.rda", "cross_walks")
+    cw = cw[(cw["from_version"] == from_version) & (cw["to_version"] == TARGET) & (cw["level"] == 3)]
+    cw = cw[["from_code", "to_code", "pop11"]].assign(pop11=lambda d: d["pop11"].fillna(0.0),
+                                                       nuts2=lambda d: d["to_code"].str[:4])
+    by = cw.groupby(["from_code", "nuts2"])["pop11"].sum().reset_index()
+    by["out_share"] = by["pop11"] / by.groupby("from_code")["pop11"].transform("sum")
+    assigned = by[by["out_share"] >= share]
+    target_pop = cw.groupby("nuts2")["pop11"].sum()
+    valid = set(valid_codes(mirror)["nuts2"])
+    wanted = sorted((valid - present) & set(assigned["nuts2"]))
+    wide = raw[raw["geo"].str.len() == 5].pivot_table(index=["geo", "year"], columns="unit", values="value")
+    rows, log = [], []
+    for region in wanted:
+        members = assigned[assigned["nuts2"] == region]
+        if members["pop11"].sum() < share * target_pop[region]:
+            continue
+        codes = list(members["from_code"])
+        got = wide[wide.index.get_level_values("geo").isin(codes)].reset_index()
+        got = got[(got["NR"].notna()) & (got["P_MHAB"] > 0)]
+        years = []
+        for year, grp in got.groupby("year"):
+            if set(grp["geo"]) != set(codes):
+                continue
+            nr = grp["NR"].sum()
+            pop = (grp["NR"] / grp["P_MHAB"] * 1e6).sum()
+            rows += [(region, int(year), "NR", nr), (region, int(year), "P_MHAB", nr / pop * 1e6)]
+            years.append(int(year))
+        if years:
+            log.append((extract, "+".join(codes), region, "recovered",
+                        f"re-aggregated from NUTS {from_version} NUTS-3 ({len(years)} years)"))
+    out = pd.DataFrame(rows, columns=["nuts2", "year", "unit", "value"])
+    return out, pd.DataFrame(log, columns=["extract", "from_code", "to_code", "action", "reason"])
