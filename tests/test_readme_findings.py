@@ -69,7 +69,7 @@ def test_us_bullet_reports_regpat_and_the_three_specifications():
     robust = findings.table("us_cbsa_robustness")
     row = robust[(robust["model"] == "REGPAT 2008-2012: n_strong_clusters: (2) size")
                  & (robust["term"] == "n_strong_clusters")].iloc[0]
-    assert f"(2) size {row['coef']:+.2f} ({findings.pval(row['p'])})" in text
+    assert f"(2) size {row['coef']:+.2f} ({findings.pboth(row['p'], row['p_wild'])})" in text
     assert text.count("(possible mediator)") == 3  # states, CBSAs, REGPAT
 
 
@@ -77,5 +77,6 @@ def test_missing_markers_and_formatting():
     with pytest.raises(ValueError, match="no findings block"):
         findings.readme_block("# README without markers")
     assert findings.pval(0.0004) == "p < 0.001" and findings.pval(0.0042) == "p = 0.004"
-    assert findings.pval(0.314) == "p = 0.31" and findings.pct(0.0798611) == "8%"
+    assert findings.pval(0.314) == "p = 0.31" and findings.pval(0.0472) == "p = 0.047"
+    assert findings.pct(0.0798611) == "8%"
     assert findings.signed(-0.2, 0.01) == "significantly negative" and findings.signed(0.3, 0.2) == "not significant"

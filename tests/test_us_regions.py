@@ -43,7 +43,7 @@ def test_eu_comparison_pairs_each_measure_with_its_traded_counterpart():
     spec = us_regions.HEADLINE_SPEC
     us = pd.DataFrame({"model": [f"{m}: {s}" for m in us_regions.MEASURES for s in us_regions.SPECS],
                        "term": [m for m in us_regions.MEASURES for _ in us_regions.SPECS],
-                       "coef": range(12), "p": 0.5, "n": 50, "se_type": "HC3"})
+                       "coef": range(12), "p": 0.5, "p_wild": float("nan"), "n": 50, "se_type": "HC3"})
     eu = pd.DataFrame([{"outcome": o, "us_measure": m, "measure": e, "coef": -float(k), "p": 0.01, "p_wild": 0.02,
                         "n": 267, "se_type": "clustered by country"}
                        for o in us_regions.OUTCOMES for k, (m, e) in enumerate(us_regions.EU_COUNTERPART.items())])

@@ -30,7 +30,6 @@ TYPE_DUMMIES = ["growing", "mature", "declining", "regenerating"]
 CONTROLS = ["log_gdp_per_capita", "knowledge_employment_share"]
 COUNTY_DUMMY = "resource_counties_only"
 CONTRAST = "declining - other_resource"
-SE_TYPE = "clustered by province"
 FIXED_EFFECTS = "province"
 
 
@@ -104,6 +103,7 @@ def model_frame(df: pd.DataFrame, outcome: str, coding: str) -> pd.DataFrame:
     for t in TYPE_DUMMIES:
         d[t] = (d["resource_type"] == t).astype(int)
     d["other_resource"] = d["resource_type"].isin(["growing", "mature", "regenerating"]).astype(int)
+    d["any_resource"] = d["other_resource"] + d["declining"]
     d["log_gdp_per_capita"] = np.log(d["gdp_per_capita"])
     return d
 
@@ -130,22 +130,30 @@ def fit_declining(df: pd.DataFrame, outcome: str, coding: str = "coded"):
     return res, res.t_test("declining - other_resource = 0")
 
 
-def regression_table(df: pd.DataFrame, outcome: str) -> pd.DataFrame:
-    """Tidy rows of both models under both codings, with estimator, errors and fixed effects stated."""
+def fit_contrast(df: pd.DataFrame, outcome: str, coding: str = "coded"):
+    """:func:`fit_declining` reparametrised with *any resource* in place of *other resource*: the
+    coefficient of ``declining`` is then declining minus other resource (so it can be bootstrapped)."""
+    return _fit(df, outcome, coding, "declining", ["any_resource"])
+
+
+def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.DataFrame:
+    """Tidy rows of both models under both codings, with estimator, errors and fixed effects stated.
+
+    ``p_wild`` (wild cluster bootstrap by province, :func:`clusterstudy.models.wild_bootstrap_p`)
+    is computed for the type dummies, *other resource* and the declining-minus-other contrast.
+    """
     rows = []
     for coding in CODINGS:
         label = ("county-level resource cities coded resource-bearing" if coding == "coded"
                  else "cities with county-level resource cities dropped")
-        rows.append(models.tidy(fit_types(df, outcome, coding), f"types; {label}"))
-        res, contrast = fit_declining(df, outcome, coding)
-        dec = models.tidy(res, f"declining vs other resource; {label}")
-        ci = np.asarray(contrast.conf_int()).ravel()
-        diff = dec.iloc[[0]].assign(term=CONTRAST, coef=float(np.squeeze(contrast.effect)),
-                                    se=float(np.squeeze(contrast.sd)), p=float(np.squeeze(contrast.pvalue)),
-                                    ci_low=ci[0], ci_high=ci[1])
-        rows += [dec, diff]
-    out = pd.concat(rows, ignore_index=True)
-    return out.assign(estimator="OLS", se_type=SE_TYPE, fixed_effects=FIXED_EFFECTS, p_wild=np.nan)
+        rows.append(models.tidy(fit_types(df, outcome, coding), f"types; {label}",
+                                wild_terms=tuple(TYPE_DUMMIES) if wild else ()))
+        name = f"declining vs other resource; {label}"
+        rows.append(models.tidy(fit_declining(df, outcome, coding)[0], name,
+                                wild_terms=("declining", "other_resource") if wild else ()))
+        contrast = models.tidy(fit_contrast(df, outcome, coding), name, wild_terms=("declining",) if wild else ())
+        rows.append(contrast[contrast["term"] == "declining"].assign(term=CONTRAST))
+    return pd.concat(rows, ignore_index=True)
 
 
 def lowest_type(summary_table: pd.DataFrame, regression: pd.DataFrame, model: str) -> tuple[str, str]:

@@ -30,10 +30,15 @@ US_LABELS = {"strong_cluster_share": "strong-cluster share", "n_strong_clusters"
 
 # ---------------------------------------------------------------- formatting
 def pval(p: float) -> str:
-    """'p < 0.001', 'p = 0.004' or 'p = 0.31'."""
+    """'p < 0.001', three decimals below 0.1 ('p = 0.047', so 5% is never blurred), else two."""
     if p < 0.001:
         return "p < 0.001"
-    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+    return f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
+
+
+def pboth(p: float, p_wild: float = float("nan")) -> str:
+    """The p-value, followed by the wild cluster bootstrap p-value where one was computed."""
+    return pval(p) if pd.isna(p_wild) else f"{pval(p)}; wild bootstrap {pval(p_wild)}"
 
 
 def pct(share: float) -> str:
@@ -94,14 +99,15 @@ def china_sentences(summary: pd.DataFrame, coefs: pd.DataFrame, label: str) -> s
     out = [f"Unadjusted, **{raw_low}** cities have the lowest median ({resource.at[raw_low, 'median']:.2f} "
            f"{label}, against {summary.set_index('resource_type').at['non-resource', 'median']:.2f} for "
            f"non-resource cities). Within provinces and after controls, **{adj_low}** cities have the "
-           f"lowest coefficient ({types.at[adj_low, 'coef']:+.2f} log points, {pval(types.at[adj_low, 'p'])})."]
+           f"lowest coefficient ({types.at[adj_low, 'coef']:+.2f} log points, "
+           f"{pboth(types.at[adj_low, 'p'], types.at[adj_low, 'p_wild'])})."]
     for coding, model in CN_DECLINING.items():
         dec, diff = _term(coefs, model, "declining"), _term(coefs, model, "declining - other_resource")
         what = ("county-level resource cities coded resource-bearing" if coding == "coded"
                 else "cities holding county-level resource cities dropped")
         out.append(f"With {what} (n = {int(dec['n'])}): declining cities {dec['coef']:+.2f} log points against "
-                   f"non-resource cities ({pval(dec['p'])}), {diff['coef']:+.2f} against other resource cities "
-                   f"({pval(diff['p'])}).")
+                   f"non-resource cities ({pboth(dec['p'], dec['p_wild'])}), {diff['coef']:+.2f} against other "
+                   f"resource cities ({pboth(diff['p'], diff['p_wild'])}).")
     return " ".join(out)
 
 
@@ -130,7 +136,7 @@ def bullet_europe() -> str:
                            ("n_star_sectors", "number of star sectors")):
         row = _term(table(f"eu_regression_{measure}"), "(2) controls", measure)
         n = int(row["n"])
-        parts.append(f"{label} {row['coef']:+.2f} per SD ({pval(row['p'])})")
+        parts.append(f"{label} {row['coef']:+.2f} per SD ({pboth(row['p'], row.get('p_wild', float('nan')))})")
     shares = []
     for measure in ("hhi", "krugman", "cluster_strength", "n_star_sectors"):
         tri = table(f"eu_triangle_{measure}")
@@ -163,7 +169,7 @@ def us_spec_rows(reg: pd.DataFrame, measure: str) -> pd.DataFrame:
 def us_sentence(reg: pd.DataFrame, measure: str = "strong_cluster_share") -> str:
     """The measure's coefficient per SD in each specification (bivariate, size, size + wage)."""
     rows = us_spec_rows(reg, measure)
-    return "; ".join(f"{r.model.removeprefix(measure + ': ')} {r.coef:+.2f} ({pval(r.p)})"
+    return "; ".join(f"{r.model.removeprefix(measure + ': ')} {r.coef:+.2f} ({pboth(r.p, r.p_wild)})"
                      for r in rows.itertuples())
 
 
@@ -172,8 +178,8 @@ def regpat_sentence(robust: pd.DataFrame, measure: str = "n_strong_clusters") ->
     rows = robust[(robust["term"] == measure) & robust["model"].str.startswith(f"REGPAT 2008-2012: {measure}: ")]
     if rows.empty:
         raise ValueError(f"no REGPAT model of {measure!r}")
-    specs = "; ".join(f"{r.model.removeprefix(f'REGPAT 2008-2012: {measure}: ')} {r.coef:+.2f} ({pval(r.p)})"
-                      for r in rows.itertuples())
+    specs = "; ".join(f"{r.model.removeprefix(f'REGPAT 2008-2012: {measure}: ')} {r.coef:+.2f} "
+                      f"({pboth(r.p, r.p_wild)})" for r in rows.itertuples())
     return (f"with OECD REGPAT patents (2008-2012) instead of USPTO grants, the {US_LABELS[measure]} "
             f"(per SD): {specs} (n = {int(rows['n'].iloc[0])})")
 
@@ -185,7 +191,7 @@ def us_robustness_sentence(robust: pd.DataFrame, geography: str) -> str:
     intro = ("REGPAT robustness (CBSAs): " + regpat_sentence(robust) + ". ") if geography == "cbsa" else ""
     if focal.empty:
         return intro + f"No robustness model has a focal coefficient significant at 5% ({n_models} models)."
-    listed = "; ".join(f"{r.model} {r.coef:+.2f} ({pval(r.p)})" for r in focal.itertuples())
+    listed = "; ".join(f"{r.model} {r.coef:+.2f} ({pboth(r.p, r.p_wild)})" for r in focal.itertuples())
     return (intro + f"Robustness models with a focal coefficient significant at 5%: {listed} "
             f"(of {n_models} models).")
 
@@ -214,8 +220,8 @@ def comparison_sentence(comp: pd.DataFrame) -> str:
     """EU and U.S. coefficients on the same footing (traded measures, per employee)."""
     rows = comp[comp["outcome"] == "patents per employee"]
     same = int((rows["us_coef_per_sd"] * rows["eu_coef_per_sd"] > 0).sum())
-    parts = [f"{r.us_measure} {r.us_coef_per_sd:+.2f} ({pval(r.us_p)}) vs {r.eu_measure} "
-             f"{r.eu_coef_per_sd:+.2f} ({pval(r.eu_p)})" for r in rows.itertuples()]
+    parts = [f"{r.us_measure} {r.us_coef_per_sd:+.2f} ({pboth(r.us_p, r.us_p_wild)}) vs {r.eu_measure} "
+             f"{r.eu_coef_per_sd:+.2f} ({pboth(r.eu_p, r.eu_p_wild)})" for r in rows.itertuples()]
     return f"{'; '.join(parts)}; same sign for {same} of {len(rows)} measures"
 
 

@@ -101,20 +101,15 @@ def fit_specs(frame: pd.DataFrame, outcome: str, measure: str, se: str, cluster:
               specs: dict[str, list[str]] = SPECS) -> pd.DataFrame:
     """Tidy rows of log ``outcome`` on the standardised ``measure`` in each specification.
 
-    Models are named ``"<measure>: <specification>"``; errors are HC3 or clustered by ``cluster``.
+    Models are named ``"<measure>: <specification>"``; errors are HC3 or clustered by ``cluster``,
+    and with clustered errors the measure gets a wild cluster bootstrap p-value (``p_wild``).
     """
     rows = []
     for name, controls in specs.items():
         d = models.prepare(frame, outcome, measure, controls, cluster=cluster)
         res = models.fit(d, measure, controls, None, se, cluster=cluster, standardise=True)
-        rows.append(_tidy(res, f"{measure}: {name}", se, cluster))
+        rows.append(models.tidy(res, f"{measure}: {name}", wild_terms=(measure,) if se == "cluster" else ()))
     return pd.concat(rows, ignore_index=True)
-
-
-def _tidy(res, name: str, se: str, cluster: str) -> pd.DataFrame:
-    out = models.tidy(res, name)
-    return out.assign(estimator="OLS", se_type="HC3" if se == "HC3" else f"clustered by {cluster}",
-                      fixed_effects="none", p_wild=np.nan)
 
 
 def eu_frame(period: tuple[int, int] = (2008, 2012)) -> pd.DataFrame:
@@ -128,14 +123,14 @@ def eu_frame(period: tuple[int, int] = (2008, 2012)) -> pd.DataFrame:
 def eu_headline(period: tuple[int, int] = (2008, 2012)) -> pd.DataFrame:
     """EU counterpart of the U.S. size model: log patents per 10k employees (and per million
     inhabitants) on each standardised traded measure with the matching log size; errors
-    clustered by country (regions are nested in countries)."""
+    clustered by country (regions are nested in countries), with a wild cluster bootstrap p."""
     frame = eu_frame(period)
     rows = []
     for outcome, (column, size) in OUTCOMES.items():
         for us_measure, eu_measure in EU_COUNTERPART.items():
             d = models.prepare(frame, column, eu_measure, [size], cluster="country")
             res = models.fit(d, eu_measure, [size], None, "cluster", cluster="country", standardise=True)
-            row = _tidy(res, "EU NUTS-2", "cluster", "country").set_index("term").loc[eu_measure]
+            row = models.tidy(res, "EU NUTS-2", wild_terms=(eu_measure,)).set_index("term").loc[eu_measure]
             rows.append({"outcome": outcome, "us_measure": us_measure, "measure": eu_measure, **row.to_dict()})
     return pd.DataFrame(rows)
 
@@ -158,6 +153,7 @@ def eu_comparison(us_table: pd.DataFrame, eu: pd.DataFrame, us_per_inhabitant: p
             rows.append({
                 "outcome": outcome, "us_measure": m,
                 "us_coef_per_sd": np.nan if u is None else u["coef"], "us_p": np.nan if u is None else u["p"],
+                "us_p_wild": np.nan if u is None else u["p_wild"],
                 "us_n": pd.NA if u is None else int(u["n"]),
                 "us_se_type": "" if u is None else u["se_type"],
                 "eu_measure": eu_row["measure"], "eu_coef_per_sd": eu_row["coef"], "eu_p": eu_row["p"],
