@@ -57,11 +57,12 @@ resource_city_clusters_SWEEP  := metric
 resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_musd
 
 # CLUSNET Figure 6 rebuilt and its claim tested on Eurostat NUTS-2 data, once per measure
+# (default: traded cluster strength; every measure's headline models are in each run)
 EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary)
 eu_specialisation_innovation_INPUTS := $(EU_EXTRACTS)
 eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) europe indices models plots
 eu_specialisation_innovation_SWEEP  := measure
-eu_specialisation_innovation_VALUES := n_star_sectors hhi krugman
+eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 
 # Specification curve of the European result (288 specifications, in-process)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)

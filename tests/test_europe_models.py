@@ -221,3 +221,44 @@ def test_poisson_pml_recovers_a_known_rate():
     assert set(tidy["se_type"]) == {"clustered by country"}
     with pytest.raises(ValueError, match="unknown column 'pop'"):
         models.fit_poisson(d, "patents", "pop", "x", [])
+
+
+def test_corner_test_counts_extreme_corners_against_the_null():
+    x = np.arange(100.0)
+    pos = pd.DataFrame({"m": x, "y": x + 1})
+    res = models.corner_test(pos, "m", "y", q=0.2, n_permutations=999)
+    assert res["in_corners"] == 0 and res["p_fewer"] < 0.01
+    assert res["expected"] == pytest.approx(2 * 0.2 * 0.2 * 100, rel=0.1)  # 8 by chance
+    neg = pd.DataFrame({"m": x, "y": -x})
+    res = models.corner_test(neg, "m", "y", q=0.2, n_permutations=999)
+    assert res["in_corners"] == 40 and res["p_fewer"] == pytest.approx(1.0)
+    assert models.corner_test(pos, "m", "y", n_permutations=999) == models.corner_test(pos, "m", "y", n_permutations=999)
+    with pytest.raises(ValueError, match="corner quantile"):
+        models.corner_test(pos, "m", "y", q=0.6)
+
+
+def test_spearman_ci_contains_rho_and_is_seeded():
+    rng = np.random.default_rng(1)
+    d = pd.DataFrame({"a": rng.normal(size=200)})
+    d["b"] = d["a"] + rng.normal(size=200)
+    r = models.spearman_ci(d, "a", "b", n_boot=499)
+    assert r["ci_low"] < r["rho"] < r["ci_high"] and r["n"] == 200
+    assert 0.5 < r["rho"] < 0.85
+    assert models.spearman_ci(d, "a", "b", n_boot=499) == r
+
+
+def test_fit_models_and_headline(regions):
+    table, _ = regions
+    t = europe.fit_models(table, "hhi", wild=False)
+    focal = t[t["term"] == "hhi"].set_index("model")
+    assert focal.at["(3) + country FE", "fixed_effects"] == "country"
+    assert focal.at["(2) HC3", "se_type"] == "HC3"
+    assert focal.at["(2) size + controls", "se_type"] == "clustered by country"
+    assert focal.at["(5) Poisson PML", "estimator"] == "Poisson PML"
+    assert "gdp_pps_per_inhabitant" not in " ".join(t.loc[t["model"] == "(2) size + controls", "term"])
+    assert t.loc[t["model"].str.contains("mediator"), "term"].str.contains("gdp_pps").any()
+    assert "log_population" in set(t.loc[t["model"] == "(1) size", "term"])
+    h = europe.headline(table, ("hhi",), wild=False)
+    assert len(h) == 4 and set(h["comparison"]) == {"across countries", "within countries"}
+    assert h.set_index(["comparison", "estimator"]).at[("within countries", "OLS"), "coef"] == pytest.approx(
+        focal.at["(3) + country FE", "coef"])

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import extracts, indices, paths
+from . import extracts, indices, models, paths
 
 SECTOR_SETS = {"all": r"[B-S]\d\d", "manufacturing": r"C\d\d"}
 SUPPRESSED = ("missing", "zero")
@@ -114,7 +114,8 @@ def employment_matrix(period: tuple[int, int], sectors: str = "all", min_cell_sh
 
 
 def sector_classification(period: tuple[int, int] = (2008, 2012), cutoff: float | str = "median",
-                          suppressed: str = "missing", min_cell_share: float = 0.5) -> pd.DataFrame:
+                          suppressed: str = "missing", min_cell_share: float = 0.5,
+                          sbs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Traded or local, per NACE division of the SBS table (all divisions, the period's regions).
 
     Statistic: the locational Gini of the division's employment against total
@@ -122,7 +123,7 @@ def sector_classification(period: tuple[int, int] = (2008, 2012), cutoff: float 
     traded when above ``cutoff`` (default: the median division). Columns: ``nace_r2``,
     ``label``, ``traded``, ``locational_gini``, ``employment_share``, ``regions_observed``.
     """
-    matrix, _ = employment_matrix(period, "all", min_cell_share, suppressed=suppressed)
+    matrix, _ = employment_matrix(period, "all", min_cell_share, sbs, suppressed)
     cls = indices.classify_sectors(matrix, cutoff)
     out = cls.rename_axis("nace_r2").reset_index()
     out.insert(1, "label", out["nace_r2"].map(NACE_LABELS))
@@ -185,15 +186,23 @@ def _patents(years: list[int]) -> pd.DataFrame:
                          "population": population, "years": g.size()}).dropna(subset=["years"])
 
 
-def _no_sbs_reason(region: str, period: tuple[int, int]) -> str:
+def _harmonisation_log() -> pd.DataFrame:
+    return pd.read_csv(paths.data_dir() / "extracts" / "eu_nuts_harmonisation.csv", dtype=str,
+                       keep_default_na=False)
+
+
+def recovered_regions() -> pd.DataFrame:
+    """NUTS 2013 regions rebuilt from finer NUTS-3 rows by ``make extracts`` (the harmonisation log)."""
+    log = _harmonisation_log()
+    return log[log["action"] == "recovered"][["extract", "from_code", "to_code", "reason"]].reset_index(drop=True)
+
+
+def _no_sbs_reason(region: str, period: tuple[int, int], sbs: pd.DataFrame, log: pd.DataFrame) -> str:
     """Why a NUTS 2013 region has no SBS employment in the period (other years, split predecessor)."""
-    sbs = extracts.load("eu_sbs_employment")
     years = sorted(sbs.loc[sbs["nuts2"] == region, "year"].unique())
     reason = f"no SBS employment {period[0]}-{period[1]}"
     if years:
         reason += f" (reported only {years[0]}-{years[-1]}"
-        log = pd.read_csv(paths.data_dir() / "extracts" / "eu_nuts_harmonisation.csv", dtype=str,
-                          keep_default_na=False)
         split = log[(log["extract"] == "eu_sbs_employment") & (log["action"] == "dropped")
                     & log["reason"].str.contains(region)]
         if not split.empty:
@@ -222,10 +231,11 @@ def region_indicators(period: tuple[int, int] = (2008, 2012), sectors: str = "al
     ``log_employment``, ``log_population``. The excluded table lists every NUTS 2013 region
     not in the sample with its reason.
     """
-    matrix, excluded = employment_matrix(period, sectors, min_cell_share, suppressed=suppressed)
+    sbs = extracts.load("eu_sbs_employment")
+    matrix, excluded = employment_matrix(period, sectors, min_cell_share, sbs, suppressed)
     measures = indices.all_measures(matrix, size_quantile=size_quantile, lq_threshold=lq_threshold,
                                     focus_quantile=focus_quantile, min_stars=min_stars)
-    cls = sector_classification(period, gini_cutoff, suppressed, min_cell_share)
+    cls = sector_classification(period, gini_cutoff, suppressed, min_cell_share, sbs)
     traded = [s for s in cls.loc[cls["traded"], "nace_r2"] if s in matrix.columns]
     if not traded:
         raise ValueError(f"no traded division in sector set {sectors!r}")
@@ -260,7 +270,8 @@ def region_indicators(period: tuple[int, int] = (2008, 2012), sectors: str = "al
     known = set(extracts.load("nuts2_2013")["nuts2"])
     seen = set(matrix.index) | set(excluded["nuts2"])
     absent = sorted(known - seen)
-    reasons.append(pd.DataFrame({"nuts2": absent, "reason": [_no_sbs_reason(r, period) for r in absent]}))
+    log = _harmonisation_log()
+    reasons.append(pd.DataFrame({"nuts2": absent, "reason": [_no_sbs_reason(r, period, sbs, log) for r in absent]}))
     excluded = pd.concat([excluded, *reasons], ignore_index=True)
     excluded = excluded.sort_values("nuts2", kind="mergesort").reset_index(drop=True)
     return out[INDICATOR_COLUMNS].reset_index(drop=True), excluded
@@ -275,8 +286,101 @@ def region_sector_stars(period: tuple[int, int] = (2008, 2012), sectors: str = "
     One row per region of the employment sample x traded division present there (same
     rules as :func:`region_indicators`).
     """
-    matrix, _ = employment_matrix(period, sectors, min_cell_share, suppressed=suppressed)
-    cls = sector_classification(period, gini_cutoff, suppressed, min_cell_share)
+    sbs = extracts.load("eu_sbs_employment")
+    matrix, _ = employment_matrix(period, sectors, min_cell_share, sbs, suppressed)
+    cls = sector_classification(period, gini_cutoff, suppressed, min_cell_share, sbs)
     traded = [s for s in cls.loc[cls["traded"], "nace_r2"] if s in matrix.columns]
     st = indices.observatory_stars(matrix, traded, lq_threshold, star_quantile)
     return st.rename(columns={"region": "nuts2", "sector": "nace_r2"})
+
+
+# ---------------------------------------------------------------- models of the Figure 6 notebook
+
+MEDIATOR_NOTE = ("GDP per head is left out of the default models: clusters are meant to raise "
+                 "productivity and income, so income may lie on the path from clusters to patents "
+                 "(a mediator), and controlling for it would remove part of the effect under test")
+
+
+def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tuple[str, ...] = ("tertiary_share",),
+               size: str = "log_population", mediator: str | None = "gdp_pps_per_inhabitant",
+               country_fe: bool = True, se: str = "cluster", zero_patents: str = "drop",
+               wild: bool = True, B: int = models.WILD_B, seed: int = models.WILD_SEED,
+               include: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The notebook's models of patenting on one standardised measure, as one tidy table.
+
+    OLS of log patents per million: (1) measure + ``size``; (2) + ``controls``; (3) + country
+    fixed effects; (4) = (2) + log ``mediator`` (a possible mediator, a labelled variant);
+    the same (2)/(3) with the other error type as a sensitivity; Poisson PML of mean annual
+    applications with population as exposure, as (2) and (3). Errors ``se`` (default
+    clustered by country) with the wild cluster bootstrap p-value of the measure (``wild``).
+    ``include``: fit only the models whose names start with one of these prefixes.
+    """
+    other = "HC3" if se == "cluster" else "cluster"
+    base = [size, *controls]
+    specs = [("(1) size", [size], None, se, "OLS"), ("(2) size + controls", base, None, se, "OLS")]
+    if country_fe:
+        specs.append(("(3) + country FE", base, "country", se, "OLS"))
+    if mediator:
+        specs.append(("(4) + GDP per head (possible mediator)", [*base, mediator], None, se, "OLS"))
+    specs.append((f"(2) {other}", base, None, other, "OLS"))
+    if country_fe:
+        specs.append((f"(3) {other}", base, "country", other, "OLS"))
+    specs.append(("(5) Poisson PML", base, None, se, "Poisson PML"))
+    if country_fe:
+        specs.append(("(6) Poisson PML + country FE", base, "country", se, "Poisson PML"))
+    if include is not None:
+        specs = [s for s in specs if s[0].startswith(tuple(include))]
+    rows = []
+    for name, ctrl, fe, err, est in specs:
+        if est == "OLS":
+            d = models.prepare(regions, "patents_per_million", measure, ctrl, zero_patents, cluster="country")
+            res = models.fit(d, measure, ctrl, fe, err, standardise=True)
+            terms = (measure,) if wild and err == "cluster" else ()
+            rows.append(models.tidy(res, name, wild_terms=terms, B=B, seed=seed))
+        else:
+            res = models.fit_poisson(regions, "patents", "population", measure, ctrl, fe, se=err,
+                                     standardise=True)
+            rows.append(models.tidy(res, name))
+    return pd.concat(rows, ignore_index=True)
+
+
+def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEASURES, **kwargs) -> pd.DataFrame:
+    """Per measure, the focal coefficient (per SD) across and within countries, OLS and Poisson.
+
+    One row per measure x specification: ``across countries`` = model (2) / (5), ``within
+    countries`` = (3) / (6). Columns: ``measure``, ``comparison``, ``estimator``, ``coef``,
+    ``ci_low``, ``ci_high``, ``p`` (clustered by country), ``p_wild``, ``p_hc3``, ``n``.
+    kwargs go to :func:`fit_models`.
+    """
+    rows = []
+    keep = ("(2)", "(3)", "(5)", "(6)")
+    for m in measures:
+        t = fit_models(regions, m, include=keep, **kwargs)
+        t = t[t["term"] == m].set_index("model")
+        for comparison, ols, hc3, pml in [("across countries", "(2) size + controls", "(2) HC3", "(5) Poisson PML"),
+                                          ("within countries", "(3) + country FE", "(3) HC3",
+                                           "(6) Poisson PML + country FE")]:
+            if ols not in t.index:
+                continue
+            for est, key in (("OLS", ols), ("Poisson PML", pml)):
+                r = t.loc[key]
+                rows.append({"measure": m, "comparison": comparison, "estimator": est,
+                             "coef": r["coef"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+                             "p": r["p"], "p_wild": r["p_wild"],
+                             "p_hc3": t.at[hc3, "p"] if est == "OLS" else np.nan, "n": int(r["n"])})
+    return pd.DataFrame(rows)
+
+
+def construct_sentence(head: pd.DataFrame, measure: str, label: str, alpha: float = 0.05) -> str:
+    """One computed sentence on a measure from :func:`headline`: sign, size and both p-values."""
+    h = head[head["measure"] == measure].set_index(["comparison", "estimator"])
+    parts = []
+    for comparison in ("across countries", "within countries"):
+        if (comparison, "OLS") not in h.index:
+            continue
+        o, p = h.loc[(comparison, "OLS")], h.loc[(comparison, "Poisson PML")]
+        sig = "significant" if max(o["p"], o["p_wild"]) < alpha else "not significant"
+        parts.append(f"{comparison}, {models.pct_effect(o['coef']):+.0f}% patents per million per SD "
+                     f"(clustered p = {o['p']:.3f}, wild bootstrap p = {o['p_wild']:.3f}: {sig} at "
+                     f"{alpha:.0%}; Poisson PML {models.pct_effect(p['coef']):+.0f}%, p = {p['p']:.3f})")
+    return f"{label[0].upper()}{label[1:]}: " + "; ".join(parts) + "."

@@ -220,3 +220,50 @@ def describe(row: pd.Series, what: str, outcome: str = "patents per million", al
     return (f"{row['model']}: a one-standard-deviation rise in {what} goes with {abs(effect):.0f}% "
             f"{direction} {outcome} (95% CI {lo:+.0f}% to {hi:+.0f}%, p = {row['p']:.3f}, "
             f"n = {int(row['n'])}); {verdict}.")
+
+
+def corner_test(df: pd.DataFrame, measure: str, outcome: str, q: float = 0.2,
+                n_permutations: int = 9999, seed: int = WILD_SEED) -> dict:
+    """Regions in the two corners CLUSNET calls empty, against a permutation null.
+
+    Corners: bottom ``q`` of the measure with top ``q`` of the outcome (dispersed, high
+    innovation) and top ``q`` of the measure with bottom ``q`` of the outcome (specialised,
+    low innovation). The null pairs measure and outcome at random (``scipy.stats.
+    permutation_test``, ``permutation_type="pairings"``, fixed ``seed``); ``p_fewer`` is the
+    one-sided p-value of so few regions in the corners (the report's claim), ``expected``
+    the null mean.
+    """
+    from scipy import stats
+
+    if not 0 < q < 0.5:
+        raise ValueError(f"corner quantile {q} must lie strictly between 0 and 0.5")
+    d = df.dropna(subset=[measure, outcome])
+    x = d[measure].rank(pct=True, method="first").to_numpy()
+    y = d[outcome].rank(pct=True, method="first").to_numpy()
+
+    def corners(a, b, axis=-1):
+        lo_a, hi_a, lo_b, hi_b = a <= q, a > 1 - q, b <= q, b > 1 - q
+        return np.sum((lo_a & hi_b) | (hi_a & lo_b), axis=axis)
+
+    res = stats.permutation_test((x, y), corners, permutation_type="pairings", vectorized=True,
+                                 n_resamples=n_permutations, alternative="less",
+                                 random_state=np.random.default_rng(seed))
+    return {"regions": len(d), "corner_quantile": q, "in_corners": int(res.statistic),
+            "expected": float(np.mean(res.null_distribution)), "p_fewer": float(res.pvalue)}
+
+
+def spearman_ci(df: pd.DataFrame, x: str, y: str, n_boot: int = 1999, seed: int = WILD_SEED,
+                level: float = 0.95) -> dict:
+    """Spearman's rho of ``x`` and ``y`` with a bootstrap CI (regions resampled; BCa, fixed seed)."""
+    from scipy import stats
+
+    d = df.dropna(subset=[x, y])
+
+    def rho(a, b):
+        return stats.spearmanr(a, b).statistic
+
+    res = stats.bootstrap((d[x].to_numpy(), d[y].to_numpy()), rho, paired=True, vectorized=False,
+                          n_resamples=n_boot, confidence_level=level, method="BCa",
+                          random_state=np.random.default_rng(seed))
+    return {"rho": float(rho(d[x], d[y])), "ci_low": float(res.confidence_interval.low),
+            "ci_high": float(res.confidence_interval.high), "n": len(d)}
