@@ -38,7 +38,7 @@ def pval(p: float) -> str:
 
 def pboth(p: float, p_wild: float = float("nan")) -> str:
     """The p-value, followed by the wild cluster bootstrap p-value where one was computed."""
-    return pval(p) if pd.isna(p_wild) else f"{pval(p)}; wild bootstrap {pval(p_wild)}"
+    return pval(p) if pd.isna(p_wild) else f"{pval(p)}, wild {pval(p_wild)}"
 
 
 def pct(share: float) -> str:
@@ -129,21 +129,47 @@ def bullet_china() -> str:
 
 
 # ---------------------------------------------------------------- Europe
+EU_LABELS = {"cluster_strength": "cluster strength", "n_star_sectors": "star sectors", "hhi": "HHI",
+             "krugman": "Krugman", "related_variety": "related variety", "unrelated_variety": "unrelated variety"}
+
+
+def _eu_label(measure: str) -> str:
+    base = measure.removesuffix("_traded")
+    return EU_LABELS.get(base, base) + (" (traded)" if measure.endswith("_traded") else "")
+
+
+def eu_headline_sentence(headline: pd.DataFrame, comparison: str) -> str:
+    """OLS coefficient per SD of every measure in one comparison (across / within countries)."""
+    rows = headline[(headline["estimator"] == "OLS") & (headline["comparison"] == comparison)]
+    if rows.empty:
+        raise ValueError(f"no OLS rows for comparison {comparison!r} in the EU headline table")
+    return "; ".join(f"{_eu_label(r.measure)} {r.coef:+.2f} ({pboth(r.p, r.p_wild)})" for r in rows.itertuples())
+
+
+def eu_triangle_shares() -> dict[str, float]:
+    """Share of regions in the two quadrants CLUSNET says are empty, per measure with a triangle table."""
+    shares = {}
+    for path in sorted((paths.project_root() / "tables").glob("eu_triangle_*.csv")):
+        measure = path.stem.removeprefix("eu_triangle_")
+        if measure.startswith(("regions_", "test_")):
+            continue
+        tri = pd.read_csv(path)
+        shares[measure] = tri.loc[tri["report_says"] == "empty", "regions"].sum() / tri["regions"].sum()
+    return shares
+
+
 def bullet_europe() -> str:
-    """Europe: model (2) of the Figure 6 notebook per measure, and the empty-quadrant shares."""
-    parts, n = [], None
-    for measure, label in (("hhi", "HHI"), ("krugman", "Krugman"), ("cluster_strength", "cluster strength"),
-                           ("n_star_sectors", "number of star sectors")):
-        row = _term(table(f"eu_regression_{measure}"), "(2) controls", measure)
-        n = int(row["n"])
-        parts.append(f"{label} {row['coef']:+.2f} per SD ({pboth(row['p'], row.get('p_wild', float('nan')))})")
-    shares = []
-    for measure in ("hhi", "krugman", "cluster_strength", "n_star_sectors"):
-        tri = table(f"eu_triangle_{measure}")
-        shares.append(tri.loc[tri["report_says"] == "empty", "regions"].sum() / tri["regions"].sum())
-    return (f"*Europe* ({n} NUTS-2 regions): log patents per million inhabitants on each standardised measure "
-            f"with income and education controls: {'; '.join(parts)}. The quadrants CLUSNET says are empty "
-            f"hold {pct(min(shares))} to {pct(max(shares))} of the regions.")
+    """Europe: the headline OLS models of the Figure 6 notebook, across and within countries."""
+    headline = table("eu_headline_models")
+    ols = headline[headline["estimator"] == "OLS"]
+    n = {c: int(ols.loc[ols["comparison"] == c, "n"].iloc[0]) for c in ("across countries", "within countries")}
+    shares = eu_triangle_shares()
+    return (f"*Europe* ({n['across countries']} NUTS-2 regions; log patents per million inhabitants on each "
+            f"standardised measure, size and tertiary share controlled, errors clustered by country): across "
+            f"countries {eu_headline_sentence(headline, 'across countries')}. Within countries (country fixed "
+            f"effects, n = {n['within countries']}): {eu_headline_sentence(headline, 'within countries')}. The "
+            f"quadrants CLUSNET says are empty hold {pct(min(shares.values()))} to {pct(max(shares.values()))} "
+            f"of the regions ({len(shares)} measures).")
 
 
 def bullet_spec_curve() -> str:
