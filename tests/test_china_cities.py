@@ -82,3 +82,14 @@ def test_case_cities_and_readable_terms():
     assert link.at["Fuxin", "resource_type"] == "declining" and link["percentile"].between(0, 100).all()
     terms = china_cities.readable_terms(pd.DataFrame({"term": ["declining", "Intercept", "other_resource"]}))
     assert list(terms["term"]) == ["type: declining", "Intercept", "other_resource"]
+
+
+def test_county_codes_cover_the_plan_and_unknown_names_fail():
+    from clusterstudy.ingest import china
+
+    codes = china.COUNTY_CITY_CODES
+    assert len(codes) == 62 and len(set(codes.values())) == 62
+    assert all(c.isdigit() and len(c) == 6 and c[4:6] >= "01" for c in codes.values())
+    with pytest.raises(ValueError, match="county-level city '新城市' of the plan has no GB/T 2260 code"):
+        china._county_city("新城市", {"410100"})
+    assert china._county_city("登封市", {"410100"}) == ("410185", "410100", "")

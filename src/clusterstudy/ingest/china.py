@@ -68,7 +68,7 @@ def _county_city(name: str, city_codes: set[str]) -> tuple[str, object, str]:
         return code, pd.NA, "county-level city administered directly by the province: no prefecture-level city"
     if parent in NON_CITY_PARENTS:
         pname = NON_CITY_PARENTS[parent]
-        return code, pd.NA, f"county-level city in {pname}, {_kind(pname)}: not a city of the cross-section"
+        return code, pd.NA, f"county-level city in {pname}: {_kind(pname)}, not a city of the cross-section"
     return code, pd.NA, f"county-level city whose prefecture ({parent}) is absent from the 275-city cross-section"
 
 
