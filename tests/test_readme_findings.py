@@ -80,3 +80,13 @@ def test_missing_markers_and_formatting():
     assert findings.pval(0.314) == "p = 0.31" and findings.pval(0.0472) == "p = 0.047"
     assert findings.pct(0.0798611) == "8%"
     assert findings.signed(-0.2, 0.01) == "significantly negative" and findings.signed(0.3, 0.2) == "not significant"
+
+
+def test_spec_curve_sentence_reads_both_layouts():
+    by_measure = pd.DataFrame({"measure": ["all measures", "hhi"], "specifications": [288, 72],
+                               "positive and significant": [0.08, 0.0], "negative and significant": [0.55, 0.83],
+                               "not significant": [0.37, 0.17]})
+    text = findings.spec_curve_sentence(by_measure)
+    assert text.startswith("across 288 specifications, 8% are positive") and "hhi: 0% positive, 83% negative of 72" in text
+    by_construct = by_measure.iloc[[1]].rename(columns={"measure": "construct"})
+    assert findings.spec_curve_sentence(by_construct) == "hhi: 0% positive, 83% negative of 72"

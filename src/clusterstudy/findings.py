@@ -172,15 +172,26 @@ def bullet_europe() -> str:
             f"of the regions ({len(shares)} measures).")
 
 
-def bullet_spec_curve() -> str:
-    """Europe: the specification curve's shares (all measures and per measure)."""
-    s = table("eu_specification_curve_shares").set_index("measure")
+def spec_curve_sentence(shares: pd.DataFrame) -> str:
+    """Shares of positive / negative significant specifications, overall (if given) and per measure.
+
+    Accepts the table keyed by ``measure`` (with an ``all measures`` row) or by ``construct``.
+    """
+    key = "construct" if "construct" in shares.columns else "measure"
+    s = shares.set_index(key)
+    per = [f"{m}: {pct(r['positive and significant'])} positive, {pct(r['negative and significant'])} negative "
+           f"of {int(r['specifications'])}" for m, r in s.drop(index="all measures", errors="ignore").iterrows()]
+    if "all measures" not in s.index:
+        return "; ".join(per)
     alls = s.loc["all measures"]
-    per = [f"{m}: {pct(r['positive and significant'])} positive, {pct(r['negative and significant'])} negative"
-           for m, r in s.drop(index="all measures").iterrows()]
-    return (f"*Europe, specification curve*: across {int(alls['specifications'])} specifications, "
-            f"{pct(alls['positive and significant'])} are positive and significant and "
-            f"{pct(alls['negative and significant'])} negative and significant ({'; '.join(per)}).")
+    return (f"across {int(alls['specifications'])} specifications, {pct(alls['positive and significant'])} are "
+            f"positive and significant and {pct(alls['negative and significant'])} negative and significant "
+            f"({'; '.join(per)})")
+
+
+def bullet_spec_curve() -> str:
+    """Europe: the specification curve's shares (positive / negative and significant)."""
+    return f"*Europe, specification curve*: {spec_curve_sentence(table('eu_specification_curve_shares'))}."
 
 
 # ---------------------------------------------------------------- United States
