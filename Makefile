@@ -72,16 +72,21 @@ eu_specification_curve_SRC    := $(EXTRACT_SRC) europe indices models speccurve 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
   data/seeds/meng_forman_resource_city_clusters.csv
-cn_resource_cities_SRC    := $(EXTRACT_SRC) china_cities models seeds
+cn_resource_cities_SRC    := $(EXTRACT_SRC) china_cities models seeds findings
 cn_resource_cities_SWEEP  := population
 cn_resource_cities_VALUES := registered
 
 # United States: cluster strength and patenting, states (default) and CBSAs
 us_cluster_patenting_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
-  us_county_patents us_cbsa_counties us_regpat_cbsa)
-us_cluster_patenting_SRC    := $(EXTRACT_SRC) us_regions us_patents indices models plots europe
+  us_county_patents us_cbsa_counties us_regpat_cbsa us_cbsa_population)
+us_cluster_patenting_SRC    := $(EXTRACT_SRC) us_regions us_patents indices models plots europe findings
 us_cluster_patenting_SWEEP  := geography
 us_cluster_patenting_VALUES := cbsa
+
+# The README's "What the data say" bullets, rendered from the committed tables (issue 14)
+.PHONY: findings
+findings: $(ENV_STAMP) ## rewrite the README's findings block from the committed tables
+	@$(PY) -m clusterstudy.findings write
 
 # The qualitative evidence: CLUSNET tables, gaps and city-region coding; literature review, Beijing, references
 clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv)

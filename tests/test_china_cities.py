@@ -13,15 +13,33 @@ def test_plan_type_totals_and_match_rate():
         "growing": 20, "mature": 66, "declining": 24, "regenerating": 16}
     assert len(pref) == 126
     assert (pref["match"] == "matched").sum() == 112  # 89% of prefecture-level units
-    assert len(china_cities.unmatched()) == 14
     assert (rc["level"] == "county-level city").sum() == 62
+    miss = china_cities.unmatched()
+    assert (miss["level"] == "prefecture-level").sum() == 14
+    absent = miss[miss["reason"].str.startswith("prefecture-level city absent")]
+    assert set(absent["name_cn"]) == {"伊春市", "毕节市", "宿州市", "亳州市"}
+
+
+def test_county_level_cities_are_placed_in_their_prefecture():
+    rc = extracts.load("cn_resource_cities").set_index("name_cn")
+    county = rc[rc["level"] == "county-level city"]
+    assert county["county_code"].notna().all()
+    # matched county-level cities lie in the city whose code shares the first four digits
+    matched = county[county["match"] == "matched"]
+    assert (matched["city_code"].str[:4] == matched["county_code"].str[:4]).all()
+    assert rc.at["登封市", "city_code"] == "410100" and rc.at["龙口市", "city_code"] == "370600"
+    assert "province" in rc.at["潜江市", "reason"] and "红河" in rc.at["个旧市", "reason"]
+    assert (county["match"] == "unmatched").sum() == 10
 
 
 def test_city_indicators():
     c = china_cities.city_indicators().set_index("city_name_en")
-    assert len(c) == 275
+    assert len(c) == 275 and c["province"].nunique() == 30
     assert c["resource_type"].value_counts()["non-resource"] == 275 - 112
     assert c.loc["Fuxin", "resource_type"] == "declining"
+    assert c.loc["Zhengzhou", "resource_county_cities"] == 4 and c.loc["Yantai", "resource_county_cities"] == 3
+    assert c.loc["Zhengzhou", "resource_type"] == "non-resource"
+    assert c["resource_county_cities"].sum() == 52
     assert c.loc["Baotou", "patents_per_10k_residents"] == pytest.approx(1e4 * 1449 / 2852000)
     assert c.loc["Baotou", "gdp_per_capita"] == pytest.approx(348505710000 / 2852000)
 
@@ -30,8 +48,21 @@ def test_summary_and_models():
     c = china_cities.city_indicators()
     s = china_cities.summary(c, "patents_per_10k_residents").set_index("resource_type")
     assert s["n"].sum() == 275 and s.loc["declining", "n"] == 22
-    res, contrast = china_cities.fit_declining(c, "patents_per_10k_residents")
-    assert res.nobs == 275 and {"declining", "other_resource"} <= set(res.params.index)
+    only = int(china_cities.county_only(c).sum())
+    single = int((c["province"].value_counts() == 1).sum())  # absorbed by their fixed effect
+    res, contrast = china_cities.fit_declining(c, "patents_per_10k_residents", "coded")
+    assert res.nobs == 275 - single and china_cities.COUNTY_DUMMY in res.params.index
+    assert res.cov_type == "cluster" and any(p.startswith("C(province)") for p in res.params.index)
+    res2, _ = china_cities.fit_declining(c, "patents_per_10k_residents", "dropped")
+    assert res2.nobs == 275 - single - only and china_cities.COUNTY_DUMMY not in res2.params.index
+    t = china_cities.regression_table(c, "patents_per_10k_residents")
+    assert set(t["se_type"]) == {"clustered by province"} and set(t["fixed_effects"]) == {"province"}
+    diff = t[t["term"] == china_cities.CONTRAST].set_index("model")["coef"]
+    dec = t[t["term"] == "declining"].set_index("model")["coef"]
+    oth = t[t["term"] == "other_resource"].set_index("model")["coef"]
+    assert (diff - (dec - oth).reindex(diff.index)).abs().max() < 1e-10
+    with pytest.raises(ValueError, match="unknown coding of county-level resource cities 'merged'"):
+        china_cities.model_frame(c, "patents_per_10k_residents", "merged")
 
 
 def test_unknown_parameters():
@@ -49,6 +80,16 @@ def test_case_cities_and_readable_terms():
                                     "patents_per_10k_residents").set_index("city")
     assert list(link.index) == ["Baotou", "Benxi", "Liaoyuan", "Fuxin"]
     assert link.at["Fuxin", "resource_type"] == "declining" and link["percentile"].between(0, 100).all()
-    terms = china_cities.readable_terms(
-        pd.DataFrame({"term": ["C(resource_type, Treatment('non-resource'))[T.declining]", "Intercept"]}))
-    assert list(terms["term"]) == ["type: declining", "Intercept"]
+    terms = china_cities.readable_terms(pd.DataFrame({"term": ["declining", "Intercept", "other_resource"]}))
+    assert list(terms["term"]) == ["type: declining", "Intercept", "other_resource"]
+
+
+def test_county_codes_cover_the_plan_and_unknown_names_fail():
+    from clusterstudy.ingest import china
+
+    codes = china.COUNTY_CITY_CODES
+    assert len(codes) == 62 and len(set(codes.values())) == 62
+    assert all(c.isdigit() and len(c) == 6 and c[4:6] >= "01" for c in codes.values())
+    with pytest.raises(ValueError, match="county-level city '新城市' of the plan has no GB/T 2260 code"):
+        china._county_city("新城市", {"410100"})
+    assert china._county_city("登封市", {"410100"}) == ("410185", "410100", "")

@@ -37,14 +37,44 @@ def test_bad_parameters():
         us_regions.region_indicators("state", min_employment=1e9)
 
 
-def test_eu_comparison_pairs_each_measure_with_its_counterpart():
+def test_eu_comparison_pairs_each_measure_with_its_traded_counterpart():
     import pandas as pd
 
-    us = pd.DataFrame({"model": list(us_regions.MEASURES), "term": list(us_regions.MEASURES),
-                       "coef": [0.1, 0.2, 0.3, 0.4], "p": 0.5, "n": 50})
-    eu = pd.DataFrame({"us_measure": list(us_regions.EU_COUNTERPART)[::-1],
-                       "measure": list(us_regions.EU_COUNTERPART.values())[::-1],
-                       "coef": [-1.0, -2.0, -3.0, -4.0], "p": 0.01, "n": 269})
-    out = us_regions.eu_comparison(us, eu).set_index("us_measure")
-    assert out.at["hhi_traded", "eu_measure"] == "hhi" and out.at["hhi_traded", "us_coef_per_sd"] == 0.3
-    assert out.at["strong_cluster_share", "eu_coef_per_sd"] == -4.0
+    spec = us_regions.HEADLINE_SPEC
+    us = pd.DataFrame({"model": [f"{m}: {s}" for m in us_regions.MEASURES for s in us_regions.SPECS],
+                       "term": [m for m in us_regions.MEASURES for _ in us_regions.SPECS],
+                       "coef": range(12), "p": 0.5, "p_wild": float("nan"), "n": 50, "se_type": "HC3"})
+    eu = pd.DataFrame([{"outcome": o, "us_measure": m, "measure": e, "coef": -float(k), "p": 0.01, "p_wild": 0.02,
+                        "n": 267, "se_type": "clustered by country"}
+                       for o in us_regions.OUTCOMES for k, (m, e) in enumerate(us_regions.EU_COUNTERPART.items())])
+    out = us_regions.eu_comparison(us, eu)
+    per_emp = out[out["outcome"] == "patents per employee"].set_index("us_measure")
+    assert per_emp.at["hhi_traded", "eu_measure"] == "hhi_traded"
+    assert per_emp.at["strong_cluster_share", "eu_measure"] == "cluster_strength_traded"
+    # the size model (2) is the U.S. side: coefficient index 1 of the strong-cluster block
+    assert spec == "(2) size" and per_emp.at["strong_cluster_share", "us_coef_per_sd"] == 1
+    assert per_emp.at["krugman_traded", "eu_coef_per_sd"] == -3.0
+    per_inh = out[out["outcome"] == "patents per inhabitant"]
+    assert per_inh["us_coef_per_sd"].isna().all() and per_inh["eu_coef_per_sd"].notna().all()
+
+
+def test_three_specifications_and_wage_as_possible_mediator(states):
+    frame = us_regions.model_frame(states)
+    t = us_regions.fit_specs(frame, "patents_per_10k_employees", "strong_cluster_share", "HC3")
+    assert list(t["model"].unique()) == [f"strong_cluster_share: {s}" for s in us_regions.SPECS]
+    assert "possible mediator" in list(us_regions.SPECS)[2]
+    terms = t.groupby("model", sort=False)["term"].apply(set).tolist()
+    assert "log_employment" not in terms[0] and "log_avg_wage" not in terms[1] and "log_avg_wage" in terms[2]
+    assert set(t["se_type"]) == {"HC3"} and us_regions.fit_per_inhabitant(frame, "HC3") is None
+
+
+def test_cbsa_population_and_per_inhabitant():
+    cbsa = us_regions.region_indicators("cbsa", min_employment=50_000)
+    pop = extracts.load("us_cbsa_population").set_index("cbsa_code")
+    assert pop["population"].gt(0).all() and len(pop) == 267  # 268 rows less a verbatim duplicate
+    ny = cbsa.set_index("region_code").loc["35620"]
+    assert ny["population"] == pytest.approx(pop.at["35620", "population"])
+    assert ny["patents_per_million"] == pytest.approx(1e6 * ny["patents_per_10k_employees"] * ny["employment"]
+                                                      / 1e4 / ny["population"])
+    t = us_regions.fit_per_inhabitant(us_regions.model_frame(cbsa), "cluster")
+    assert set(t["se_type"]) == {"clustered by state"} and t["n"].iloc[0] == cbsa["population"].notna().sum()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 LEVELS = ("state", "cbsa")
+# The USPTO's own all-regions row of the PTMT county table for 2015 (USPTO_county.csv, row 'ALL';
+# see ../shared/data/us_cluster_mapping/PROVENANCE_metro_datasets.txt).
+NATIONAL_2015 = 140_928
 
 
 def aggregate(county_patents: pd.DataFrame, level: str, cbsa_counties: pd.DataFrame | None = None,

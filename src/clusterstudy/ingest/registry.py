@@ -143,6 +143,16 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "patents (fractional counts by inventor address), pooled over 2008-2012", OECD_LICENCE,
         "OECD (2018) REGPAT database; CBSA aggregates by Brookings Metro (fansi-sifan/metro-datasets)."),
     Extract(
+        "us_cbsa_population", us.cbsa_population,
+        Schema({"cbsa_code": "str", "cbsa_name": "str", "year": "int", "population": "float"},
+               key=("cbsa_code",), nullable=frozenset({"year"}), ranges={"population": (1, None)},
+               patterns={"cbsa_code": r"\d{5}"}),
+        ("us_cluster_mapping/cbsa_all.rda",), "Brookings Metro (U.S. Census Bureau, American Community Survey)",
+        "Metro Data Warehouse merged CBSA cross-section (cbsa_all.rda): total population",
+        "https://github.com/fansi-sifan/metro-datasets", "2017", "persons",
+        {"name": "public-domain", "title": "U.S. Census Bureau data (U.S. government work); repository states no licence"},
+        "U.S. Census Bureau, American Community Survey; merged by Brookings Metro (fansi-sifan/metro-datasets)."),
+    Extract(
         "cn_cities", china.cities,
         Schema({"city_code": "str", "city_name_cn": "str", "city_name_en": "str",
                 "resident_pop": "float", "registered_pop": "float", "gdp_cny": "float",
@@ -161,15 +171,17 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
     Extract(
         "cn_resource_cities", china.resource_cities,
         Schema({"name_cn": "str", "resource_type": "str", "level": "str", "order_in_plan": "int",
-                "city_code": "str", "match": "str", "reason": "str"},
-               key=("name_cn", "level"), nullable=frozenset({"city_code", "reason"}),
+                "city_code": "str", "county_code": "str", "match": "str", "reason": "str"},
+               key=("name_cn", "level"), nullable=frozenset({"city_code", "county_code", "reason"}),
                allowed={"resource_type": frozenset({"growing", "mature", "declining", "regenerating"}),
                         "level": frozenset({"prefecture-level", "county-level city"}),
                         "match": frozenset({"matched", "unmatched"})},
-               patterns={"city_code": r"\d{6}"}),
+               patterns={"city_code": r"\d{6}", "county_code": r"\d{6}"}),
         ("china/resource_city_types_2013.csv", "china/CN_Public.csv"), "State Council of China",
         "National Sustainable Development Plan for Resource-based Cities (2013-2020)",
-        "http://www.gov.cn/zwgk/2013-12/03/content_2540070.htm", "2013", "classification",
+        "http://www.gov.cn/zwgk/2013-12/03/content_2540070.htm", "2013",
+        "classification; county-level cities placed in their prefecture-level city by GB/T 2260 "
+        "administrative division codes (Ministry of Civil Affairs, 2013)",
         {"name": "public-domain", "title": "PRC government document"},
         "State Council of China (2013) Planning for Sustainable Development of Resource Cities."),
 ]}

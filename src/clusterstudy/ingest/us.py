@@ -1,4 +1,4 @@
-"""U.S. extracts: Cluster Mapping Project 2016, USPTO county patents, CBSA membership, REGPAT."""
+"""U.S. extracts: Cluster Mapping Project 2016, USPTO county patents, CBSA membership, REGPAT, CBSA population."""
 
 from __future__ import annotations
 
@@ -72,3 +72,16 @@ def regpat(mirror: Path) -> pd.DataFrame:
     df = df[df["cbsa_code"].str.fullmatch(r"\d{5}")]  # drops the 'USZZZ' not-assigned row
     cols = ["cbsa_code", "cbsa_name", "period", "patents_invented", "patent_applications"]
     return df[cols].sort_values("cbsa_code")
+
+
+def cbsa_population(mirror: Path) -> pd.DataFrame:
+    """ACS total population of the 268 large CBSAs in Brookings' merged cross-section (cbsa_all.rda).
+
+    The population block of that file carries the year in its first ``year`` column (``year.x``).
+    """
+    df = readers.r_data(mirror / "us_cluster_mapping" / "cbsa_all.rda", "cbsa_all")
+    out = pd.DataFrame({"cbsa_code": df["cbsa_code"].astype(str), "cbsa_name": df["cbsa_name.x"].astype(str),
+                        "year": pd.to_numeric(df["year.x"]).astype("Int64"), "population": df["pop_total"]})
+    # the file repeats Philadelphia's row (37980) verbatim; identical duplicates are dropped
+    out = out.dropna(subset=["population"]).drop_duplicates()
+    return out.sort_values("cbsa_code")

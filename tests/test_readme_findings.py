@@ -1,0 +1,92 @@
+"""The README's findings are what the committed tables say, and nothing is typed by hand."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from clusterstudy import findings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_block() -> str:
+    return findings.readme_block((ROOT / "README.md").read_text(encoding="utf-8"))
+
+
+def test_readme_block_equals_the_tables():
+    assert _readme_block() == findings.render(), "README findings are stale or hand-edited: run `make findings`"
+
+
+def test_every_number_in_the_block_is_rendered():
+    """A number typed into the block (not produced by a bullet function) would not be in render()."""
+    rendered = set(re.findall(r"[-+]?\d[\d.,]*%?", findings.render()))
+    assert set(re.findall(r"[-+]?\d[\d.,]*%?", _readme_block())) <= rendered
+
+
+@pytest.fixture
+def tables_copy(tmp_path, monkeypatch):
+    """A project root whose tables/ is a copy of the committed tables (to be altered)."""
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    shutil.copy(ROOT / "README.md", tmp_path)
+    shutil.copytree(ROOT / "tables", tmp_path / "tables")
+    monkeypatch.setenv("CLUSTERS_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def test_a_changed_table_changes_the_findings_and_check_fails(tables_copy, capsys):
+    assert findings.main(["check"]) == 0
+    path = tables_copy / "tables" / "cn_resource_type_summary_patents_per_10k_residents.csv"
+    summary = pd.read_csv(path)
+    # make mature cities the lowest raw median: the China bullet must say so
+    summary.loc[summary["resource_type"] == "mature", "median"] = 0.5
+    summary.to_csv(path, index=False)
+    assert "**mature** cities have the lowest median (0.50" in findings.bullet_china()
+    assert findings.main(["check"]) == 1
+    assert findings.write() is True and findings.main(["check"]) == 0
+
+
+def test_china_ranking_is_computed_not_asserted():
+    """The raw and the adjusted lowest type come from the tables (they differ today)."""
+    summary = findings.table("cn_resource_type_summary_patents_per_10k_residents")
+    coefs = findings.table("cn_resource_type_regression_patents_per_10k_residents")
+    resource = summary[summary["resource_type"] != "non-resource"]
+    raw_low = resource.loc[resource["median"].idxmin(), "resource_type"]
+    main = coefs[(coefs["model"] == findings.CN_MAIN) & coefs["term"].str.startswith("type: ")]
+    adj_low = main.loc[main["coef"].idxmin(), "term"].removeprefix("type: ")
+    text = findings.bullet_china()
+    assert f"**{raw_low}** cities have the lowest median" in text
+    assert f"**{adj_low}** cities have the lowest coefficient" in text
+
+
+def test_us_bullet_reports_regpat_and_the_three_specifications():
+    text = findings.bullet_us()
+    robust = findings.table("us_cbsa_robustness")
+    row = robust[(robust["model"] == "REGPAT 2008-2012: n_strong_clusters: (2) size")
+                 & (robust["term"] == "n_strong_clusters")].iloc[0]
+    assert f"(2) size {row['coef']:+.2f} ({findings.pboth(row['p'], row['p_wild'])})" in text
+    assert text.count("(possible mediator)") == 3  # states, CBSAs, REGPAT
+
+
+def test_missing_markers_and_formatting():
+    with pytest.raises(ValueError, match="no findings block"):
+        findings.readme_block("# README without markers")
+    assert findings.pval(0.0004) == "p < 0.001" and findings.pval(0.0042) == "p = 0.004"
+    assert findings.pval(0.314) == "p = 0.31" and findings.pval(0.0472) == "p = 0.047"
+    assert findings.pct(0.0798611) == "8%"
+    assert findings.signed(-0.2, 0.01) == "significantly negative" and findings.signed(0.3, 0.2) == "not significant"
+
+
+def test_spec_curve_sentence_reads_both_layouts():
+    by_measure = pd.DataFrame({"measure": ["all measures", "hhi"], "specifications": [288, 72],
+                               "positive and significant": [0.08, 0.0], "negative and significant": [0.55, 0.83],
+                               "not significant": [0.37, 0.17]})
+    text = findings.spec_curve_sentence(by_measure)
+    assert text.startswith("across 288 specifications, 8% are positive") and "hhi: 0% positive, 83% negative of 72" in text
+    by_construct = by_measure.iloc[[1]].rename(columns={"measure": "construct"})
+    assert findings.spec_curve_sentence(by_construct) == "hhi: 0% positive, 83% negative of 72"
