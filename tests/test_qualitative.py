@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterstudy import qualitative, references, seeds
+from clusterstudy import qualitative, seeds
 
 SEEDS = Path(os.environ.get("CLUSTERS_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds"))
 
@@ -66,21 +66,3 @@ def test_twelve_studies_and_their_ties():
     actors = qualitative.evidence_matrix("actor", qualitative.ACTORS)
     assert actors["individuals"].sum() == 3 and actors["MNEs"].sum() == 4
     assert qualitative.evidence_matrix("resource")["knowledge"].sum() == 11
-
-
-def test_references_counts_and_shared_works():
-    refs = seeds.load("seed_references")
-    assert (refs["seed"] == "000").sum() == 26
-    assert refs[refs["seed"] == "000"]["number"].tolist() == list(range(1, 27))
-    shared = qualitative.shared_references().set_index("key")
-    assert shared.at["bathelt2004", "seeds"] == "001, 002, 003"
-    assert "granovetter1973" in shared.index
-
-
-@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"no seed texts at {SEEDS}")
-def test_reference_parse_reproduces_the_committed_files():
-    lists, cited = references.build(SEEDS)
-    committed = seeds.load("seed_references")
-    assert len(lists) == len(committed)
-    assert list(lists["key"]) == list(committed["key"])
-    assert len(cited) == len(seeds.load("seed_citations"))

@@ -87,5 +87,5 @@ def studies_by_method_year() -> pd.DataFrame:
 
 
 def shared_references() -> pd.DataFrame:
-    """Works cited by more than one seed."""
-    return references.shared(seeds.load("seed_citations"))
+    """Works cited by more than one seed (authors, year and title; in-text citations by surnames and year)."""
+    return references.shared(seeds.load("seed_citations"), seeds.load("seed_references"))
