@@ -100,23 +100,62 @@ def nested_circles(circles: pd.DataFrame, title: str = ""):
     return fig
 
 
+def place_labels(ax, texts: list, points: tuple | None = None) -> None:
+    """Move ``texts`` (matplotlib Text objects on ``ax``) so that none overlaps another (adjustText).
+
+    ``points`` (x and y arrays, data units) are markers the labels should also keep clear of.
+    Labels stay inside the axes; the layout is deterministic (adjustText has no randomness).
+    """
+    from adjustText import adjust_text
+
+    if not texts:
+        return
+    x, y = points if points is not None else (None, None)
+    adjust_text(texts, x=x, y=y, ax=ax, ensure_inside_axes=True, expand=(1.2, 1.4),
+                force_text=(0.3, 0.5), iter_lim=500)
+
+
 def network(g, title: str = "", seed: int = 7):
-    """Draw a cluster network: nodes coloured by country, edge labels = the studies."""
+    """Draw a cluster network: nodes coloured by country, arrows in the direction of transfer.
+
+    ``g`` is a directed graph with edge attribute ``studies`` (a two-way tie is an edge each
+    way, drawn as one double-headed arrow); edge labels name the studies. Node and edge labels
+    are placed by adjustText so none overlaps or leaves the axes.
+    """
     import networkx as nx
 
-    pos = nx.spring_layout(g, seed=seed, k=1.2)
+    pos = nx.spring_layout(g.to_undirected(), seed=seed, k=1.2)
     countries = sorted({d["country"] for _, d in g.nodes(data=True)})
     colours = {c: f"C{i}" for i, c in enumerate(countries)}
-    fig, ax = plt.subplots(figsize=(10, 7))
-    nx.draw_networkx_edges(g, pos, ax=ax, width=[1 + len(d["studies"]) for *_, d in g.edges(data=True)],
-                           edge_color="0.6")
+    fig, ax = plt.subplots(figsize=(12, 8))
+    drawn = set()
+    for a, b, d in g.edges(data=True):
+        pair = frozenset((a, b))
+        if pair in drawn:
+            continue
+        drawn.add(pair)
+        both = g.has_edge(b, a)
+        ax.annotate("", xy=pos[b], xytext=pos[a],
+                    arrowprops={"arrowstyle": "<|-|>" if both else "-|>", "color": "0.55",
+                                "lw": 1 + len(d["studies"]), "shrinkA": 9, "shrinkB": 9, "mutation_scale": 14})
     for c in countries:
         nodes = [n for n, d in g.nodes(data=True) if d["country"] == c]
         nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_color=colours[c], node_size=220, ax=ax, label=c)
-    nx.draw_networkx_labels(g, pos, font_size=7, ax=ax)
-    nx.draw_networkx_edge_labels(g, pos, edge_labels={(a, b): ", ".join(d["studies"])
-                                                      for a, b, d in g.edges(data=True)}, font_size=6, ax=ax)
-    ax.legend(fontsize=7, loc="lower left", title="country")
+    xy = np.array([pos[n] for n in g.nodes])
+    span = xy.max(axis=0) - xy.min(axis=0)
+    ax.set_xlim(xy[:, 0].min() - 0.35 * span[0], xy[:, 0].max() + 0.35 * span[0])
+    ax.set_ylim(xy[:, 1].min() - 0.15 * span[1], xy[:, 1].max() + 0.15 * span[1])
+    texts = [ax.text(*pos[n], n, fontsize=8, ha="center", va="bottom") for n in g.nodes]
+    drawn = set()
+    for a, b, d in g.edges(data=True):
+        pair = frozenset((a, b))
+        if pair in drawn:
+            continue
+        drawn.add(pair)
+        mid = (np.asarray(pos[a]) + np.asarray(pos[b])) / 2
+        texts.append(ax.text(*mid, ", ".join(d["studies"]), fontsize=7, color="0.3", ha="center", va="center"))
+    place_labels(ax, texts, (xy[:, 0], xy[:, 1]))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="country", frameon=False)
     ax.set_title(title)
     ax.axis("off")
     return fig
