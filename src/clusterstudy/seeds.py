@@ -87,6 +87,9 @@ SCHEMAS: dict[str, Schema] = {
                              nullable=("venue", "details", "note"), number="int", n_authors="int"),
     "seed_citations": _text("seed", "key", "authors", "first_author", "year", "mentions", "citation",
                             key=("seed", "key"), mentions="int"),
+    "seed_facts": _text("fact_id", "seed", "value", "value_high", "value_text", "qualifier", "unit", "counts", "place",
+                        "period", "kind", "context", "citation", "note", key=("fact_id",),
+                        nullable=("value_high", "place", "period", "note"), value="float", value_high="float"),
     "beijing_parks": _text("park", "full_name", "industry", "citation", "note", key=("park",)),
     "beijing_typology": _text("type", "research_question", "citation", "note", key=("type",)),
 }
