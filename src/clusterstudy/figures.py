@@ -74,9 +74,22 @@ def save_figure(
 _TOLERANCE_PX = 1.0  # text boxes may touch or overlap by this much without counting as overprint
 
 
-def _texts(fig: matplotlib.figure.Figure) -> list[matplotlib.text.Text]:
-    return [t for t in fig.findobj(matplotlib.text.Text)
-            if t.get_visible() and t.get_text().strip() and t.get_alpha() != 0 and t.figure is fig]
+def _drawn_texts(fig: matplotlib.figure.Figure) -> list[matplotlib.text.Text]:
+    """Draw ``fig`` and return the texts actually drawn (non-empty; ticks outside the view are not drawn)."""
+    drawn: list[matplotlib.text.Text] = []
+    original = matplotlib.text.Text.draw
+
+    def record(self, renderer):
+        if self.get_visible() and self.get_text().strip() and self.get_alpha() != 0:
+            drawn.append(self)
+        return original(self, renderer)
+
+    matplotlib.text.Text.draw = record
+    try:
+        fig.canvas.draw()
+    finally:
+        matplotlib.text.Text.draw = original
+    return list(dict.fromkeys(drawn))
 
 
 def _corners(t: matplotlib.text.Text, renderer) -> np.ndarray:
@@ -113,9 +126,8 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _check_layout(fig: matplotlib.figure.Figure, name: str) -> None:
     """Refuse a figure whose text is clipped at its axes or canvas, or overprints other text."""
-    fig.canvas.draw()
+    texts = _drawn_texts(fig)
     renderer = fig.canvas.get_renderer()
-    texts = _texts(fig)
     tight = mpl.rcParams["savefig.bbox"] == "tight"
     for t in texts:
         box = t.get_window_extent(renderer)
