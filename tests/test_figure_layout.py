@@ -54,3 +54,28 @@ def test_save_figure_writes_nothing_when_refused(project_copy):
     with pytest.raises(ValueError, match="overlaps"):
         figures.save_figure(fig, "refused", caption="c")
     assert not (project_copy / "figures" / "refused.png").exists()
+
+
+def test_crowded_tick_labels_are_staggered_into_columns():
+    from clusterstudy import plots
+
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.set_ylim(0, 100)
+    ax.set_yticks([10, 11, 12, 40, 41, 80], ["AA", "BB", "CC", "DD", "EE", "FF"], fontsize=8)
+    with pytest.raises(ValueError, match="overlaps"):
+        figures._check_layout(fig, "crowded")
+    assert plots.stagger_tick_labels(ax) == 3
+    figures._check_layout(fig, "staggered")
+
+
+def test_scatter_labels_do_not_overlap():
+    import numpy as np
+    import pandas as pd
+
+    from clusterstudy import plots
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.normal(size=60), "y": np.exp(rng.normal(size=60)),
+                       "name": [f"region number {i}" for i in range(60)]})
+    fig, _ = plots.scatter_fit(df, "x", "y", "name", n_labels=6, title="a long title " * 12)
+    figures._check_layout(fig, "scatter")

@@ -30,14 +30,19 @@ def scatter_fit(df: pd.DataFrame, x: str, y: str, label: str, n_labels: int = 4,
     resid = d["_log_y"] - res.fittedvalues
     chosen = list(resid.nlargest(n_labels).index) + list(resid.nsmallest(n_labels).index)
     chosen += list(d.index[d[label].isin(always_label)])
-    mid = (d[x].min() + d[x].max()) / 2
-    for k, i in enumerate(dict.fromkeys(chosen)):
-        right = d.at[i, x] > mid  # labels on the right half point leftwards, so they stay inside
-        ax.annotate(d.at[i, label], (d.at[i, x], d.at[i, y]), fontsize=7, ha="right" if right else "left",
-                    xytext=(-3 if right else 3, 3 if k % 2 == 0 else -9), textcoords="offset points")
-    ax.set(xlabel=xlabel or x, ylabel=ylabel or y, title=title)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set(xlabel=xlabel or x, ylabel=ylabel or y, title=_wrap(title, ax))
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    texts = [ax.text(d.at[i, x], d.at[i, y], d.at[i, label], fontsize=7) for i in dict.fromkeys(chosen)]
+    place_labels(ax, texts, (d[x].to_numpy(), d[y].to_numpy()), avoid=[legend])
     return fig, res
+
+
+def _wrap(title: str, ax, chars_per_inch: float = 11.0) -> str:
+    """Wrap a title to the width of its axes, so it never runs past the figure's text."""
+    import textwrap
+
+    width = ax.get_position().width * ax.figure.get_figwidth()
+    return "\n".join(textwrap.wrap(title, max(20, int(width * chars_per_inch)))) if title else title
 
 
 def specification_curve(specs: pd.DataFrame, choices: list[str], coef: str = "coef",
@@ -56,7 +61,7 @@ def specification_curve(specs: pd.DataFrame, choices: list[str], coef: str = "co
     top.vlines(xs, s["ci_low"], s["ci_high"], colors=colour, lw=0.8)
     top.scatter(xs, s[coef], c=colour, s=8, zorder=3)
     top.axhline(0, color="black", lw=0.8)
-    top.set(ylabel="coefficient (log outcome per SD)", title=title)
+    top.set(ylabel="coefficient (log outcome per SD)", title=_wrap(title, top))
     for row, (c, v) in enumerate(levels):
         on = s[c].astype(str) == v
         bottom.scatter(xs[on], np.full(on.sum(), row), marker="|", s=40, c=colour[on.to_numpy()])
@@ -100,19 +105,21 @@ def nested_circles(circles: pd.DataFrame, title: str = ""):
     return fig
 
 
-def place_labels(ax, texts: list, points: tuple | None = None) -> None:
+def place_labels(ax, texts: list, points: tuple | None = None, avoid: list | None = None) -> None:
     """Move ``texts`` (matplotlib Text objects on ``ax``) so that none overlaps another (adjustText).
 
-    ``points`` (x and y arrays, data units) are markers the labels should also keep clear of.
-    Labels stay inside the axes; the layout is deterministic (adjustText has no randomness).
+    ``points`` (x and y arrays, data units) are markers the labels should also keep clear of,
+    ``avoid`` artists such as the legend. Labels stay inside the axes, joined to their point by
+    a thin line when moved; the layout is deterministic (adjustText has no randomness).
     """
     from adjustText import adjust_text
 
     if not texts:
         return
     x, y = points if points is not None else (None, None)
-    adjust_text(texts, x=x, y=y, ax=ax, ensure_inside_axes=True, expand=(1.2, 1.4),
-                force_text=(0.3, 0.5), iter_lim=500)
+    adjust_text(texts, x=x, y=y, objects=avoid, ax=ax, ensure_inside_axes=True, expand=(1.2, 1.4),
+                force_text=(0.3, 0.5), iter_lim=500, min_arrow_len=8,
+                arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.5})
 
 
 def network(g, title: str = "", seed: int = 7):
@@ -159,3 +166,32 @@ def network(g, title: str = "", seed: int = 7):
     ax.set_title(title)
     ax.axis("off")
     return fig
+
+
+def stagger_tick_labels(ax, axis: str = "y", gap_pt: float = 2.0) -> int:
+    """Move crowded tick labels into side-by-side columns so that none overprints its neighbour.
+
+    Each label goes to the first column whose previous label it clears (greedy, in tick order);
+    columns are set apart by the widest label. Returns the number of columns used.
+    """
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ticks = [t for t in (ax.yaxis if axis == "y" else ax.xaxis).get_major_ticks() if t.label1.get_text()]
+    if not ticks:
+        return 0
+    boxes = [t.label1.get_window_extent(renderer) for t in ticks]
+    along = [(b.y0, b.y1) if axis == "y" else (b.x0, b.x1) for b in boxes]
+    across = max((b.width if axis == "y" else b.height) for b in boxes) * 72 / fig.dpi + gap_pt
+    last_end: list[float] = []
+    order = sorted(range(len(ticks)), key=lambda i: along[i][0])
+    for i in order:
+        lo, hi = along[i]
+        col = next((c for c, end in enumerate(last_end) if lo >= end + gap_pt * fig.dpi / 72), None)
+        if col is None:
+            col = len(last_end)
+            last_end.append(hi)
+        else:
+            last_end[col] = hi
+        ticks[i].set_pad(ticks[i].get_pad() + col * across)
+    return len(last_end)
