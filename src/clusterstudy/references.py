@@ -249,7 +249,8 @@ def parse_in_text(text: str, seed: str) -> pd.DataFrame:
     rows: dict[tuple, dict] = {}
     for m in _CITE.finditer(text):
         names = [re.sub(r"[’']s$", "", n) for n in re.split(r",\s|\s(?:&|and)\s", m.group("names")) if n]
-        names = [n.title() if n.isupper() and len(n) > 5 else n for n in names]
+        names = [n.title() if n.isupper() and re.search(rf"\b{re.escape(n.title())}\b", text) else n
+                 for n in names]  # appendix headings write surnames in capitals
         while names and names[0] in _NOT_NAMES:
             names = names[1:]
         if not names or any(n in _NOT_NAMES for n in names):
