@@ -66,3 +66,51 @@ def test_twelve_studies_and_their_ties():
     actors = qualitative.evidence_matrix("actor", qualitative.ACTORS)
     assert actors["individuals"].sum() == 3 and actors["MNEs"].sum() == 4
     assert qualitative.evidence_matrix("resource")["knowledge"].sum() == 11
+
+
+def _flat(s: str) -> str:
+    return " ".join(s.split())
+
+
+def test_review_appendix_fields_come_through_in_full():
+    studies = seeds.load("review_studies").set_index("study_id")
+    title = "The stretching of weak ties – clusters, pipelines and the creation of small worlds"
+    assert studies.at["11.5", "title"] == title
+    assert studies.at["11.5", "journal"] == "DRUID Winter Conference"
+    items = seeds.load("review_study_items")
+    c = items[(items["study_id"] == "11.5") & (items["field"] == "consequence")]
+    assert c["value"].tolist() == ["new ideas, innovations and perspectives"] and c["coded_from"].tolist() == ["quotation"]
+    notes = items.loc[items["value"].isna(), "note"]
+    assert notes.str.startswith("not stated: the appendix says '").all()
+    assert not notes.str.contains(r"transferred\? |result from such transfer\?", regex=True).any()
+    assert notes.str.endswith((".'", "specific'")).all()  # no note cut off mid-word
+    seed = SEEDS / "001_239ed78909cbac3f.txt"
+    if seed.is_file():
+        text = _flat(seed.read_text())
+        said = notes.str.extract(r"the appendix says '(.*)'$")[0]
+        assert [s for s in said if _flat(s) not in text] == []
+        assert all(_flat(t) in text for t in studies["title"])
+
+
+def test_ties_carry_the_direction_the_appendix_states():
+    ties = seeds.load("review_cluster_ties")
+    assert set(ties["direction"]) == {"one-way", "two-way"}
+    d = ties.set_index(["study_id", "cluster_a", "cluster_b"])["direction"]
+    assert d[("11.1", "Castellón", "Emilia-Romagna")] == "two-way"  # "mutual and reinforcing ... exchange"
+    assert d[("11.9", "Shenzhen Region", "Shanghai Region")] == "one-way"  # Shanghai learned from Shenzhen
+    assert d[("11.9", "Taipei-Hsinchu Region", "Silicon Valley")] == "two-way"  # talent circulation
+    g = qualitative.ties_graph()
+    assert g.has_edge("Emilia-Romagna", "Castellón") and g.has_edge("Castellón", "Emilia-Romagna")
+    assert g.has_edge("Boston Biotech Cluster", "Medicon Valley")
+    assert not g.has_edge("Medicon Valley", "Boston Biotech Cluster")
+    assert ties.loc[ties["coded_from"] == "inferred", "study_id"].unique().tolist() == ["11.7", "11.9"]
+    seed = SEEDS / "001_239ed78909cbac3f.txt"
+    if seed.is_file():
+        text = _flat(seed.read_text())
+        assert [q for q in ties["quote"] if _flat(q) not in text] == []
+
+
+def test_city_gap_cells_coded_twice_show_both_codes():
+    labels = qualitative.city_gap_labels()
+    assert labels.at["Budapest", "Capital"] == "bridge + limited"
+    assert qualitative.city_gap_labels(show_limited=False).at["Budapest", "Capital"] == "bridge"
