@@ -50,7 +50,7 @@ data_sources_INPUTS := data/datapackage.json $(wildcard data/extracts/*.csv)
 data_sources_SRC    := coverage extracts us_patents ingest/registry provenance
 
 # Meng & Forman (2016): Tables 1-3 and the resource-city cluster comparison
-resource_city_clusters_INPUTS := data/seeds/meng_forman_ruhr_clusters.csv \
+resource_city_clusters_INPUTS := data/seeds/meng_forman_ruhr_clusters.csv data/seeds/seed_facts.csv \
   data/seeds/meng_forman_resource_city_clusters.csv data/seeds/meng_forman_lock_ins.csv
 resource_city_clusters_SRC    := seeds resource_cities
 resource_city_clusters_SWEEP  := metric
@@ -89,10 +89,10 @@ findings: $(ENV_STAMP) ## rewrite the README's findings block from the committed
 	@$(PY) -m clusterstudy.findings write
 
 # The qualitative evidence: CLUSNET tables, gaps and city-region coding; literature review, Beijing, references
-clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv)
+clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv) data/seeds/seed_facts.csv
 clusnet_evidence_SRC    := seeds qualitative plots references
 literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beijing_*.csv) \
-  data/seeds/seed_references.csv data/seeds/seed_citations.csv
+  data/seeds/seed_references.csv data/seeds/seed_citations.csv data/seeds/seed_facts.csv
 literature_evidence_SRC    := seeds qualitative plots references
 
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).

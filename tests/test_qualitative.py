@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterstudy import qualitative, references, seeds
+from clusterstudy import qualitative, seeds
 
 SEEDS = Path(os.environ.get("CLUSTERS_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds"))
 
@@ -68,19 +68,49 @@ def test_twelve_studies_and_their_ties():
     assert qualitative.evidence_matrix("resource")["knowledge"].sum() == 11
 
 
-def test_references_counts_and_shared_works():
-    refs = seeds.load("seed_references")
-    assert (refs["seed"] == "000").sum() == 26
-    assert refs[refs["seed"] == "000"]["number"].tolist() == list(range(1, 27))
-    shared = qualitative.shared_references().set_index("key")
-    assert shared.at["bathelt2004", "seeds"] == "001, 002, 003"
-    assert "granovetter1973" in shared.index
+def _flat(s: str) -> str:
+    return " ".join(s.split())
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"no seed texts at {SEEDS}")
-def test_reference_parse_reproduces_the_committed_files():
-    lists, cited = references.build(SEEDS)
-    committed = seeds.load("seed_references")
-    assert len(lists) == len(committed)
-    assert list(lists["key"]) == list(committed["key"])
-    assert len(cited) == len(seeds.load("seed_citations"))
+def test_review_appendix_fields_come_through_in_full():
+    studies = seeds.load("review_studies").set_index("study_id")
+    title = "The stretching of weak ties – clusters, pipelines and the creation of small worlds"
+    assert studies.at["11.5", "title"] == title
+    assert studies.at["11.5", "journal"] == "DRUID Winter Conference"
+    items = seeds.load("review_study_items")
+    c = items[(items["study_id"] == "11.5") & (items["field"] == "consequence")]
+    assert c["value"].tolist() == ["new ideas, innovations and perspectives"] and c["coded_from"].tolist() == ["quotation"]
+    notes = items.loc[items["value"].isna(), "note"]
+    assert notes.str.startswith("not stated: the appendix says '").all()
+    assert not notes.str.contains(r"transferred\? |result from such transfer\?", regex=True).any()
+    assert notes.str.endswith((".'", "specific'")).all()  # no note cut off mid-word
+    seed = SEEDS / "001_239ed78909cbac3f.txt"
+    if seed.is_file():
+        text = _flat(seed.read_text())
+        said = notes.str.extract(r"the appendix says '(.*)'$")[0]
+        assert [s for s in said if _flat(s) not in text] == []
+        assert all(_flat(t) in text for t in studies["title"])
+
+
+def test_ties_carry_the_direction_the_appendix_states():
+    ties = seeds.load("review_cluster_ties")
+    assert set(ties["direction"]) == {"one-way", "two-way"}
+    d = ties.set_index(["study_id", "cluster_a", "cluster_b"])["direction"]
+    assert d[("11.1", "Castellón", "Emilia-Romagna")] == "two-way"  # "mutual and reinforcing ... exchange"
+    assert d[("11.9", "Shenzhen Region", "Shanghai Region")] == "one-way"  # Shanghai learned from Shenzhen
+    assert d[("11.9", "Taipei-Hsinchu Region", "Silicon Valley")] == "two-way"  # talent circulation
+    g = qualitative.ties_graph()
+    assert g.has_edge("Emilia-Romagna", "Castellón") and g.has_edge("Castellón", "Emilia-Romagna")
+    assert g.has_edge("Boston Biotech Cluster", "Medicon Valley")
+    assert not g.has_edge("Medicon Valley", "Boston Biotech Cluster")
+    assert ties.loc[ties["coded_from"] == "inferred", "study_id"].unique().tolist() == ["11.7", "11.9"]
+    seed = SEEDS / "001_239ed78909cbac3f.txt"
+    if seed.is_file():
+        text = _flat(seed.read_text())
+        assert [q for q in ties["quote"] if _flat(q) not in text] == []
+
+
+def test_city_gap_cells_coded_twice_show_both_codes():
+    labels = qualitative.city_gap_labels()
+    assert labels.at["Budapest", "Capital"] == "bridge + limited"
+    assert qualitative.city_gap_labels(show_limited=False).at["Budapest", "Capital"] == "bridge"

@@ -29,3 +29,9 @@ def test_unknown_metric_and_grouping_are_one_line_errors(table2):
         resource_cities.check_metric("gdp")
     with pytest.raises(ValueError, match="unknown grouping 'city'"):
         resource_cities.group_comparison(table2, "city")
+
+
+def test_text_numbers_that_disagree_with_table2():
+    t = resource_cities.text_vs_table2(seeds.load("seed_facts"), seeds.load("meng_forman_resource_city_clusters"))
+    got = {(r.city, r.quantity): (r.text_value, r.table2_value, r.agree) for r in t.itertuples()}
+    assert got == {("Fuxin", "employees"): (30000, 60000, False), ("Benxi", "enterprises"): (30, 138, False)}

@@ -30,14 +30,19 @@ def scatter_fit(df: pd.DataFrame, x: str, y: str, label: str, n_labels: int = 4,
     resid = d["_log_y"] - res.fittedvalues
     chosen = list(resid.nlargest(n_labels).index) + list(resid.nsmallest(n_labels).index)
     chosen += list(d.index[d[label].isin(always_label)])
-    mid = (d[x].min() + d[x].max()) / 2
-    for k, i in enumerate(dict.fromkeys(chosen)):
-        right = d.at[i, x] > mid  # labels on the right half point leftwards, so they stay inside
-        ax.annotate(d.at[i, label], (d.at[i, x], d.at[i, y]), fontsize=7, ha="right" if right else "left",
-                    xytext=(-3 if right else 3, 3 if k % 2 == 0 else -9), textcoords="offset points")
-    ax.set(xlabel=xlabel or x, ylabel=ylabel or y, title=title)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set(xlabel=xlabel or x, ylabel=ylabel or y, title=_wrap(title, ax))
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    texts = [ax.text(d.at[i, x], d.at[i, y], d.at[i, label], fontsize=7) for i in dict.fromkeys(chosen)]
+    place_labels(ax, texts, (d[x].to_numpy(), d[y].to_numpy()), avoid=[legend])
     return fig, res
+
+
+def _wrap(title: str, ax, chars_per_inch: float = 11.0) -> str:
+    """Wrap a title to the width of its axes, so it never runs past the figure's text."""
+    import textwrap
+
+    width = ax.get_position().width * ax.figure.get_figwidth()
+    return "\n".join(textwrap.wrap(title, max(20, int(width * chars_per_inch)))) if title else title
 
 
 def specification_curve(specs: pd.DataFrame, choices: list[str], coef: str = "coef",
@@ -56,7 +61,7 @@ def specification_curve(specs: pd.DataFrame, choices: list[str], coef: str = "co
     top.vlines(xs, s["ci_low"], s["ci_high"], colors=colour, lw=0.8)
     top.scatter(xs, s[coef], c=colour, s=8, zorder=3)
     top.axhline(0, color="black", lw=0.8)
-    top.set(ylabel="coefficient (log outcome per SD)", title=title)
+    top.set(ylabel="coefficient (log outcome per SD)", title=_wrap(title, top))
     for row, (c, v) in enumerate(levels):
         on = s[c].astype(str) == v
         bottom.scatter(xs[on], np.full(on.sum(), row), marker="|", s=40, c=colour[on.to_numpy()])
@@ -100,23 +105,93 @@ def nested_circles(circles: pd.DataFrame, title: str = ""):
     return fig
 
 
+def place_labels(ax, texts: list, points: tuple | None = None, avoid: list | None = None) -> None:
+    """Move ``texts`` (matplotlib Text objects on ``ax``) so that none overlaps another (adjustText).
+
+    ``points`` (x and y arrays, data units) are markers the labels should also keep clear of,
+    ``avoid`` artists such as the legend. Labels stay inside the axes, joined to their point by
+    a thin line when moved; the layout is deterministic (adjustText has no randomness).
+    """
+    from adjustText import adjust_text
+
+    if not texts:
+        return
+    x, y = points if points is not None else (None, None)
+    adjust_text(texts, x=x, y=y, objects=avoid, ax=ax, ensure_inside_axes=True, expand=(1.2, 1.4),
+                force_text=(0.3, 0.5), iter_lim=500, min_arrow_len=8,
+                arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.5})
+
+
 def network(g, title: str = "", seed: int = 7):
-    """Draw a cluster network: nodes coloured by country, edge labels = the studies."""
+    """Draw a cluster network: nodes coloured by country, arrows in the direction of transfer.
+
+    ``g`` is a directed graph with edge attribute ``studies`` (a two-way tie is an edge each
+    way, drawn as one double-headed arrow); edge labels name the studies. Node and edge labels
+    are placed by adjustText so none overlaps or leaves the axes.
+    """
     import networkx as nx
 
-    pos = nx.spring_layout(g, seed=seed, k=1.2)
+    pos = nx.spring_layout(g.to_undirected(), seed=seed, k=1.2)
     countries = sorted({d["country"] for _, d in g.nodes(data=True)})
     colours = {c: f"C{i}" for i, c in enumerate(countries)}
-    fig, ax = plt.subplots(figsize=(10, 7))
-    nx.draw_networkx_edges(g, pos, ax=ax, width=[1 + len(d["studies"]) for *_, d in g.edges(data=True)],
-                           edge_color="0.6")
+    fig, ax = plt.subplots(figsize=(12, 8))
+    drawn = set()
+    for a, b, d in g.edges(data=True):
+        pair = frozenset((a, b))
+        if pair in drawn:
+            continue
+        drawn.add(pair)
+        both = g.has_edge(b, a)
+        ax.annotate("", xy=pos[b], xytext=pos[a],
+                    arrowprops={"arrowstyle": "<|-|>" if both else "-|>", "color": "0.55",
+                                "lw": 1 + len(d["studies"]), "shrinkA": 9, "shrinkB": 9, "mutation_scale": 14})
     for c in countries:
         nodes = [n for n, d in g.nodes(data=True) if d["country"] == c]
         nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_color=colours[c], node_size=220, ax=ax, label=c)
-    nx.draw_networkx_labels(g, pos, font_size=7, ax=ax)
-    nx.draw_networkx_edge_labels(g, pos, edge_labels={(a, b): ", ".join(d["studies"])
-                                                      for a, b, d in g.edges(data=True)}, font_size=6, ax=ax)
-    ax.legend(fontsize=7, loc="lower left", title="country")
+    xy = np.array([pos[n] for n in g.nodes])
+    span = xy.max(axis=0) - xy.min(axis=0)
+    ax.set_xlim(xy[:, 0].min() - 0.35 * span[0], xy[:, 0].max() + 0.35 * span[0])
+    ax.set_ylim(xy[:, 1].min() - 0.15 * span[1], xy[:, 1].max() + 0.15 * span[1])
+    texts = [ax.text(*pos[n], n, fontsize=8, ha="center", va="bottom") for n in g.nodes]
+    drawn = set()
+    for a, b, d in g.edges(data=True):
+        pair = frozenset((a, b))
+        if pair in drawn:
+            continue
+        drawn.add(pair)
+        mid = (np.asarray(pos[a]) + np.asarray(pos[b])) / 2
+        texts.append(ax.text(*mid, ", ".join(d["studies"]), fontsize=7, color="0.3", ha="center", va="center"))
+    place_labels(ax, texts, (xy[:, 0], xy[:, 1]))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="country", frameon=False)
     ax.set_title(title)
     ax.axis("off")
     return fig
+
+
+def stagger_tick_labels(ax, axis: str = "y", gap_pt: float = 2.0) -> int:
+    """Move crowded tick labels into side-by-side columns so that none overprints its neighbour.
+
+    Each label goes to the first column whose previous label it clears (greedy, in tick order);
+    columns are set apart by the widest label. Returns the number of columns used.
+    """
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ticks = [t for t in (ax.yaxis if axis == "y" else ax.xaxis).get_major_ticks() if t.label1.get_text()]
+    if not ticks:
+        return 0
+    boxes = [t.label1.get_window_extent(renderer) for t in ticks]
+    along = [(b.y0, b.y1) if axis == "y" else (b.x0, b.x1) for b in boxes]
+    across = max((b.width if axis == "y" else b.height) for b in boxes) * 72 / fig.dpi + gap_pt
+    last_end: list[float] = []
+    order = sorted(range(len(ticks)), key=lambda i: along[i][0])
+    for i in order:
+        lo, hi = along[i]
+        col = next((c for c, end in enumerate(last_end) if lo >= end + gap_pt * fig.dpi / 72), None)
+        if col is None:
+            col = len(last_end)
+            last_end.append(hi)
+        else:
+            last_end[col] = hi
+        ticks[i].set_pad(ticks[i].get_pad() + col * across)
+    return len(last_end)

@@ -74,6 +74,8 @@ RESOURCES: list[dict] = [
          "000 and 003 reference lists"),
         ("seed_citations", "Works cited per seed (lists of 000/003, in-text citations of 001/002)", "000",
          "000-003 references"),
+        ("seed_facts", "Every number the seeds state about the world: value, unit, what it counts, verbatim "
+         "context, citation", "000", "000-004 quantitative statements"),
     ]],
     {"name": "references_bib", "path": "references.bib", "seed": "000", "reproduces": "000 and 003 reference lists",
      "description": "BibTeX of the reference lists of seeds 000 and 003 (make references)"},

@@ -49,6 +49,19 @@ def city_gap_matrix() -> pd.DataFrame:
     return m.reindex(columns=GAP_ORDER, fill_value=0).astype(int)
 
 
+def city_gap_labels(show_limited: bool = True) -> pd.DataFrame:
+    """Cell text for the city region x gap matrix: every code of a cell ("bridge + limited" where coded twice)."""
+    c = seeds.load("clusnet_city_gap_coding")
+    if not show_limited:
+        c = c[c["coding"] != "limited"]
+    word = {"bridging": "bridge", "goal": "goal", "limited": "limited"}
+    order = {k: i for i, k in enumerate(["bridging", "goal", "limited"])}
+    c = c.assign(order=c["coding"].map(order)).sort_values("order", kind="mergesort")
+    text = c.groupby(["city_region", "gap"])["coding"].agg(lambda s: " + ".join(dict.fromkeys(word[v] for v in s)))
+    m = city_gap_matrix()
+    return text.unstack().reindex(index=m.index, columns=GAP_ORDER).fillna("")
+
+
 def evidence_matrix(field: str, categories: list[str] | None = None) -> pd.DataFrame:
     """Studies x values of a multi-valued field ('resource', 'actor', ...), 1 where coded."""
     items = seeds.load("review_study_items")
@@ -63,20 +76,31 @@ def evidence_matrix(field: str, categories: list[str] | None = None) -> pd.DataF
     return m.reindex(columns=cols, fill_value=0)
 
 
-def ties_graph() -> nx.Graph:
-    """Cluster-to-cluster ties described by the studies; node attribute 'country', edge 'studies'."""
+def ties_graph() -> nx.DiGraph:
+    """Cluster-to-cluster ties described by the studies, in the direction the appendix gives.
+
+    A one-way tie is an edge from the cluster resources leave to the one they reach; a
+    two-way tie (mutual exchange) is an edge each way. Node attribute 'country'; edge
+    attributes 'studies' and 'two_way'.
+    """
     ties = seeds.load("review_cluster_ties")
+    bad = set(ties["direction"]) - {"one-way", "two-way"}
+    if bad:
+        raise ValueError(f"review_cluster_ties: unknown direction {sorted(bad)}; expected one-way or two-way")
     items = seeds.load("review_study_items")
     clusters = items[(items["field"] == "cluster") & items["value"].notna()]
     country = clusters.drop_duplicates("value").set_index("value")["country"].to_dict()
-    g = nx.Graph()
+    g = nx.DiGraph()
     for name, c in country.items():
         g.add_node(name, country=c)
     for r in ties.itertuples(index=False):
-        if g.has_edge(r.cluster_a, r.cluster_b):
-            g[r.cluster_a][r.cluster_b]["studies"].append(r.study_id)
-        else:
-            g.add_edge(r.cluster_a, r.cluster_b, studies=[r.study_id])
+        two_way = r.direction == "two-way"
+        for a, b in [(r.cluster_a, r.cluster_b)] + ([(r.cluster_b, r.cluster_a)] if two_way else []):
+            if g.has_edge(a, b):
+                g[a][b]["studies"].append(r.study_id)
+                g[a][b]["two_way"] = g[a][b]["two_way"] or two_way
+            else:
+                g.add_edge(a, b, studies=[r.study_id], two_way=two_way)
     return g
 
 
@@ -87,5 +111,5 @@ def studies_by_method_year() -> pd.DataFrame:
 
 
 def shared_references() -> pd.DataFrame:
-    """Works cited by more than one seed."""
-    return references.shared(seeds.load("seed_citations"))
+    """Works cited by more than one seed (authors, year and title; in-text citations by surnames and year)."""
+    return references.shared(seeds.load("seed_citations"), seeds.load("seed_references"))

@@ -59,3 +59,26 @@ def group_comparison(table2: pd.DataFrame, by: str) -> pd.DataFrame:
     )
     sums.insert(0, "grouping", by)
     return _ratios(sums)
+
+
+_TEXT_UNITS = {"employees": ("employees", lambda t: t["employees_thousand"] * 1000),
+               "companies": ("enterprises", lambda t: t["enterprises"]),
+               "enterprises": ("enterprises", lambda t: t["enterprises"])}
+
+
+def text_vs_table2(facts: pd.DataFrame, table2: pd.DataFrame) -> pd.DataFrame:
+    """Numbers the paper's text states for a Table 2 cluster (``seed_facts``), set against Table 2.
+
+    One row per text statement about the enterprises or employees of a city in Table 2;
+    ``agree`` is whether the text's number equals the table's.
+    """
+    t2 = table2.set_index("city")
+    text = facts[(facts["seed"] == "000") & ~facts["citation"].str.endswith("Table 2")
+                 & facts["place"].isin(t2.index) & facts["unit"].isin(_TEXT_UNITS)]
+    rows = []
+    for r in text.itertuples(index=False):
+        quantity, column = _TEXT_UNITS[r.unit]
+        table_value = float(column(t2.loc[r.place]))
+        rows.append({"city": r.place, "quantity": quantity, "text_says": r.value_text, "text_value": r.value,
+                     "table2_value": table_value, "agree": r.value == table_value, "text_context": r.context})
+    return pd.DataFrame(rows)
