@@ -58,7 +58,7 @@ NO_REGIONS = ("there are no regions with a dispersed industrial structure (emplo
 CLAIMS: tuple[Claim, ...] = (
     Claim("004-fig6-eu", SEED_004, "Clusters and innovation, text on Figure 6 (line 124)", FIG6,
           "OLS of log EPO patents per million on each specialisation measure (standardised) with "
-          "log GDP per inhabitant and tertiary share, 269 NUTS-2 regions 2008-2012, HC3 errors "
+          "log GDP per inhabitant and tertiary share, European NUTS-2 regions, HC3 errors "
           "(model 2); holds if every measure's coefficient is positive and significant at {alpha}",
           tables=tuple(f"eu_regression_{m}" for m in EU_MEASURES), rule="positive_and_significant",
           where={"model": "(2) controls", "term": EU_MEASURES},
@@ -73,8 +73,8 @@ CLAIMS: tuple[Claim, ...] = (
           notebook="eu_specification_curve", output="figures/eu_specification_curve.png"),
     Claim("004-fig6-us", SEED_004, "Clusters and innovation, text on Figure 6 (line 124)", FIG6,
           "Same claim on U.S. data: OLS of log patents per 10k employees on each strong-cluster "
-          "measure (standardised) with log employment and log average wage, 50 states and 292 "
-          "CBSAs; holds if every coefficient is positive and significant at {alpha}",
+          "measure (standardised) with log employment and log average wage, U.S. states and "
+          "CBSAs (metropolitan areas); holds if every coefficient is positive and significant at {alpha}",
           tables=("us_state_regression", "us_cbsa_regression"), rule="positive_and_significant",
           where={"term": US_MEASURES},
           notebook="us_cluster_patenting", output="figures/us_state_scatter_strong_cluster_share.png"),
@@ -95,14 +95,14 @@ CLAIMS: tuple[Claim, ...] = (
           "This is the reason resulting in the low innovation capability of resource cities.",
           "The outcome part of the claim: OLS of log patents per 10k population on declining and "
           "other resource-city dummies (non-resource cities the base) with log GDP per capita and "
-          "knowledge-employment share, 275 Chinese cities, both population definitions; holds if "
+          "knowledge-employment share, Chinese prefecture-level cities, both population definitions; holds if "
           "every resource-city coefficient is negative and significant at {alpha}",
           tables=("cn_resource_type_regression_patents_per_10k_residents",
                   "cn_resource_type_regression_patents_per_10k_registered"),
           rule="negative_and_significant",
           where={"model": "declining vs other resource", "term": ("declining", "other_resource")},
           notebook="cn_resource_cities", output="figures/cn_resource_types_patents_per_10k_residents.png"),
-    Claim("000-production-complex", SEED_000, "5. Value of Cluster Innovation Strategy (line 91)",
+    Claim("000-production-complex", SEED_000, "5. Value of Cluster Innovation Strategy (line 89)",
           "the planned economic system and traditional forms of industrial organizations do not "
           "provide a good breeding ground for innovation, which results in the low innovation "
           "capability of resource cities",
@@ -166,7 +166,7 @@ def _signed(rows: pd.DataFrame, sign: int, alpha: float) -> tuple[str, str]:
     verdict = "holds" if k == n else "does not hold" if k == 0 else "mixed"
     direction = "positive" if sign > 0 else "negative"
     prefix = _common_prefix(list(dict.fromkeys(rows["table"])))
-    detail = "; ".join(f"{_where(r.table, prefix, r.term)}{r.term}: {r.coef:+.3f} ({_p(r.p)})"
+    detail = "; ".join(f"{_where(r.table, prefix, r.term)}{r.term}: {r.coef:+.3f} ({_p(r.p)}, n = {r.n:.0f})"
                        for r in rows.itertuples())
     figure = (f"{k} of {n} coefficients {direction} and significant at {alpha:.0%}, "
               f"{int(against.sum())} significant the other way ({detail})")
@@ -242,7 +242,8 @@ def evaluate(claim: Claim, alpha: float = ALPHA) -> dict[str, str]:
     verdict, figure = RULES[claim.rule](_rows(claim), claim, alpha)
     assert verdict in VERDICTS
     return {"claim_id": claim.claim_id, "seed": claim.seed, "location": claim.location,
-            "claim": claim.quote, "test": claim.test.replace("{alpha}", f"{alpha:.0%}"), "verdict": verdict, "key_figure": figure,
+            "claim": claim.quote, "test": claim.test.replace("{alpha}", f"{alpha:.0%}"), "verdict": verdict,
+            "key_figure": figure,
             "notebook": f"notebooks/{claim.notebook}.ipynb", "output": claim.output,
             "evidence_tables": " ".join(f"tables/{t}.csv" for t in claim.tables), "rule": claim.rule}
 
