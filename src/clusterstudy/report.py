@@ -95,6 +95,7 @@ html_extra_path = ["_extra"]
 html_theme_options = {{"show_toc_level": 2, "use_download_button": False, "home_page_in_toc": True,
                       "show_navbar_depth": 1}}
 html_last_updated_fmt = None
+html_context = {{"default_mode": "light"}}
 html_copy_source = False
 html_show_sourcelink = False
 nb_execution_mode = "off"
