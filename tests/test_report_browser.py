@@ -63,6 +63,11 @@ def _clean(check: dict, page: str) -> None:
     assert check["errors"] == [], f"{page}: console errors"
 
 
+def test_book_built_without_warnings():
+    log = ROOT / "build" / "book-warnings.log"
+    assert log.is_file() and log.read_text().strip() == ""
+
+
 def test_front_page_shows_the_claims_ledger(server, tmp_path):
     check = _open(f"{server}/index.html", tmp_path)
     _clean(check, "index.html")

@@ -71,7 +71,7 @@ window.addEventListener('load', async () => {
 """
 
 CSS = """
-.claims-ledger { font-size: .85rem; } .claims-ledger td { vertical-align: top; }
+.claims-ledger { font-size: .85rem; } .claims-ledger details { font-size: .8rem; color: #444; } .claims-ledger td { vertical-align: top; }
 .verdict { font-weight: 600; padding: 0 .3rem; border-radius: 3px; white-space: nowrap; }
 .verdict.holds { background: #d8f0d8; } .verdict.fails { background: #f6d5d5; }
 .verdict.mixed { background: #f7ecc9; } .verdict.untestable { background: #e4e4e4; }
@@ -102,8 +102,7 @@ nb_execution_mode = "off"
 nb_ipywidgets_js = {{}}
 nb_merge_streams = True
 myst_heading_anchors = 0
-exclude_patterns = ["_extra", "_build"]
-suppress_warnings = ["myst.header", "mystnb.unknown_mime_type", "misc.highlighting_failure", "myst.xref_missing"]
+exclude_patterns = ["_extra", "_doctrees"]
 """
 
 
@@ -128,10 +127,10 @@ def _ledger_html(ledger: pd.DataFrame, runs: set[str]) -> str:
         rows.append(
             f"<tr><td><span class='verdict {VERDICT_CLASS[r.verdict]}'>{html.escape(r.verdict)}</span></td>"
             f"<td>\u201c{html.escape(r.claim)}\u201d<br><small>{html.escape(r.seed)}, "
-            f"{html.escape(r.location)}</small></td><td>{html.escape(r.test)}</td><td>{key}</td>"
-            f"<td>{evidence}<br>{out}</td></tr>")
-    return ("<table class='claims-ledger table'><thead><tr><th>Verdict</th><th>Claim (verbatim)</th>"
-            "<th>Test</th><th>Key figure</th><th>Evidence</th></tr></thead><tbody>"
+            f"{html.escape(r.location)}</small><details><summary>the test</summary>{html.escape(r.test)}"
+            f"</details></td><td>{key}</td><td>{evidence}<br>{out}</td></tr>")
+    return ("<table class='claims-ledger table'><thead><tr><th>Verdict</th><th>Claim (verbatim) and test</th>"
+            "<th>Key figure</th><th>Evidence</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
 
 
@@ -217,7 +216,9 @@ def sources(book: Path) -> list[str]:
     entries = manifest.load()
     runs_meta = {Path(p.name).stem: json.loads(p.read_text())
                  for p in sorted((root / "build" / "meta" / "runs").glob("*.json"))}
-    executed = sorted((root / "build" / "notebooks").glob("*.ipynb"))
+    # the ledger first, then each notebook's default run followed by its variants
+    executed = sorted((root / "build" / "notebooks").glob("*.ipynb"),
+                      key=lambda p: (p.stem != "claims_ledger", p.stem.split("--")[0], "--" in p.stem, p.stem))
     if not executed:
         raise RuntimeError("no executed notebooks in build/notebooks: run `make all` first")
     runs = []
@@ -233,24 +234,37 @@ def sources(book: Path) -> list[str]:
     return runs
 
 
-def build(site: Path | None = None) -> Path:
-    """Write the sources and build the book with Sphinx; return the index path."""
+def build(site: Path | None = None, book: Path | None = None, log: Path | None = None) -> Path:
+    """Write the sources (``build/book``) and build the book with Sphinx; return the index path."""
     from sphinx.cmd.build import build_main
 
     root = paths.project_root()
     site = site or root / "build" / "site"
-    book = root / "build" / "book"
+    book = book or root / "build" / "book"
+    log = log or warnings_log()
+    log.parent.mkdir(parents=True, exist_ok=True)
     sources(book)
     shutil.rmtree(site, ignore_errors=True)
-    status = build_main(["-b", "html", "-q", "-j", "auto", "-d", str(root / "build" / "book-doctrees"),
-                         str(book), str(site)])
+    status = build_main(["-b", "html", "-q", "-E", "-j", "auto", "-d", str(book / "_doctrees"),
+                         "-w", str(log), str(book), str(site)])
     if status:
-        raise RuntimeError(f"sphinx-build failed (exit {status})")
+        raise RuntimeError(f"sphinx-build failed (exit {status}); see {log}")
     return site / "index.html"
+
+
+def warnings_log() -> Path:
+    """Where the Sphinx build writes its warnings (empty when the book is warning-clean)."""
+    return paths.project_root() / "build" / "book-warnings.log"
+
+
+def pages(site: Path) -> list[str]:
+    """The book's pages (HTML files outside ``_static``)."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if not p.relative_to(site).as_posix().startswith("_static/"))
 
 
 if __name__ == "__main__":
     index = build()
-    pages = len(list(index.parent.rglob("*.html")))
-    print(f"✔ report: {index} ({pages} pages)")
+    warnings = warnings_log().read_text().strip().splitlines()
+    print(f"✔ report: {index} ({len(pages(index.parent))} pages, {len(warnings)} Sphinx warnings)")
     sys.exit(0)
