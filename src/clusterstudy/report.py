@@ -71,7 +71,8 @@ window.addEventListener('load', async () => {
 """
 
 CSS = """
-.claims-ledger { font-size: .85rem; } .claims-ledger details { font-size: .8rem; color: #444; } .claims-ledger td { vertical-align: top; }
+.claims-ledger { font-size: .85rem; } .claims-ledger td { vertical-align: top; }
+.claims-ledger details { font-size: .8rem; color: #444; }
 .verdict { font-weight: 600; padding: 0 .3rem; border-radius: 3px; white-space: nowrap; }
 .verdict.holds { background: #d8f0d8; } .verdict.fails { background: #f6d5d5; }
 .verdict.mixed { background: #f7ecc9; } .verdict.untestable { background: #e4e4e4; }
