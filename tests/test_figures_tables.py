@@ -134,3 +134,14 @@ def test_figure_is_not_displayed_outside_a_kernel(project_copy, monkeypatch):
     figures.set_theme()
     figures.save_figure(_draw(), "quiet", caption="c")
     assert shown == []
+
+
+def test_regressors_of_interest_come_before_controls_and_the_constant():
+    rows = []
+    for m in ("strong_cluster_share", "hhi_traded"):
+        for t in ("Intercept", m, "log_employment"):
+            rows.append((m, t, 0.1, 0.05, 0.04, 50, 0.3))
+    df = pd.DataFrame(rows, columns=["model", "term", "coef", "se", "p", "n", "r2"])
+    labels = [x for x in tables.regression_layout(df)[""] if x]
+    assert labels == ["Strong-cluster employment share", "Herfindahl index (traded clusters)", "log employment",
+                      "Constant", "N", "R²"]

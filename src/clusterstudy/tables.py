@@ -23,34 +23,36 @@ REGRESSION_COLUMNS = ("model", "term", "coef", "se", "p")
 STARS = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
 STAR_NOTE = "\\* p < 0.1, \\*\\* p < 0.05, \\*\\*\\* p < 0.01"
 
-# The one mapping from model terms to readable labels (others add a line here).
+# The one mapping from model terms to readable labels (others add a line here). Its order is
+# the rows' order in the regression layout: the regressors of interest first, then the
+# controls; unlabelled terms follow in order of appearance, the constant comes last.
 TERM_LABELS = {
-    "Intercept": "Constant",
     "cluster_strength": "Cluster strength",
     "cluster_strength_traded": "Cluster strength (traded)",
     "n_star_sectors": "Number of star sectors",
     "n_star_sectors_traded": "Number of star sectors (traded)",
     "hhi": "Herfindahl index of employment",
-    "hhi_traded": "Herfindahl index (traded clusters)",
     "krugman": "Krugman specialisation index",
+    "strong_cluster_share": "Strong-cluster employment share",
+    "n_strong_clusters": "Number of strong clusters",
+    "hhi_traded": "Herfindahl index (traded clusters)",
     "krugman_traded": "Krugman index (traded clusters)",
     "related_variety": "Related variety",
     "unrelated_variety": "Unrelated variety",
+    "type: growing": "Resource city: growing",
+    "type: mature": "Resource city: mature",
+    "type: declining": "Resource city: declining",
+    "type: regenerating": "Resource city: regenerating",
+    "declining": "Declining resource city",
+    "other_resource": "Other resource city",
     "np.log(gdp_pps_per_inhabitant)": "log GDP per inhabitant (PPS)",
-    "np.log(gdp_per_capita)": "log GDP per capita",
     "tertiary_share": "Tertiary-educated share (%)",
+    "np.log(gdp_per_capita)": "log GDP per capita",
+    "knowledge_employment_share": "Knowledge-employment share",
     "log_employment": "log employment",
     "log_population": "log population",
     "log_avg_wage": "log average wage",
-    "strong_cluster_share": "Strong-cluster employment share",
-    "n_strong_clusters": "Number of strong clusters",
-    "knowledge_employment_share": "Knowledge-employment share",
-    "declining": "Declining resource city",
-    "other_resource": "Other resource city",
-    "type: declining": "Resource city: declining",
-    "type: growing": "Resource city: growing",
-    "type: mature": "Resource city: mature",
-    "type: regenerating": "Resource city: regenerating",
+    "Intercept": "Constant",
 }
 
 
@@ -82,12 +84,16 @@ def _first(values: pd.Series) -> str:
 def regression_layout(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """Models as columns; a coefficient row (with stars) and an SE row per term, then statistics.
 
-    Terms keep their first-appearance order with the constant last; a wild-bootstrap p-value
+    Terms are ordered as in :data:`TERM_LABELS` (unlabelled ones after, in order of
+    appearance) with the constant last; a wild-bootstrap p-value
     (``p_wild``), where computed, is shown in brackets under the standard error.
     """
     models = list(dict.fromkeys(df["model"].astype(str)))
-    terms = list(dict.fromkeys(df["term"].astype(str)))
-    terms = [t for t in terms if t != "Intercept"] + (["Intercept"] if "Intercept" in terms else [])
+    seen = list(dict.fromkeys(df["term"].astype(str)))
+    order = {t: i for i, t in enumerate(TERM_LABELS)}
+    terms = sorted((t for t in seen if t != "Intercept"),
+                   key=lambda t: (order.get(t, len(order)), seen.index(t)))
+    terms += ["Intercept"] if "Intercept" in seen else []
     d = df.assign(model=df["model"].astype(str), term=df["term"].astype(str))
     rows: list[list[str]] = []
     has_wild = "p_wild" in d and d["p_wild"].notna().any()
