@@ -72,7 +72,8 @@ def test_autograde_gives_solutions_full_marks_and_stubs_zero(tmp_path, monkeypat
         assert all("HIDDEN TESTS" not in c.source for c in _cells(release))
         for who, src in (("solutions", course / "source" / name), ("stubs", course / "release" / name)):
             shutil.copytree(src, course / "submitted" / who / name)
-        student.nbgrader(course, "autograde", name, "--create", "--force")
+        for who in ("solutions", "stubs"):
+            student.nbgrader(course, "autograde", name, who)
     scores = _scores(course)
     print(json.dumps({f"{a}/{w}": s for (a, w), s in scores.items()}))
     for name, total in totals.items():

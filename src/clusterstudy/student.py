@@ -21,7 +21,6 @@ Grade with ``nbgrader autograde`` in ``build/student/`` (see the README, "For in
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,17 +169,32 @@ def make_source(src: Path, dest: Path, exercises: tuple[Exercise, ...]) -> int:
     return points
 
 
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run an nbgrader command in the course folder ``course``; raise with its log on failure."""
-    cmd = [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={course}",
-           f"--CourseDirectory.course_id={COURSE_ID}", f"--db=sqlite:///{course / 'gradebook.db'}"]
+def nbgrader(course: Path, command: str, assignment: str, student: str | None = None) -> None:
+    """Run nbgrader's ``generate_assignment`` or ``autograde`` (its Python API) in ``course``.
+
+    Raises with the end of nbgrader's log on failure.
+    """
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+
+    config = Config()
+    config.CourseDirectory.root = str(course)
+    config.CourseDirectory.course_id = COURSE_ID
+    config.ExecutePreprocessor.timeout = 600
     # nbgrader runs the ``alembic`` executable of its environment to set up the gradebook
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    done = subprocess.run(cmd, cwd=course, capture_output=True, text=True, env=env)
-    if done.returncode:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
-        raise RuntimeError(f"nbgrader {args[0]} failed: " + " | ".join(tail))
-    return done
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"
+    api = NbGraderAPI(config=config)
+    if command == "generate_assignment":
+        result = api.generate_assignment(assignment, force=True, create=True)
+    elif command == "autograde":
+        result = api.autograde(assignment, student, force=True, create=True)
+    else:
+        raise ValueError(f"unknown nbgrader command {command!r}; use generate_assignment or autograde")
+    if not result["success"]:
+        tail = (result.get("error") or result.get("log") or "").strip().splitlines()[-5:]
+        raise RuntimeError(f"nbgrader {command} {assignment} failed: " + " | ".join(tail))
 
 
 def build(course: Path, release: bool = True) -> dict[str, int]:
@@ -196,7 +210,7 @@ def build(course: Path, release: bool = True) -> dict[str, int]:
         totals[name] = make_source(root / "notebooks" / f"{name}.ipynb",
                                    course / "source" / name / f"{name}.ipynb", exercises)
         if release:
-            nbgrader(course, "generate_assignment", name, "--force")
+            nbgrader(course, "generate_assignment", name)
     return totals
 
 
