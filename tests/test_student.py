@@ -74,8 +74,25 @@ def test_autograde_gives_solutions_full_marks_and_stubs_zero(tmp_path, monkeypat
             shutil.copytree(src, course / "submitted" / who / name)
         for who in ("solutions", "stubs"):
             student.nbgrader(course, "autograde", name, who)
+    # a plausible but wrong answer (a coefficient 1% off) passes the visible checks, not the hidden ones
+    name = "cn_resource_cities"
+    wrong = course / "submitted" / "wrong" / name / f"{name}.ipynb"
+    wrong.parent.mkdir(parents=True)
+    nb = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.get("id") == "model")
+    cell.source = cell.source.replace("### END SOLUTION",
+                                      'coefs.loc[coefs["term"] == "declining", "coef"] *= 1.01\n### END SOLUTION')
+    nbformat.write(nb, wrong)
+    student.nbgrader(course, "autograde", name, "wrong")
     scores = _scores(course)
     print(json.dumps({f"{a}/{w}": s for (a, w), s in scores.items()}))
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert gb.find_submission(name, "wrong").score == 0
+    graded = _cells(course / "autograded" / "wrong" / name / f"{name}.ipynb")
+    error = next(o for c in graded if c.get("id") == "model-test" for o in c.outputs if o.output_type == "error")
+    assert (error.ename, error.evalue) == ("AssertionError", "declining")  # the hidden coefficient check
     for name, total in totals.items():
         assert scores[(name, "solutions")] == (total, total)
         assert scores[(name, "stubs")] == (0, total)
