@@ -145,3 +145,14 @@ def test_regressors_of_interest_come_before_controls_and_the_constant():
     labels = [x for x in tables.regression_layout(df)[""] if x]
     assert labels == ["Strong-cluster employment share", "Herfindahl index (traded clusters)", "log employment",
                       "Constant", "N", "R²"]
+
+
+def test_wild_bootstrap_p_values_are_shown_in_brackets_where_computed(project_copy):
+    df = _tidy()
+    df.loc[(df["model"] == "(2) country FE") & (df["term"] == "hhi"), "p_wild"] = 0.1234
+    tables.write_table(df, "wild", caption="c")
+    md = (project_copy / "tables" / "wild.md").read_text()
+    lines = md.splitlines()
+    hhi = next(i for i, line in enumerate(lines) if line.startswith("| Herfindahl"))
+    assert "[0.123]" in lines[hhi + 2] and "Wild cluster bootstrap p-values in brackets" in md
+    assert "[" not in lines[hhi + 2].split("|")[2]  # not computed for model 1: blank
