@@ -43,7 +43,7 @@ EXTRACT_SRC := extracts ingest/registry
 
 # ---------------------------------------------------------------- notebooks
 NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu_specification_curve \
-  cn_resource_cities us_cluster_patenting clusnet_evidence literature_evidence
+  cn_resource_cities us_cluster_patenting clusnet_evidence literature_evidence claims_ledger
 
 # The data layer: sources table, European panel coverage, harmonisation losses
 data_sources_INPUTS := data/datapackage.json $(wildcard data/extracts/*.csv)
@@ -95,6 +95,18 @@ literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beij
   data/seeds/seed_references.csv data/seeds/seed_citations.csv data/seeds/seed_facts.csv
 literature_evidence_SRC    := seeds qualitative plots references
 
+# The claims ledger: each claim of the seeds the compendium tests, its verdict computed from the
+# analyses' tables (listed here; clusterstudy.claims.CLAIMS declares which rows each claim reads).
+# Its inputs are recursive (=) so that the producing notebooks' runs, declared above, come first.
+claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_patents_per_10k_registered \
+  cn_resource_type_regression_patents_per_10k_residents eu_region_indicators eu_regression_cluster_strength \
+  eu_regression_hhi eu_regression_krugman eu_regression_n_star_sectors eu_specification_curve_shares \
+  eu_triangle_cluster_strength eu_triangle_hhi eu_triangle_krugman eu_triangle_n_star_sectors \
+  us_cbsa_regression us_state_regression)
+claims_ledger_INPUTS = $(claims_ledger_TABLES) $(eu_specialisation_innovation_TARGETS) \
+  $(eu_specification_curve_TARGETS) $(us_cluster_patenting_TARGETS) $(cn_resource_cities_TARGETS)
+claims_ledger_SRC    := claims
+
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules
 $(1)_DEPS := notebooks/$(1).ipynb $$($(1)_INPUTS) \
@@ -116,7 +128,7 @@ DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
-  extracts download datapackage verify report student references
+  extracts download datapackage verify report book student references
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -188,8 +200,8 @@ refresh-notebooks: $(DEFAULT_TARGETS) ## copy default-parameter outputs from bui
 	  $(PY) -m clusterstudy.notebooks refresh build/notebooks/$$nb.ipynb notebooks/$$nb.ipynb; done
 	@touch $(NOTEBOOK_TARGETS)
 
-lab: $(ENV_STAMP) ## open JupyterLab with the project kernel
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+lab: $(ENV_STAMP) ## open JupyterLab at the project root (notebooks/ and, after make student, build/student/)
+	$(PY) -m jupyter lab --notebook-dir=$(CURDIR)
 
 bench: $(ENV_STAMP) ## specification curve: specifications/s, batched vs a statsmodels loop (one run)
 	@$(PY) tools/bench.py speccurve
@@ -197,10 +209,12 @@ bench: $(ENV_STAMP) ## specification curve: specifications/s, batched vs a stats
 bench-build: $(ENV_STAMP) ## time cold, no-op, one-notebook and -j2 builds and make test (medians)
 	@$(PY) tools/bench.py build
 
-report: results.csv ## static HTML gallery of every result in build/site/ (index + provenance)
+report: results.csv ## the book in build/site/: claims ledger, one page per notebook run, gallery, provenance, search
 	@$(PY) -m clusterstudy.report
 
-student: $(ENV_STAMP) ## exercise versions of the notebooks in build/student/ (solution cells removed)
+book: report ## same as report
+
+student: $(ENV_STAMP) ## nbgrader course in build/student/: source/ (solutions + autograded tests), release/ (stubs)
 	@$(PY) -m clusterstudy.student
 
 verify: ## rebuild the committed state from scratch in a temporary clone; compare every result by sha256

@@ -1,0 +1,41 @@
+"""The book builds offline (no network connection is even attempted) and without warnings."""
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from clusterstudy import report
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(not any((ROOT / "build" / "notebooks").glob("*.ipynb")),
+                                reason="no executed notebooks: run `make all`")
+
+
+def test_book_builds_offline_and_warning_clean(tmp_path, monkeypatch):
+    attempts = []
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if host not in ("127.0.0.1", "::1", "localhost") and getattr(self, "family", None) != socket.AF_UNIX:
+            attempts.append(address)
+            raise OSError(f"network access during the book build: {address}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: guarded(None, address))
+    log = tmp_path / "warnings.log"
+    index = report.build(tmp_path / "site", tmp_path / "book", log)
+    assert attempts == []
+    assert log.read_text().strip() == ""
+    site = index.parent
+    runs = sorted(p.stem for p in (ROOT / "build" / "notebooks").glob("*.ipynb"))
+    pages = report.pages(site)
+    assert {"index.html", "gallery.html", "provenance.html", "search.html"} <= set(pages)
+    assert {f"notebooks/{r}.html" for r in runs} <= set(pages)
+    assert (site / "searchindex.js").is_file()
+    text = (site / "index.html").read_text()
+    assert "claims-ledger" in text and "https://" not in "".join(
+        line for line in text.splitlines() if "<script" in line or "<link" in line)
