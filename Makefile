@@ -36,7 +36,8 @@ export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 
-RUN := $(PY) -m clusterstudy.runner
+TIMEOUT ?= 1800
+RUN := $(PY) -m clusterstudy.runner --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
 COMMON_SRC := __init__ paths atomic outputs figures tables validate runner
 EXTRACT_SRC := extracts ingest/registry
@@ -109,7 +110,7 @@ DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench clean distclean verify-data \
-  extracts download datapackage verify report student references
+  extracts download datapackage verify report student references run check-committed
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -172,6 +173,10 @@ test: $(ENV_STAMP) ## lint, build all + the report, then unit tests, browser tes
 	@rm -rf build/nbval-out
 	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest notebooks tests --nbval \
 	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+run: $(ENV_STAMP) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
+	@test -n "$(NB)" || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
+	@$(RUN) $(if $(filter %.ipynb,$(NB)),$(NB),notebooks/$(NB).ipynb) --variant $(NAME) --set $(P)
 
 lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
 	@$(PY) -m ruff check src tests tools notebooks

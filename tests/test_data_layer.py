@@ -156,6 +156,26 @@ def test_corrupt_mirror_file_leaves_extracts_untouched(project_copy, tmp_path):
 
 
 @needs_mirror
+def test_make_extracts_leaves_unchanged_files_and_their_mtimes_alone(project_copy):
+    """`make extracts` on an up-to-date tree rewrites nothing, so it triggers no rebuild."""
+    files = sorted((project_copy / "data" / "extracts").glob("*.csv")) + [project_copy / "data" / "datapackage.json"]
+    old = 1_000_000_000  # 2001: any rewrite would move the mtime to now
+    for f in files:
+        os.utime(f, ns=(old * 10**9, old * 10**9))
+    env = {**os.environ, "CLUSTERS_ROOT": str(project_copy), "CLUSTERS_MIRROR": str(MIRROR)}
+    result = subprocess.run([sys.executable, "-m", "clusterstudy.ingest"], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "0 extract(s) changed" in result.stdout
+    assert [f.name for f in files if f.stat().st_mtime_ns != old * 10**9] == []
+    # and a changed extract is rewritten (the check above is not vacuous)
+    changed = project_copy / "data" / "extracts" / "cn_cities.csv"
+    changed.write_text(changed.read_text() + "\n")
+    result = subprocess.run([sys.executable, "-m", "clusterstudy.ingest"], env=env, capture_output=True, text=True)
+    assert "1 extract(s) changed: cn_cities.csv" in result.stdout
+    assert changed.stat().st_mtime_ns != old * 10**9
+
+
+@needs_mirror
 def test_download_parses_producer_tsv_with_the_mirror_reader(tmp_path):
     body = (MIRROR / "eurostat" / "nama_10r_2gdp.tsv").read_bytes()
 
