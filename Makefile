@@ -167,12 +167,16 @@ download: $(ENV_STAMP) ## fetch the Eurostat tables from Eurostat's API into bui
 datapackage: $(ENV_STAMP) ## rewrite data/datapackage.json (descriptions + sha256) after a data change
 	@$(PY) -m clusterstudy.provenance write
 
-test: $(ENV_STAMP) ## lint, build all + the report, then unit tests, browser test and nbval on every notebook
+test: $(ENV_STAMP) ## lint, build all + the report, check the build equals git HEAD, then unit tests and nbval
 	@$(PY) -m ruff check src tests tools notebooks
 	@$(MAKE) --no-print-directory -j2 report
+	@$(MAKE) --no-print-directory check-committed
 	@rm -rf build/nbval-out
 	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest notebooks tests --nbval \
-	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
+	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
+
+check-committed: $(ENV_STAMP) ## fail if figures/, tables/, results.csv or notebooks/ differ from git HEAD
+	@$(PY) -m clusterstudy.verify committed
 
 run: $(ENV_STAMP) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
 	@test -n "$(NB)" || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
