@@ -1,6 +1,7 @@
 """The extracts hold the known values of their sources, and bad data stops with one clear line."""
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -207,3 +208,38 @@ def test_datapackage_lists_provenance_for_every_extract():
         assert r["licenses"] and r["sources"] and r["mirror_files"] and r["years"]
     data_files = list(paths.data_dir().glob("*/*.csv")) + list(paths.data_dir().glob("*.bib"))
     assert provenance.verify() == len(data_files)
+
+
+# ---------------------------------------------------------------- standard metadata
+def _frictionless_errors(package: Path) -> list[str]:
+    import frictionless
+
+    report = frictionless.validate(str(package))
+    return [f"{e.type}: {e.message}" for task in report.tasks for e in task.errors] + \
+           [f"{e.type}: {e.message}" for e in report.errors]
+
+
+def test_datapackage_passes_frictionless_validate():
+    """The standard validator accepts the package and every data file against its Table Schema."""
+    assert _frictionless_errors(ROOT / "data" / "datapackage.json") == []
+
+
+def test_frictionless_catches_a_value_breaking_a_constraint(project_copy):
+    f = project_copy / "data" / "extracts" / "eu_tertiary.csv"
+    lines = f.read_text().splitlines()
+    head, first = lines[0], lines[1].split(",")
+    lines[1] = ",".join([*first[:-1], "120.5"])  # a share above its 100% maximum
+    f.write_text("\n".join(lines) + "\n")
+    provenance.write()  # checksums updated: only the constraint is broken
+    errors = _frictionless_errors(project_copy / "data" / "datapackage.json")
+    assert len(errors) == 1 and errors[0].startswith("constraint-error") and "120.5" in errors[0]
+    assert head == "nuts2,year,tertiary_share_pct"
+
+
+def test_datapackage_uses_standard_types_and_licences():
+    pkg = json.loads((ROOT / "data" / "datapackage.json").read_text())
+    types = {f["type"] for r in pkg["resources"] for f in r.get("schema", {}).get("fields", [])}
+    assert types <= {"string", "integer", "number", "boolean"}
+    for r in pkg["resources"]:
+        for lic in r["licenses"]:
+            assert lic.get("name") in (None, "CC-BY-4.0", "MIT") and lic.get("path"), (r["name"], lic)
