@@ -110,7 +110,7 @@ DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench clean distclean verify-data \
-  extracts download datapackage verify report student references run check-committed
+  extracts download datapackage verify report student references run check-committed check-python
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -126,10 +126,20 @@ results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/manifest.py
 
 env: $(ENV_STAMP) ## create the environment (.venv from requirements.lock) and its kernel
 
+# Supported Python: 3.11.5 or later 3.11 releases (tools/lock_env.py PYTHON_MIN/PYTHON_BELOW)
+PYTHON_MIN := 3, 11, 5
+PYTHON_BELOW := 3, 12
+CHECK_PYTHON = { command -v python3 >/dev/null || { echo "✘ python3 not found: install Python 3.11 (3.11.5 or later)" >&2; exit 1; }; \
+  python3 -c 'import sys; sys.exit(not (($(PYTHON_MIN)) <= sys.version_info[:3] < ($(PYTHON_BELOW))))' || \
+  { echo "✘ python3 is $$(python3 -c 'import platform; print(platform.python_version())'); the pinned environment needs Python 3.11 (3.11.5 or later)" >&2; exit 1; }; }
+check-python: ## check that python3 can build the environment (3.11.5 or a later 3.11)
+	@$(CHECK_PYTHON)
+
 $(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(VENV)/bin/python || $(CHECK_PYTHON)
 	@echo "▶ creating .venv from requirements.lock (first time only)"
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
-	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) \
 	  --display-name "Python (clusters compendium)" > /dev/null
