@@ -38,6 +38,7 @@ def repo(tmp_path):
     (r / "figures" / "f.png").write_bytes(_png(1.0))
     (r / "results.csv").write_text("file\nfigures/f.png\ntables/t.csv\n")
     (r / "notebooks" / "n.ipynb").write_text("{}\n")
+    (r / ".gitignore").write_text("build/\n")
     _git(r, "init", "-q")
     _git(r, "add", "-A")
     _git(r, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "results")
@@ -85,3 +86,21 @@ def test_png_rms_measures_pixel_differences():
     assert verify.png_rms(a, a) == 0.0
     assert verify.png_rms(a, _png(1.5)) > verify.PNG_RMS_TOLERANCE
     assert verify.png_rms(a, _png(1.0, dpi=120)) == float("inf")  # other size
+
+
+def test_hand_edit_committed_after_the_build_fails_without_a_rebuild(repo):
+    """The build recorded what it wrote; a committed edit is caught although nothing reruns."""
+    import hashlib
+    import json
+
+    table = repo / "tables" / "t.csv"
+    meta = repo / "build" / "meta"
+    (meta / "runs").mkdir(parents=True)
+    (meta / "tables").mkdir()
+    (meta / "runs" / "nb.json").write_text(json.dumps({"outputs": ["tables/t.csv"]}))
+    (meta / "tables" / "t.csv.json").write_text(json.dumps({"sha256": hashlib.sha256(table.read_bytes()).hexdigest()}))
+    assert verify.check_committed(repo) == 0  # build/ is not tracked (it is in .gitignore in the project)
+    table.write_text(table.read_text().replace("-0.5", "-0.4"))
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "hand edit")
+    [(path, ok, details)] = verify.uncommitted_results(repo)
+    assert path == "tables/t.csv" and not ok and "not what the last build wrote" in details[0]

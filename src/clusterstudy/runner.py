@@ -19,6 +19,7 @@ run with one line naming the cause; the staging folder is removed and the exit s
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -89,7 +90,9 @@ def _promote(staging: Path, root: Path, notebook: str, parameters: dict) -> list
             rel = f"{kind}/{src.name}"
             meta_src = staging / "build" / "meta" / kind / f"{src.name}.json"
             meta = json.loads(meta_src.read_text()) if meta_src.exists() else {"file": rel}
-            meta.update({"notebook": notebook, "parameters": parameters})
+            # the sha256 lets `make test` tell a committed file edited by hand from the build
+            meta.update({"notebook": notebook, "parameters": parameters,
+                         "sha256": hashlib.sha256(src.read_bytes()).hexdigest()})
             atomic.write_text(root / "build" / "meta" / kind / f"{src.name}.json",
                               json.dumps(meta, indent=1, sort_keys=True) + "\n")
             (root / kind).mkdir(exist_ok=True)

@@ -12,13 +12,16 @@ Exit status 1 on any other difference. The working tree is never touched.
 
 ``python -m clusterstudy.verify committed`` (run by ``make test`` after the build) checks the
 working tree instead: every result file (``figures/``, ``tables/``, ``results.csv``,
-``notebooks/``) must equal its version in git HEAD, with no untracked result file.
+``notebooks/``) must equal its version in git HEAD, with no untracked result file, and every
+output the last build wrote must have, in HEAD, the sha256 the runner recorded in
+``build/meta`` (so a committed file edited by hand fails even when nothing was rebuilt).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import subprocess
 import sys
@@ -116,7 +119,30 @@ def uncommitted_results(repo: Path) -> list[tuple[str, bool, list[str]]]:
                 continue
             ok, details = describe_difference(path, old, f.read_bytes())
             found.append((path, ok, details))
+    seen = {p for p, _, _ in found}
+    for path, digest in built_digests(repo).items():
+        old = None if path in seen else _committed_or_none(repo, path)
+        if old is not None and hashlib.sha256(old).hexdigest() != digest:
+            found.append((path, False, ["the committed file is not what the last build wrote (sha256 in build/meta)"]))
     return found
+
+
+def _committed_or_none(repo: Path, path: str) -> bytes | None:
+    got = subprocess.run(["git", "-C", str(repo), "show", f"HEAD:{path}"], capture_output=True)
+    return got.stdout if got.returncode == 0 else None
+
+
+def built_digests(repo: Path) -> dict[str, str]:
+    """{result file: sha256} as the notebook runner last wrote them (``build/meta``), for the
+    outputs the recorded runs list; empty before the first build."""
+    meta = repo / "build" / "meta"
+    digests = {}
+    for run in sorted((meta / "runs").glob("*.json")):
+        for f in json.loads(run.read_text()).get("outputs", []):
+            record = meta / f"{f}.json"
+            if record.is_file() and "sha256" in (r := json.loads(record.read_text())):
+                digests[f] = r["sha256"]
+    return digests
 
 
 def check_committed(repo: Path) -> int:
