@@ -1,6 +1,9 @@
 """A failing notebook run exits non-zero, says why, and leaves no output behind."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from clusterstudy import runner
@@ -90,9 +93,12 @@ def test_hung_cell_is_stopped_by_the_timeout(project_copy, capsys):
     nb = _notebook([("x = 1", ["parameters"]), ("import time\ntime.sleep(120)", [])])
     src = project_copy / "notebooks" / "hangs.ipynb"
     src.write_text(json.dumps(nb))
-    assert runner.run(src, None, {}, variant="h", timeout=5) == 1
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1
+    # as `make run ... TIMEOUT=5` calls it: the whole of stderr is one line
+    got = subprocess.run([sys.executable, "-m", "clusterstudy.runner", "--variant", "h", "--timeout", "5", str(src)],
+                         capture_output=True, text=True, env={**os.environ, "CLUSTERS_ROOT": str(project_copy)})
+    assert got.returncode == 1
+    err = got.stderr.strip()
+    assert len(err.splitlines()) == 1, err
     assert str(src) in err and "cell 2 (id c1)" in err and "timeout (5 s)" in err
     assert not (project_copy / "build" / "variants" / "h" / "tables").exists()
 

@@ -19,8 +19,10 @@ run with one line naming the cause; the staging folder is removed and the exit s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
+import logging
 import os
 import resource
 import shutil
@@ -132,13 +134,16 @@ def run(input_nb: Path, output_nb: Path | None, parameters: dict, *, variant: st
     os.environ["CLUSTERS_ROOT"] = str(root)
     start = time.perf_counter()
     tmp_nb = staging / output_nb.name
+    # our one-line messages below say what failed; papermill's and nbclient's log lines would repeat it
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
     try:
-        pm.execute_notebook(
-            str(input_nb), str(tmp_nb), parameters=parameters, kernel_name=KERNEL,
-            cwd=str(input_nb.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
-            # the kernel's start-up warning about unencrypted loopback TCP is noise in the build log
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
+        with _kernel_stderr_to(root / "build" / "logs" / f"{output_nb.stem}.kernel.log"):
+            pm.execute_notebook(
+                str(input_nb), str(tmp_nb), parameters=parameters, kernel_name=KERNEL,
+                cwd=str(input_nb.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
+                # the kernel's start-up warning about unencrypted loopback TCP is noise in the build log
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
     except pm.PapermillExecutionError as exc:
         _keep_partial(tmp_nb, output_nb if variant else None)
         shutil.rmtree(staging, ignore_errors=True)
@@ -177,6 +182,23 @@ def run(input_nb: Path, output_nb: Path | None, parameters: dict, *, variant: st
           f"({wall:.1f} s, cells {cells:.1f} s, "
           f"kernel peak {peak_mib:.0f} MiB, {len(outputs)} outputs)", flush=True)
     return 0
+
+
+@contextlib.contextmanager
+def _kernel_stderr_to(log: Path):
+    """Send file descriptor 2 (inherited by the kernel) to ``log`` while a notebook runs, so a
+    stopped kernel's tracebacks stay out of the one-line report (they are kept in ``log``)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log, "wb") as fh:
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _keep_partial(executed: Path, dest: Path | None) -> None:
