@@ -36,7 +36,8 @@ export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 
-RUN := $(PY) -m clusterstudy.runner
+TIMEOUT ?= 1800
+RUN := $(PY) -m clusterstudy.runner --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
 COMMON_SRC := __init__ paths atomic outputs figures tables validate runner
 EXTRACT_SRC := extracts ingest/registry
@@ -128,7 +129,7 @@ DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
-  extracts download datapackage verify report book student references
+  extracts download datapackage verify report book student references run check-committed check-python
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -144,10 +145,20 @@ results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/manifest.py
 
 env: $(ENV_STAMP) ## create the environment (.venv from requirements.lock) and its kernel
 
+# Supported Python: 3.11.5 or later 3.11 releases (tools/lock_env.py PYTHON_MIN/PYTHON_BELOW)
+PYTHON_MIN := 3, 11, 5
+PYTHON_BELOW := 3, 12
+CHECK_PYTHON = { command -v python3 >/dev/null || { echo "✘ python3 not found: install Python 3.11 (3.11.5 or later)" >&2; exit 1; }; \
+  python3 -c 'import sys; sys.exit(not (($(PYTHON_MIN)) <= sys.version_info[:3] < ($(PYTHON_BELOW))))' || \
+  { echo "✘ python3 is $$(python3 -c 'import platform; print(platform.python_version())'); the pinned environment needs Python 3.11 (3.11.5 or later)" >&2; exit 1; }; }
+check-python: ## check that python3 can build the environment (3.11.5 or a later 3.11)
+	@$(CHECK_PYTHON)
+
 $(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(VENV)/bin/python || $(CHECK_PYTHON)
 	@echo "▶ creating .venv from requirements.lock (first time only)"
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
-	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) \
 	  --display-name "Python (clusters compendium)" > /dev/null
@@ -185,12 +196,20 @@ download: $(ENV_STAMP) ## fetch the Eurostat tables from Eurostat's API into bui
 datapackage: $(ENV_STAMP) ## rewrite data/datapackage.json (descriptions + sha256) after a data change
 	@$(PY) -m clusterstudy.provenance write
 
-test: $(ENV_STAMP) ## lint, build all + the report, then unit tests, browser test and nbval on every notebook
+test: $(ENV_STAMP) ## lint, build all + the report, check the build equals git HEAD, then unit tests and nbval
 	@$(PY) -m ruff check src tests tools notebooks
 	@$(MAKE) --no-print-directory -j2 report
+	@$(MAKE) --no-print-directory check-committed
 	@rm -rf build/nbval-out
 	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest notebooks tests --nbval \
-	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
+	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
+
+check-committed: $(ENV_STAMP) ## fail if figures/, tables/, results.csv or notebooks/ differ from git HEAD
+	@$(PY) -m clusterstudy.verify committed
+
+run: $(ENV_STAMP) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
+	@test -n "$(NB)" || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
+	@$(RUN) $(if $(filter %.ipynb,$(NB)),$(NB),notebooks/$(NB).ipynb) --variant $(NAME) --set $(P)
 
 lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
 	@$(PY) -m ruff check src tests tools notebooks

@@ -1,6 +1,7 @@
 """The extracts hold the known values of their sources, and bad data stops with one clear line."""
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -156,6 +157,26 @@ def test_corrupt_mirror_file_leaves_extracts_untouched(project_copy, tmp_path):
 
 
 @needs_mirror
+def test_make_extracts_leaves_unchanged_files_and_their_mtimes_alone(project_copy):
+    """`make extracts` on an up-to-date tree rewrites nothing, so it triggers no rebuild."""
+    files = sorted((project_copy / "data" / "extracts").glob("*.csv")) + [project_copy / "data" / "datapackage.json"]
+    old = 1_000_000_000  # 2001: any rewrite would move the mtime to now
+    for f in files:
+        os.utime(f, ns=(old * 10**9, old * 10**9))
+    env = {**os.environ, "CLUSTERS_ROOT": str(project_copy), "CLUSTERS_MIRROR": str(MIRROR)}
+    result = subprocess.run([sys.executable, "-m", "clusterstudy.ingest"], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "0 extract(s) changed" in result.stdout
+    assert [f.name for f in files if f.stat().st_mtime_ns != old * 10**9] == []
+    # and a changed extract is rewritten (the check above is not vacuous)
+    changed = project_copy / "data" / "extracts" / "cn_cities.csv"
+    changed.write_text(changed.read_text() + "\n")
+    result = subprocess.run([sys.executable, "-m", "clusterstudy.ingest"], env=env, capture_output=True, text=True)
+    assert "1 extract(s) changed: cn_cities.csv" in result.stdout
+    assert changed.stat().st_mtime_ns != old * 10**9
+
+
+@needs_mirror
 def test_download_parses_producer_tsv_with_the_mirror_reader(tmp_path):
     body = (MIRROR / "eurostat" / "nama_10r_2gdp.tsv").read_bytes()
 
@@ -187,3 +208,38 @@ def test_datapackage_lists_provenance_for_every_extract():
         assert r["licenses"] and r["sources"] and r["mirror_files"] and r["years"]
     data_files = list(paths.data_dir().glob("*/*.csv")) + list(paths.data_dir().glob("*.bib"))
     assert provenance.verify() == len(data_files)
+
+
+# ---------------------------------------------------------------- standard metadata
+def _frictionless_errors(package: Path) -> list[str]:
+    import frictionless
+
+    report = frictionless.validate(str(package))
+    return [f"{e.type}: {e.message}" for task in report.tasks for e in task.errors] + \
+           [f"{e.type}: {e.message}" for e in report.errors]
+
+
+def test_datapackage_passes_frictionless_validate():
+    """The standard validator accepts the package and every data file against its Table Schema."""
+    assert _frictionless_errors(ROOT / "data" / "datapackage.json") == []
+
+
+def test_frictionless_catches_a_value_breaking_a_constraint(project_copy):
+    f = project_copy / "data" / "extracts" / "eu_tertiary.csv"
+    lines = f.read_text().splitlines()
+    head, first = lines[0], lines[1].split(",")
+    lines[1] = ",".join([*first[:-1], "120.5"])  # a share above its 100% maximum
+    f.write_text("\n".join(lines) + "\n")
+    provenance.write()  # checksums updated: only the constraint is broken
+    errors = _frictionless_errors(project_copy / "data" / "datapackage.json")
+    assert len(errors) == 1 and errors[0].startswith("constraint-error") and "120.5" in errors[0]
+    assert head == "nuts2,year,tertiary_share_pct"
+
+
+def test_datapackage_uses_standard_types_and_licences():
+    pkg = json.loads((ROOT / "data" / "datapackage.json").read_text())
+    types = {f["type"] for r in pkg["resources"] for f in r.get("schema", {}).get("fields", [])}
+    assert types <= {"string", "integer", "number", "boolean"}
+    for r in pkg["resources"]:
+        for lic in r["licenses"]:
+            assert lic.get("name") in (None, "CC-BY-4.0", "MIT") and lic.get("path"), (r["name"], lic)

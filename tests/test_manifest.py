@@ -1,5 +1,6 @@
 """results.csv lists exactly the files of figures/ and tables/, each with notebook and caption."""
 
+import json
 from pathlib import Path
 
 import yaml
@@ -34,4 +35,23 @@ def test_readme_covers_every_notebook_of_the_manifest():
 
 def test_citation_file_is_valid_yaml_with_the_key_fields():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
-    assert cff["cff-version"] == "1.2.0" and cff["license"] == "MIT" and cff["title"]
+    assert cff["cff-version"] == "1.2.0" and cff["license"] == ["MIT", "CC-BY-4.0"] and cff["title"]
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert "Attribution 4.0 International Public License" in (ROOT / "LICENSE-CC-BY-4.0").read_text()
+
+
+def _cff_errors(cff: dict) -> list[str]:
+    """Errors of ``cff`` against the CFF 1.2.0 schema (vendored from the cffconvert 2.0.0 wheel)."""
+    import jsonschema
+
+    schema = json.loads((ROOT / "tests" / "cff_schema_1.2.0.json").read_text())
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(cff)]
+
+
+def test_citation_file_validates_against_the_cff_1_2_0_schema():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert _cff_errors(cff) == []
+    # the check is real: the old reference type "dataset" is not a CFF type
+    cff["references"][3]["type"] = "dataset"
+    assert len(_cff_errors(cff)) == 1

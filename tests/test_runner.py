@@ -1,6 +1,10 @@
 """A failing notebook run exits non-zero, says why, and leaves no output behind."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from clusterstudy import runner
 
@@ -52,3 +56,54 @@ def test_successful_run_promotes_outputs_with_parameters(project_copy):
     assert (project_copy / "tables" / "t_b.csv").read_text() == "x\n1\n"
     meta = json.loads((project_copy / "build/meta/tables/t_b.csv.json").read_text())
     assert meta["parameters"] == {"name": "b"} and meta["caption"] == "cap"
+
+
+def _table_notebook():
+    return _notebook([
+        ("name = 'a'", ["parameters"]),
+        ("import pandas as pd\nfrom clusterstudy.tables import write_table\n"
+         "write_table(pd.DataFrame({'x': [1]}), f't_{name}', caption='cap')", []),
+    ])
+
+
+def test_variant_run_lives_apart(project_copy):
+    src = project_copy / "notebooks" / "ok.ipynb"
+    src.write_text(json.dumps(_table_notebook()))
+    assert runner.main([str(src), "--variant", "--set", "name=zz"]) == 0
+    variant = project_copy / "build" / "variants" / "ok--name-zz"
+    assert (variant / "tables" / "t_zz.csv").read_text() == "x\n1\n"
+    assert (variant / "ok.ipynb").is_file()
+    assert json.loads((variant / "build/meta/runs/ok.json").read_text())["parameters"] == {"name": "zz"}
+    # nothing outside build/variants/: no committed-results folders, no run record for results.csv
+    assert not (project_copy / "tables").exists() and not (project_copy / "figures").exists()
+    assert not (project_copy / "build" / "meta").exists()
+
+
+def test_unknown_parameter_fails_in_one_line_naming_it(project_copy, capsys):
+    src = project_copy / "notebooks" / "ok.ipynb"
+    src.write_text(json.dumps(_table_notebook()))
+    assert runner.main([str(src), "--variant", "v", "--set", "nmae=zz"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "unknown parameter 'nmae'" in err and "its parameters are: name" in err
+    assert not (project_copy / "build" / "variants" / "v").exists()
+
+
+def test_hung_cell_is_stopped_by_the_timeout(project_copy, capsys):
+    nb = _notebook([("x = 1", ["parameters"]), ("import time\ntime.sleep(120)", [])])
+    src = project_copy / "notebooks" / "hangs.ipynb"
+    src.write_text(json.dumps(nb))
+    # as `make run ... TIMEOUT=5` calls it: the whole of stderr is one line
+    got = subprocess.run([sys.executable, "-m", "clusterstudy.runner", "--variant", "h", "--timeout", "5", str(src)],
+                         capture_output=True, text=True, env={**os.environ, "CLUSTERS_ROOT": str(project_copy)})
+    assert got.returncode == 1
+    err = got.stderr.strip()
+    assert len(err.splitlines()) == 1, err
+    assert str(src) in err and "cell 2 (id c1)" in err and "timeout (5 s)" in err
+    assert not (project_copy / "build" / "variants" / "h" / "tables").exists()
+
+
+def test_make_run_passes_name_value_pairs():
+    assert runner.parse_assignments(["measure=krugman", "country_fe=false", "k=3"]) == {
+        "measure": "krugman", "country_fe": False, "k": 3}
+    assert runner.default_variant_name(Path("notebooks/eu.ipynb"), {"measure": "hhi"}) == "eu--measure-hhi"

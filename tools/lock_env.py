@@ -1,11 +1,15 @@
-"""Derive requirements.lock (pip pins, with every transitive dependency) from environment.yml.
+"""Derive requirements.lock (pip pins with sha256 hashes, every transitive dependency) from environment.yml.
 
 Usage: python tools/lock_env.py [--check]
 
 The conda dependency list in environment.yml is the single source of truth. This script
-installs its pinned packages into a throw-away virtual environment with pip and writes
-the complete `pip freeze` of that environment to requirements.lock. `--check` only
-verifies that every pin of environment.yml appears, with the same version, in the lock.
+installs its pinned packages into a throw-away virtual environment with pip, takes the
+complete `pip freeze` of that environment (the package set) and has `uv pip compile
+--generate-hashes` (uv is installed into the same throw-away environment from PyPI) write
+it to requirements.lock with the sha256 of every distribution file of every pinned version.
+`make env` installs it with `pip install --require-hashes`, so only python3 is needed.
+`--check` verifies that every pin of environment.yml appears, with the same version, in the
+lock, and that every locked package carries hashes.
 """
 
 from __future__ import annotations
@@ -19,6 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ENV_FILE = ROOT / "environment.yml"
 LOCK_FILE = ROOT / "requirements.lock"
+
+# Supported Python: the minor version of environment.yml, from the first patch release every
+# locked package accepts (soupsieve 4.1.2 needs 3.11.5); the Makefile checks the same bounds.
+PYTHON_MIN = (3, 11, 5)
+PYTHON_BELOW = (3, 12)
 
 # conda-forge names that differ from their PyPI names
 CONDA_TO_PIP = {"pyyaml": "PyYAML"}
@@ -61,14 +70,33 @@ def python_pin(env_file: Path = ENV_FILE) -> str:
     return m.group(1)
 
 
+def _entries(lock_file: Path = LOCK_FILE) -> dict[str, tuple[str, list[str]]]:
+    """{normalised name: (version, [sha256 hashes])} from the hashed requirements.lock."""
+    entries: dict[str, tuple[str, list[str]]] = {}
+    current = None
+    for raw in lock_file.read_text().splitlines():
+        line = raw.strip().removesuffix("\\").strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("--hash=sha256:"):
+            if current is None:
+                raise SystemExit(f"requirements.lock: hash before any requirement: {raw}")
+            entries[current][1].append(line.removeprefix("--hash=sha256:"))
+        else:
+            name, version = line.split("==")
+            current = normalise(name)
+            entries[current] = (version, [])
+    return entries
+
+
 def lock_pins(lock_file: Path = LOCK_FILE) -> dict[str, str]:
     """Return {normalised name: version} from requirements.lock."""
-    pins = {}
-    for line in lock_file.read_text().splitlines():
-        if line and not line.startswith("#"):
-            name, version = line.split("==")
-            pins[normalise(name)] = version
-    return pins
+    return {name: version for name, (version, _) in _entries(lock_file).items()}
+
+
+def unhashed(lock_file: Path = LOCK_FILE) -> list[str]:
+    """Locked packages without a sha256 hash (pip --require-hashes would refuse them)."""
+    return [name for name, (_, hashes) in _entries(lock_file).items() if not hashes]
 
 
 def disagreements() -> list[str]:
@@ -83,29 +111,38 @@ def disagreements() -> list[str]:
 
 
 def write_lock() -> None:
-    """Resolve the pins in a temporary venv and write the full freeze to requirements.lock."""
+    """Resolve the pins in a temporary venv and write its full freeze, hashed, to requirements.lock."""
     pins = conda_pins()
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "venv", tmp], check=True)
-        pip = [f"{tmp}/bin/python", "-m", "pip"]
+        venv = Path(tmp) / "venv"
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip"]
         reqs = [f"{n}=={v}" for n, v in pins.items()]
         subprocess.run([*pip, "install", "--quiet", *reqs], check=True)
-        frozen = subprocess.run(
-            [*pip, "freeze", "--all", "--exclude", "pip", "--exclude", "setuptools"],
-            check=True, capture_output=True, text=True,
-        ).stdout
-    lines = sorted((ln for ln in frozen.splitlines() if "==" in ln), key=str.lower)
+        frozen = subprocess.run([*pip, "freeze", "--all", "--exclude", "pip"],
+                                check=True, capture_output=True, text=True).stdout
+        lines = sorted((ln for ln in frozen.splitlines() if "==" in ln), key=str.lower)
+        (Path(tmp) / "frozen.txt").write_text("\n".join(lines) + "\n")
+        subprocess.run([*pip, "install", "--quiet", "uv"], check=True)
+        py = ".".join(map(str, PYTHON_MIN))
+        subprocess.run([str(venv / "bin" / "uv"), "pip", "compile", str(Path(tmp) / "frozen.txt"),
+                        "--generate-hashes", "--python-version", py, "--no-header", "--no-annotate",
+                        "--quiet", "-o", str(Path(tmp) / "hashed.txt")], check=True)
+        hashed = (Path(tmp) / "hashed.txt").read_text()
     header = (
         "# Generated by `make lock` (tools/lock_env.py) from environment.yml; do not edit.\n"
-        f"# Python {python_pin()}; install with: pip install -r requirements.lock\n"
+        f"# Python {python_pin()} ({py} or later); install with: "
+        "pip install --require-hashes -r requirements.lock\n"
     )
-    LOCK_FILE.write_text(header + "\n".join(lines) + "\n")
-    print(f"wrote {LOCK_FILE.name}: {len(lines)} pinned packages")
+    LOCK_FILE.write_text(header + hashed)
+    if sorted(map(normalise, lock_pins())) != sorted(normalise(ln.split("==")[0]) for ln in lines):
+        raise SystemExit("uv pip compile changed the package set of the freeze")
+    print(f"wrote {LOCK_FILE.name}: {len(lines)} pinned packages with hashes")
 
 
 if __name__ == "__main__":
     if "--check" in sys.argv:
-        bad = disagreements()
+        bad = disagreements() + [f"{n}: no hash in requirements.lock" for n in unhashed()]
         for b in bad:
             print(b, file=sys.stderr)
         sys.exit(1 if bad else 0)

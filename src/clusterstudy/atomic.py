@@ -1,7 +1,12 @@
-"""Write files atomically so a failed step never leaves a half-written output."""
+"""Write files atomically so a failed step never leaves a half-written output.
+
+A file whose new content equals what is already there is left alone (bytes and modification
+time), so rewriting unchanged data or results triggers no rebuild downstream.
+"""
 
 from __future__ import annotations
 
+import filecmp
 import os
 import tempfile
 from collections.abc import Callable
@@ -12,15 +17,19 @@ from typing import IO
 
 @contextmanager
 def atomic_path(target: Path):
-    """Yield a temporary path beside ``target``; move it onto ``target`` only on success."""
+    """Yield a temporary path beside ``target``; move it onto ``target`` only on success.
+
+    If ``target`` already holds exactly the new bytes it is not replaced (its mtime is kept).
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        if not (target.is_file() and filecmp.cmp(tmp, target, shallow=False)):
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -36,3 +45,15 @@ def write_with(target: Path, writer: Callable[[IO[bytes]], None]) -> None:
     """Atomically write ``target`` through ``writer(binary_file)``."""
     with atomic_path(target) as tmp, open(tmp, "wb") as fh:
         writer(fh)
+
+
+def replace_if_changed(src: Path, target: Path) -> bool:
+    """Move ``src`` onto ``target`` unless ``target`` already has the same bytes (then drop
+    ``src`` and keep ``target``'s mtime); return whether ``target`` changed."""
+    src, target = Path(src), Path(target)
+    if target.is_file() and filecmp.cmp(src, target, shallow=False):
+        src.unlink()
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(src, target)
+    return True

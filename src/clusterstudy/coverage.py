@@ -19,7 +19,8 @@ def sources_table() -> pd.DataFrame:
         rows.append({
             "file": f"data/{r['path']}", "producer": r.get("producer", "source document (seed)"),
             "dataset": r.get("dataset", r.get("reproduces", "")), "years": r.get("years", ""),
-            "licence": r["licenses"][0]["name"], "sha256": r["hash"].removeprefix("sha256:"),
+            "licence": r["licenses"][0].get("name") or r["licenses"][0]["title"],  # SPDX id, else the terms
+            "sha256": r["hash"].removeprefix("sha256:"),
         })
     return pd.DataFrame(rows)
 

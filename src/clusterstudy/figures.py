@@ -10,7 +10,11 @@ import io
 from collections.abc import Iterable
 
 import matplotlib as mpl
+import matplotlib.collections
 import matplotlib.figure
+import matplotlib.lines
+import matplotlib.patches
+import matplotlib.path
 import matplotlib.text
 import numpy as np
 import seaborn as sns
@@ -52,6 +56,59 @@ def set_theme() -> None:
     )
 
 
+_SIGNIFICANT = 8  # digits kept by _stabilise: far below a pixel, far above floating-point noise
+
+
+def _round(values, digits: int = _SIGNIFICANT):
+    """``values`` rounded to ``digits`` significant digits (arrays, masked arrays or scalars)."""
+    a = np.ma.asarray(values, dtype=float)
+    data = np.asarray(a.filled(0.0) if a.mask is not np.ma.nomask else a, dtype=float)
+    finite = np.isfinite(data) & (data != 0)
+    out = data.copy()
+    if finite.any():
+        exponent = np.floor(np.log10(np.abs(data[finite])))
+        scale = 10.0 ** (digits - 1 - exponent)
+        out[finite] = np.round(data[finite] * scale) / scale
+    return np.ma.array(out, mask=a.mask) if a.mask is not np.ma.nomask else out
+
+
+def _stabilise(fig: matplotlib.figure.Figure) -> None:
+    """Round every artist's data to :data:`_SIGNIFICANT` significant digits before saving.
+
+    Fitted lines and bands come out of BLAS/LAPACK and NumPy's SIMD maths, whose last bits
+    depend on the CPU (OpenBLAS and NumPy pick kernels at run time). Rounded, the values the
+    renderer receives are the same on every machine, so PNGs are byte-identical (SVGs and
+    CSVs already round when they write). Axis limits are frozen at their rounded values too.
+    """
+    for ax in fig.axes:
+        for artist in ax.get_children():
+            if isinstance(artist, matplotlib.lines.Line2D):
+                artist.set_data(_round(artist.get_xdata(orig=True)), _round(artist.get_ydata(orig=True)))
+            elif isinstance(artist, matplotlib.collections.Collection):
+                offsets = artist.get_offsets()
+                if len(offsets):
+                    artist.set_offsets(_round(offsets))
+                if not isinstance(artist, matplotlib.collections.PathCollection):  # marker shapes stay
+                    for p in artist.get_paths():
+                        if not p.readonly:
+                            p.vertices = _round(p.vertices)
+                artist.stale = True
+            elif isinstance(artist, matplotlib.patches.Rectangle):
+                x, y = artist.get_xy()
+                artist.set_bounds(*_round([x, y, artist.get_width(), artist.get_height()]))
+            elif isinstance(artist, matplotlib.patches.PathPatch):
+                p = artist.get_path()
+                artist.set_path(matplotlib.path.Path(_round(p.vertices), p.codes))
+            elif isinstance(artist, matplotlib.patches.Polygon):
+                artist.set_xy(_round(artist.get_xy()))
+            if isinstance(artist, matplotlib.text.Annotation):
+                artist.xy = tuple(_round(artist.xy))
+            if isinstance(artist, matplotlib.text.Text):
+                artist.set_position(tuple(_round(artist.get_position())))
+        ax.set_xlim(*_round(ax.get_xlim()))
+        ax.set_ylim(*_round(ax.get_ylim()))
+
+
 def save_figure(
     fig: matplotlib.figure.Figure,
     name: str,
@@ -69,6 +126,7 @@ def save_figure(
     set_theme_rc = mpl.rcParams["svg.hashsalt"] == "clusters-compendium"
     if not set_theme_rc:
         raise RuntimeError("call clusterstudy.figures.set_theme() before drawing figures")
+    _stabilise(fig)
     _check_layout(fig, name)
     formats = tuple(formats)
     written = SavedFiles()

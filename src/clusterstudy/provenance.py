@@ -1,4 +1,10 @@
-"""Provenance of every data file: a Frictionless-style ``data/datapackage.json`` with sha256.
+"""Provenance of every data file: a Frictionless ``data/datapackage.json`` with sha256.
+
+The package follows the Data Package / Table Schema v1 specifications and passes
+``frictionless validate data/datapackage.json`` (tests/test_data_layer.py runs it): the
+extracts' schemas use the standard field types, with the validation rules of
+:mod:`clusterstudy.validate` (ranges, allowed values, patterns, required values, primary key)
+as Table Schema constraints, and every licence is an SPDX id or a path to its terms.
 
 Usage::
 
@@ -19,7 +25,14 @@ from pathlib import Path
 from . import atomic, paths
 from .validate import DataError
 
-SEED_LICENCE = {"name": "CC-BY-4.0", "title": "Encoding by the compendium; cite the source document"}
+SEED_LICENCE = {"name": "CC-BY-4.0", "title": "Encoding by the compendium; cite the source document",
+                "path": "https://creativecommons.org/licenses/by/4.0/"}
+# SPDX ids and the licences' own pages; terms without an SPDX id point to data/README.md,
+# which states them per source
+SPDX_PATHS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+              "MIT": "https://spdx.org/licenses/MIT.html"}
+TERMS_PATH = "README.md"
+TABLE_SCHEMA_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 
 SEED_DOCS = {
     "001": "Literature review on resource transfer between clusters (Offshore Energy project, Southern "
@@ -111,6 +124,62 @@ def all_resources() -> list[dict]:
     return resources + registry.resources()
 
 
+def table_schema(schema) -> dict:
+    """A :class:`validate.Schema` as a Frictionless Table Schema with its constraints."""
+    fields = []
+    for col, kind in schema.columns.items():
+        field = {"name": col, "type": TABLE_SCHEMA_TYPES[kind]}
+        if kind == "bool":
+            field |= {"trueValues": ["True"], "falseValues": ["False"]}
+        constraints = {} if col in schema.nullable else {"required": True}
+        lo, hi = schema.ranges.get(col, (None, None))
+        if lo is not None:
+            constraints["minimum"] = lo
+        if hi is not None:
+            constraints["maximum"] = hi
+        if col in schema.allowed:
+            constraints["enum"] = sorted(schema.allowed[col], key=str)
+        if col in schema.patterns:
+            constraints["pattern"] = schema.patterns[col]
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    out = {"fields": fields, "missingValues": [""]}
+    if schema.key:
+        out["primaryKey"] = list(schema.key)
+    return out
+
+
+def licence(entry: dict) -> dict:
+    """A licence as the Data Package spec wants it: an SPDX id with its page, else a path to the terms."""
+    if entry.get("name") in SPDX_PATHS:
+        return {"name": entry["name"], "path": SPDX_PATHS[entry["name"]], "title": entry.get("title", entry["name"])}
+    return {"path": TERMS_PATH, "title": entry.get("title") or entry.get("name", "terms of use")}
+
+
+def _standard(resource: dict) -> dict:
+    """Rewrite a resource description with standard types, constraints and licences."""
+    r = dict(resource)
+    r["licenses"] = [licence(x) for x in r.get("licenses", [])]
+    from . import seeds
+
+    schema = seeds.SCHEMAS.get(r["name"])
+    try:
+        from .ingest import registry  # extracts, when the data layer is present
+    except ImportError:
+        registry = None
+    if registry is not None and r["name"] in registry.EXTRACTS:
+        schema = registry.EXTRACTS[r["name"]].schema
+    if schema is not None:
+        r["schema"] = table_schema(schema)
+    elif "schema" in r:
+        r["schema"] = {**r["schema"], "fields": [
+            {**f, "type": TABLE_SCHEMA_TYPES.get(f["type"], f["type"])} for f in r["schema"]["fields"]]}
+    if "schema" in r:
+        r |= {"profile": "tabular-data-resource", "encoding": "utf-8", "mediatype": "text/csv"}
+    return r
+
+
 def package_path() -> Path:
     return paths.data_dir() / "datapackage.json"
 
@@ -123,9 +192,13 @@ def write() -> Path:
         f = data / r["path"]
         if not f.is_file():
             raise DataError(f"{f}: file not found (listed in the data package)")
-        resources.append({**r, "format": f.suffix.lstrip("."), "bytes": f.stat().st_size,
+        resources.append({**_standard(r), "format": f.suffix.lstrip("."), "bytes": f.stat().st_size,
                           "hash": f"sha256:{sha256(f)}"})
     pkg = {"name": "clusters-compendium-data", "profile": "data-package",
+           "title": "Data of the compendium on industrial clusters, specialisation and innovation",
+           "licenses": [{"name": "CC-BY-4.0", "path": SPDX_PATHS["CC-BY-4.0"],
+                         "title": "Creative Commons Attribution 4.0 (the compendium's encodings; "
+                                  "each resource states its producer's licence)"}],
            "resources": sorted(resources, key=lambda r: r["path"])}
     atomic.write_text(package_path(), json.dumps(pkg, indent=1, ensure_ascii=False) + "\n")
     return package_path()

@@ -1,15 +1,18 @@
-"""``make extracts``: rebuild data/extracts/ from the mirror, all or nothing."""
+"""``make extracts``: rebuild data/extracts/ from the mirror, all or nothing.
+
+Extracts whose bytes do not change are left alone (content and modification time), as is
+``data/datapackage.json``, so a ``make extracts`` that changes nothing triggers no rebuild.
+"""
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from .. import paths, provenance, tables
+from .. import atomic, paths, provenance, tables
 from ..validate import DataError, check
 from .registry import EXTRACTS
 
@@ -52,9 +55,11 @@ def main() -> int:
         with tempfile.TemporaryDirectory(dir=paths.data_dir()) as tmp:
             counts = build_all(mirror, Path(tmp))
             target.mkdir(exist_ok=True)
-            for f in sorted(Path(tmp).glob("*.csv")):
-                shutil.move(str(f), target / f.name)
+            # unchanged extracts keep their bytes and mtime, so nothing downstream is rebuilt
+            changed = [f.name for f in sorted(Path(tmp).glob("*.csv"))
+                       if atomic.replace_if_changed(f, target / f.name)]
         provenance.write()
+        print(f"  {len(changed)} extract(s) changed{': ' + ', '.join(changed) if changed else ''}")
     except DataError as exc:
         print(f"✘ {exc}", file=sys.stderr)
         return 1
