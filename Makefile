@@ -48,7 +48,7 @@ NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu
 
 # The data layer: sources table, European panel coverage, harmonisation losses
 data_sources_INPUTS := data/datapackage.json $(wildcard data/extracts/*.csv)
-data_sources_SRC    := coverage extracts us_patents ingest/registry provenance
+data_sources_SRC    := coverage extracts us_patents ingest/registry provenance plots
 
 # Meng & Forman (2016): Tables 1-3 and the resource-city cluster comparison
 resource_city_clusters_INPUTS := data/seeds/meng_forman_ruhr_clusters.csv data/seeds/seed_facts.csv \
@@ -99,11 +99,10 @@ literature_evidence_SRC    := seeds qualitative plots references
 # The claims ledger: each claim of the seeds the compendium tests, its verdict computed from the
 # analyses' tables (listed here; clusterstudy.claims.CLAIMS declares which rows each claim reads).
 # Its inputs are recursive (=) so that the producing notebooks' runs, declared above, come first.
-claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_patents_per_10k_registered \
-  cn_resource_type_regression_patents_per_10k_residents eu_region_indicators eu_regression_cluster_strength \
-  eu_regression_hhi eu_regression_krugman eu_regression_n_star_sectors eu_specification_curve_shares \
-  eu_triangle_cluster_strength eu_triangle_hhi eu_triangle_krugman eu_triangle_n_star_sectors \
-  us_cbsa_regression us_state_regression)
+claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_patents_per_10k_registered cn_resource_type_regression_patents_per_10k_residents eu_headline_models \
+  eu_region_indicators eu_specification_curve_inference eu_triangle_cluster_strength \
+  eu_triangle_cluster_strength_traded eu_triangle_hhi us_cbsa_regression \
+  us_state_regression)
 claims_ledger_INPUTS = $(claims_ledger_TABLES) $(eu_specialisation_innovation_TARGETS) \
   $(eu_specification_curve_TARGETS) $(us_cluster_patenting_TARGETS) $(cn_resource_cities_TARGETS)
 claims_ledger_SRC    := claims

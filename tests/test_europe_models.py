@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterstudy import europe, extracts, models, speccurve
+from clusterstudy import europe, extracts, models
 
 
 @pytest.fixture(scope="module")
@@ -122,17 +122,6 @@ def test_quadrants_partition_the_sample():
     counts, off = models.quadrants(df, "m", "y")
     assert counts["regions"].sum() == 4
     assert len(off) == 4  # a perfectly negative relation puts everyone off the diagonal
-
-
-def test_specification_curve_grid():
-    n = np.prod([len(v) for v in speccurve.DEFAULT_CHOICES.values()])
-    assert n >= 96
-    small = speccurve.run({"measure": ["hhi"], "period": ["2008-2012"], "sectors": ["all"]})
-    assert len(small) == 3 * 2 * 2
-    assert set(small["result"]) <= {"positive and significant", "negative and significant", "not significant"}
-    shares = speccurve.shares(small)
-    assert shares.loc[0, ["positive and significant", "negative and significant",
-                          "not significant"]].sum() == pytest.approx(1.0)
 
 
 def test_default_errors_are_clustered_by_country(regions):

@@ -23,7 +23,10 @@ VERDICTS = ("holds", "does not hold", "mixed", "not testable with these data")
 ALPHA = 0.05
 COLUMNS = ["claim_id", "seed", "location", "claim", "test", "verdict", "key_figure", "notebook",
            "output", "evidence_tables", "rule"]
-EU_MEASURES = ("cluster_strength", "n_star_sectors", "hhi", "krugman")
+EU_MEASURES = ("cluster_strength_traded", "n_star_sectors_traded", "hhi_traded", "krugman_traded")
+EU_TRIANGLES = ("cluster_strength_traded", "cluster_strength", "hhi")
+FOCUS_CONSTRUCTS = ("cluster_strength_traded", "n_star_sectors_traded", "hhi", "krugman")
+CN_MODEL = "declining vs other resource; county-level resource cities coded resource-bearing"
 US_MEASURES = ("strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded")
 
 
@@ -57,30 +60,32 @@ NO_REGIONS = ("there are no regions with a dispersed industrial structure (emplo
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("004-fig6-eu", SEED_004, "Clusters and innovation, text on Figure 6 (line 124)", FIG6,
-          "OLS of log EPO patents per million on each specialisation measure (standardised) with "
-          "log GDP per inhabitant and tertiary share, European NUTS-2 regions, HC3 errors "
-          "(model 2); holds if every measure's coefficient is positive and significant at {alpha}",
-          tables=tuple(f"eu_regression_{m}" for m in EU_MEASURES), rule="positive_and_significant",
-          where={"model": "(2) controls", "term": EU_MEASURES},
-          notebook="eu_specialisation_innovation", output="figures/eu_fig6_cluster_strength.png"),
+          "OLS of log EPO patents per million on each traded-sector specialisation measure "
+          "(standardised) with log population and tertiary share, European NUTS-2 regions, across "
+          "countries and within them (country fixed effects), errors clustered by country, wild "
+          "cluster bootstrap p-values; holds if every coefficient is positive and significant at {alpha}",
+          tables=("eu_headline_models",), rule="positive_and_significant",
+          where={"estimator": "OLS", "measure": EU_MEASURES},
+          notebook="eu_specialisation_innovation", output="figures/eu_fig6_cluster_strength_traded.png"),
     Claim("004-fig6-speccurve", SEED_004, "Clusters and innovation, text on Figure 6 (line 124)", FIG6,
-          "Specification curve: every combination of measure, period, sectors, controls, fixed "
-          "effects and zero-patent handling; holds if at least half the specifications are positive "
-          "and significant, does not hold if at least half are negative and significant or at most "
-          "10% positive and significant",
-          tables=("eu_specification_curve_shares",), rule="specification_shares",
-          where={"measure": "all measures"},
+          "Specification curve per construct of focus (traded cluster strength, traded star count, "
+          "HHI, Krugman) with Simonsohn, Simmons & Nelson's (2020) test under the null: holds for "
+          "a construct if its significant estimates are mostly positive and their share exceeds the "
+          "null's at {alpha}; holds if it holds for every construct, does not hold if for none",
+          tables=("eu_specification_curve_inference",), rule="specification_inference",
+          where={"construct": FOCUS_CONSTRUCTS},
           notebook="eu_specification_curve", output="figures/eu_specification_curve.png"),
     Claim("004-fig6-us", SEED_004, "Clusters and innovation, text on Figure 6 (line 124)", FIG6,
-          "Same claim on U.S. data: OLS of log patents per 10k employees on each strong-cluster "
-          "measure (standardised) with log employment and log average wage, U.S. states and "
-          "CBSAs (metropolitan areas); holds if every coefficient is positive and significant at {alpha}",
+          "Same claim on U.S. data: OLS of log patents per 10k employees on each traded-cluster "
+          "measure (standardised) with log employment (model 2, size), U.S. states (HC3 errors) and "
+          "CBSAs (errors clustered by state, wild cluster bootstrap p-values); holds if every "
+          "coefficient is positive and significant at {alpha}",
           tables=("us_state_regression", "us_cbsa_regression"), rule="positive_and_significant",
-          where={"term": US_MEASURES},
+          where={"model": tuple(f"{m}: (2) size" for m in US_MEASURES), "term": US_MEASURES},
           notebook="us_cluster_patenting", output="figures/us_state_scatter_strong_cluster_share.png"),
     Claim("004-fig6-prosperity", SEED_004, "Clusters and innovation, text on Figure 6 (line 124)",
           "the higher is the regional economic prosperity",
-          "Spearman rank correlation of each specialisation measure with GDP per inhabitant (PPS) "
+          "Spearman rank correlation of each traded-sector specialisation measure with GDP per inhabitant (PPS) "
           "across the European regions; holds if every correlation is positive and significant at {alpha}",
           tables=("eu_region_indicators",), rule="positive_rank_correlation",
           column="gdp_pps_per_inhabitant",
@@ -89,18 +94,19 @@ CLAIMS: tuple[Claim, ...] = (
           NO_REGIONS,
           "Regions split at the medians of the measure and of patents per million; holds if the two "
           "quadrants the report calls empty hold at most 5% of the regions, for every measure",
-          tables=tuple(f"eu_triangle_{m}" for m in EU_MEASURES), rule="empty_quadrants",
-          notebook="eu_specialisation_innovation", output="tables/eu_triangle_cluster_strength.csv"),
+          tables=tuple(f"eu_triangle_{m}" for m in EU_TRIANGLES), rule="empty_quadrants",
+          notebook="eu_specialisation_innovation", output="tables/eu_triangle_cluster_strength_traded.csv"),
     Claim("000-resource-cities", SEED_000, "1. Introduction (line 35)",
           "This is the reason resulting in the low innovation capability of resource cities.",
           "The outcome part of the claim: OLS of log patents per 10k population on declining and "
-          "other resource-city dummies (non-resource cities the base) with log GDP per capita and "
-          "knowledge-employment share, Chinese prefecture-level cities, both population definitions; holds if "
-          "every resource-city coefficient is negative and significant at {alpha}",
+          "other resource-city dummies (non-resource cities the base) with log GDP per capita, "
+          "knowledge-employment share and province fixed effects, errors clustered by province, wild "
+          "cluster bootstrap p-values, Chinese prefecture-level cities, both population definitions; "
+          "holds if every resource-city coefficient is negative and significant at {alpha}",
           tables=("cn_resource_type_regression_patents_per_10k_residents",
                   "cn_resource_type_regression_patents_per_10k_registered"),
           rule="negative_and_significant",
-          where={"model": "declining vs other resource", "term": ("declining", "other_resource")},
+          where={"model": CN_MODEL, "term": ("type: declining", "other_resource")},
           notebook="cn_resource_cities", output="figures/cn_resource_types_patents_per_10k_residents.png"),
     Claim("000-production-complex", SEED_000, "5. Value of Cluster Innovation Strategy (line 89)",
           "the planned economic system and traditional forms of industrial organizations do not "
@@ -119,7 +125,7 @@ def _load(name: str) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"claims ledger: evidence table {path.name} is missing; "
                                 "run `make all` first")
-    return pd.read_csv(path, dtype={"model": str, "term": str, "measure": str})
+    return pd.read_csv(path, dtype={"model": str, "term": str, "measure": str, "construct": str})
 
 
 def _rows(claim: Claim) -> pd.DataFrame:
@@ -159,7 +165,19 @@ def _where(table: str, prefix: str, term: str) -> str:
     return "" if not rest or rest == term else f"{rest.split('_')[0].replace('-', ' ')}, "
 
 
+def _pvalues(rows: pd.DataFrame) -> pd.Series:
+    """The wild cluster bootstrap p-value where the table has one, else the analytic p-value."""
+    return rows["p_wild"].fillna(rows["p"]) if "p_wild" in rows else rows["p"]
+
+
+def _label(r) -> str:
+    """A row's name: its term, or its measure and comparison (tables with one row per model)."""
+    term = getattr(r, "term", None)
+    return term if isinstance(term, str) else f"{r.measure}, {r.comparison}"
+
+
 def _signed(rows: pd.DataFrame, sign: int, alpha: float) -> tuple[str, str]:
+    rows = rows.assign(p=_pvalues(rows), term=[_label(r) for r in rows.itertuples()])
     ok = (sign * rows["coef"] > 0) & (rows["p"] < alpha)
     against = (-sign * rows["coef"] > 0) & (rows["p"] < alpha)
     k, n = int(ok.sum()), len(rows)
@@ -197,6 +215,23 @@ def specification_shares(rows: pd.DataFrame, claim: Claim, alpha: float) -> tupl
                      f"significant, {neg:.0%} negative and significant")
 
 
+def specification_inference(rows: pd.DataFrame, claim: Claim, alpha: float) -> tuple[str, str]:
+    """Per construct, Simonsohn et al.'s share test: supports the claim if the dominant sign is
+    positive and the share of significant estimates of that sign exceeds the null's at ``alpha``."""
+    parts, ok, against = [], 0, 0
+    for r in rows.itertuples():
+        significant = r.p_share < alpha
+        ok += bool(significant and r.dominant_sign == "+")
+        against += bool(significant and r.dominant_sign == "-")
+        parts.append(f"{r.construct}: {r.share_positive_significant:.0%} positive and "
+                     f"{r.share_negative_significant:.0%} negative significant of {int(r.specifications)}, "
+                     f"share test {_p(r.p_share)} ({int(r.draws)} draws)")
+    n = len(rows)
+    verdict = "holds" if ok == n else "does not hold" if ok == 0 else "mixed"
+    return verdict, (f"{ok} of {n} constructs support the claim, {against} significantly contradict it "
+                     f"({'; '.join(parts)})")
+
+
 def empty_quadrants(rows: pd.DataFrame, claim: Claim, alpha: float) -> tuple[str, str]:
     """Holds if the quadrants said to be empty hold at most 5% of regions for every measure."""
     parts, shares = [], []
@@ -229,7 +264,7 @@ def not_testable(rows: pd.DataFrame, claim: Claim, alpha: float) -> tuple[str, s
 
 RULES: dict[str, Callable[[pd.DataFrame, Claim, float], tuple[str, str]]] = {
     f.__name__: f for f in (positive_and_significant, negative_and_significant, specification_shares,
-                            empty_quadrants, positive_rank_correlation, not_testable)
+                            specification_inference, empty_quadrants, positive_rank_correlation, not_testable)
 }
 
 
