@@ -28,9 +28,10 @@ for m in ["hhi", "krugman", "n_star_sectors"]:
     fig, _ = plots.scatter_fit(d, m, "patents_per_million", label="nuts2")
     figures.save_figure(fig, f"fit_{m}", caption="c", formats=("png",))
 np.random.seed(1)
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(12, 4))
 sns.boxplot(data=d, x="country", y="patents_per_million", showfliers=False, ax=ax, log_scale=True)
 sns.stripplot(data=d, x="country", y="patents_per_million", jitter=0.25, ax=ax)
+ax.tick_params(axis="x", rotation=90)
 figures.save_figure(fig, "box", caption="c", formats=("png",))
 """
 

@@ -33,8 +33,11 @@ ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*")
 needs_seeds = pytest.mark.skipif(not SEED_DIR.is_dir(), reason=f"no seed texts at {SEED_DIR}")
 
 
+SIC = re.compile(r"\s*\[sic\]", re.I)  # an editor's mark, not part of the quoted words
+
+
 def normalise(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s)
+    s = SIC.sub("", unicodedata.normalize("NFKC", s))
     s = re.sub(r"[‘’‚‛′`´]", "'", s)
     s = re.sub(r"[“”„‟″]", '"', s)
     s = re.sub(r"[‐‑‒–—−]", "-", s)
