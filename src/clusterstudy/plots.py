@@ -122,6 +122,16 @@ def place_labels(ax, texts: list, points: tuple | None = None, avoid: list | Non
                 arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.5})
 
 
+def _ties(g) -> list[tuple]:
+    """The edges of ``g`` with each pair of nodes once (a two-way tie is one tie)."""
+    seen, ties = set(), []
+    for a, b, d in g.edges(data=True):
+        if frozenset((a, b)) not in seen:
+            seen.add(frozenset((a, b)))
+            ties.append((a, b, d))
+    return ties
+
+
 def network(g, title: str = "", seed: int = 7):
     """Draw a cluster network: nodes coloured by country, arrows in the direction of transfer.
 
@@ -135,12 +145,8 @@ def network(g, title: str = "", seed: int = 7):
     countries = sorted({d["country"] for _, d in g.nodes(data=True)})
     colours = {c: f"C{i}" for i, c in enumerate(countries)}
     fig, ax = plt.subplots(figsize=(12, 8))
-    drawn = set()
-    for a, b, d in g.edges(data=True):
-        pair = frozenset((a, b))
-        if pair in drawn:
-            continue
-        drawn.add(pair)
+    ties = _ties(g)
+    for a, b, d in ties:
         both = g.has_edge(b, a)
         ax.annotate("", xy=pos[b], xytext=pos[a],
                     arrowprops={"arrowstyle": "<|-|>" if both else "-|>", "color": "0.55",
@@ -153,12 +159,7 @@ def network(g, title: str = "", seed: int = 7):
     ax.set_xlim(xy[:, 0].min() - 0.35 * span[0], xy[:, 0].max() + 0.35 * span[0])
     ax.set_ylim(xy[:, 1].min() - 0.15 * span[1], xy[:, 1].max() + 0.15 * span[1])
     texts = [ax.text(*pos[n], n, fontsize=8, ha="center", va="bottom") for n in g.nodes]
-    drawn = set()
-    for a, b, d in g.edges(data=True):
-        pair = frozenset((a, b))
-        if pair in drawn:
-            continue
-        drawn.add(pair)
+    for a, b, d in ties:
         mid = (np.asarray(pos[a]) + np.asarray(pos[b])) / 2
         texts.append(ax.text(*mid, ", ".join(d["studies"]), fontsize=7, color="0.3", ha="center", va="center"))
     place_labels(ax, texts, (xy[:, 0], xy[:, 1]))
