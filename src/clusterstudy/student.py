@@ -49,8 +49,10 @@ class Exercise:
     hidden: str
 
 
-_EU_EXPECTED = ("_expected, _ = europe.region_indicators(period, sectors, min_cell_share, "
-                "size_quantile=size_quantile,\n    lq_threshold=lq_threshold, focus_quantile=focus_quantile)\n")
+_EU_EXPECTED = ("_expected, _ = europe.region_indicators(\n"
+                "    period, sectors, min_cell_share, size_quantile=size_quantile, focus_quantile=focus_quantile,\n"
+                "    min_stars=min_stars, complete_years=complete_years, lq_threshold=lq_threshold,\n"
+                "    star_quantile=star_quantile, gini_cutoff=gini_cutoff, suppressed=suppressed)\n")
 _US_EXPECTED = "_expected = us_regions.region_indicators(geography, (patent_start, patent_end), min_employment)\n"
 
 ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
@@ -60,18 +62,27 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                          'assert {"nuts2", measure} <= set(regions.columns), "regions needs nuts2 and the measure"\n',
                  hidden=_EU_EXPECTED
                  + 'assert len(regions) == len(_expected), f"{len(regions)} regions; the data give {len(_expected)}"\n'
-                   'assert set(regions["nuts2"]) == set(_expected["nuts2"])\n'),
+                   'assert set(regions["nuts2"]) == set(_expected["nuts2"])\n'
+                   'import numpy as _np\n'
+                   '_m = regions.set_index("nuts2")[measure].reindex(_expected["nuts2"]).to_numpy(dtype=float)\n'
+                   '_e = _expected[measure].to_numpy(dtype=float)\n'
+                   'assert _np.allclose(_m, _e, rtol=1e-9, equal_nan=True), measure\n'),
         Exercise("models", 3,
                  visible='assert {"model", "term", "coef", "se", "p"} <= set(table.columns)\n'
                          'assert measure in set(table["term"])\n',
+                 # models (2) and (3) of europe.fit_models: log patents per million on the standardised
+                 # measure, size and controls, errors clustered by country; (3) adds country fixed effects
                  hidden=_EU_EXPECTED
-                 + "_d = models.prepare(_expected, \"patents_per_million\", measure, controls, zero_patents)\n"
-                   "_res = models.fit(_d, measure, controls, None, se, standardise=True)\n"
-                   "_row = table[(table[\"model\"] == \"(2) controls\") & (table[\"term\"] == measure)]\n"
-                   "assert len(_row) == 1, \"one row for the measure in model (2) controls\"\n"
-                   "assert abs(_row[\"coef\"].iloc[0] - _res.params[measure]) < 1e-6\n"
-                   "assert abs(_row[\"se\"].iloc[0] - _res.bse[measure]) < 1e-6\n"
-                   "assert int(_row[\"n\"].iloc[0]) == int(_res.nobs)\n"),
+                 + "_ctrl = [size_control, *controls]\n"
+                   '_d = models.prepare(_expected, "patents_per_million", measure, _ctrl, zero_patents, cluster="country")\n'
+                   '_specs = [("(2) size + controls", None)] + ([("(3) + country FE", "country")] if country_fe else [])\n'
+                   "for _model, _fe in _specs:\n"
+                   "    _res = models.fit(_d, measure, _ctrl, _fe, se, standardise=True)\n"
+                   "    _row = table[(table[\"model\"] == _model) & (table[\"term\"] == measure)]\n"
+                   "    assert len(_row) == 1, f\"one row for the measure in model {_model}\"\n"
+                   "    assert abs(_row[\"coef\"].iloc[0] - _res.params[measure]) < 1e-6, measure\n"
+                   "    assert abs(_row[\"se\"].iloc[0] - _res.bse[measure]) < 1e-6, _model\n"
+                   "    assert int(_row[\"n\"].iloc[0]) == int(_res.nobs), _model\n"),
     ),
     "us_cluster_patenting": (
         Exercise("indicators", 2,
@@ -81,24 +92,30 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                  + 'assert len(regions) == len(_expected), f"{len(regions)} regions; the data give {len(_expected)}"\n'
                    'assert set(regions["region_code"]) == set(_expected["region_code"])\n'),
         Exercise("models", 3,
-                 visible='assert {"model", "term", "coef", "se", "p"} <= set(table.columns)\n',
+                 visible='assert {"model", "term", "coef", "se", "p"} <= set(table.columns)\n'
+                         'assert set(us_regions.MEASURES) <= set(table["term"]), "one set of models per measure"\n',
+                 # every specification of us_regions.SPECS for every measure, models named "<measure>: <spec>"
                  hidden=_US_EXPECTED
-                 + "_frame = us_regions.model_frame(_expected)\n"
+                 + "from clusterstudy import models as _models  # the notebook does not import it\n"
+                   "_frame = us_regions.model_frame(_expected)\n"
                    "for _m in us_regions.MEASURES:\n"
-                   "    _d = models.prepare(_frame, \"patents_per_10k_employees\", _m, controls, cluster=\"state\")\n"
-                   "    _res = models.fit(_d, _m, controls, None, se, cluster=\"state\", standardise=True)\n"
-                   "    _row = table[(table[\"model\"] == _m) & (table[\"term\"] == _m)]\n"
-                   "    assert len(_row) == 1, f\"one row for {_m}\"\n"
-                   "    assert abs(_row[\"coef\"].iloc[0] - _res.params[_m]) < 1e-6, _m\n"
-                   "    assert int(_row[\"n\"].iloc[0]) == int(_res.nobs)\n"),
+                   "    for _spec, _ctrl in us_regions.SPECS.items():\n"
+                   "        _d = _models.prepare(_frame, \"patents_per_10k_employees\", _m, _ctrl, cluster=\"state\")\n"
+                   "        _res = _models.fit(_d, _m, _ctrl, None, se, cluster=\"state\", standardise=True)\n"
+                   "        _row = table[(table[\"model\"] == f\"{_m}: {_spec}\") & (table[\"term\"] == _m)]\n"
+                   "        assert len(_row) == 1, f\"one row for {_m} in model {_m}: {_spec}\"\n"
+                   "        assert abs(_row[\"coef\"].iloc[0] - _res.params[_m]) < 1e-6, _m\n"
+                   "        assert abs(_row[\"se\"].iloc[0] - _res.bse[_m]) < 1e-6, f\"{_m}: {_spec}\"\n"
+                   "        assert int(_row[\"n\"].iloc[0]) == int(_res.nobs), f\"{_m}: {_spec}\"\n"),
     ),
     "cn_resource_cities": (
         Exercise("model", 3,
                  visible='assert {"model", "term", "coef"} <= set(coefs.columns)\n'
-                         'assert "declining vs other resource" in set(coefs["model"])\n',
-                 hidden="_res, _ = china_cities.fit_declining(cities, y)\n"
+                         'assert any(m.startswith("declining vs other resource") for m in set(coefs["model"]))\n',
+                 hidden="_res, _ = china_cities.fit_declining(cities, y, coding=\"coded\")\n"
+                        "_model = \"declining vs other resource; county-level resource cities coded resource-bearing\"\n"
                         "for _t in (\"declining\", \"other_resource\"):\n"
-                        "    _row = coefs[(coefs[\"model\"] == \"declining vs other resource\") & (coefs[\"term\"] == _t)]\n"
+                        "    _row = coefs[(coefs[\"model\"] == _model) & (coefs[\"term\"] == _t)]\n"
                         "    assert len(_row) == 1, f\"one row for {_t}\"\n"
                         "    assert abs(_row[\"coef\"].iloc[0] - _res.params[_t]) < 1e-6, _t\n"
                         "    assert int(_row[\"n\"].iloc[0]) == int(_res.nobs)\n"),
