@@ -107,3 +107,17 @@ def test_make_run_passes_name_value_pairs():
     assert runner.parse_assignments(["measure=krugman", "country_fe=false", "k=3"]) == {
         "measure": "krugman", "country_fe": False, "k": 3}
     assert runner.default_variant_name(Path("notebooks/eu.ipynb"), {"measure": "hhi"}) == "eu--measure-hhi"
+
+
+def test_readme_variant_example_runs_apart(project_copy):
+    """The README's own `make run` example works on the real notebook and writes only under build/variants."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    nb, assignments = re.search(r'make run NB=(\w+) P="([^"]+)"', readme).groups()
+    pairs = assignments.split()
+    assert runner.main([str(project_copy / "notebooks" / f"{nb}.ipynb"), "--variant", "--set", *pairs]) == 0
+    variant = project_copy / "build" / "variants" / runner.default_variant_name(
+        Path(f"notebooks/{nb}.ipynb"), runner.parse_assignments(pairs))
+    assert (variant / f"{nb}.ipynb").is_file() and any((variant / "tables").glob("*.csv"))
+    assert not (project_copy / "tables").exists() and not (project_copy / "figures").exists()
