@@ -82,11 +82,14 @@ def test_missing_markers_and_formatting():
     assert findings.signed(-0.2, 0.01) == "significantly negative" and findings.signed(0.3, 0.2) == "not significant"
 
 
-def test_spec_curve_sentence_reads_both_layouts():
-    by_measure = pd.DataFrame({"measure": ["all measures", "hhi"], "specifications": [288, 72],
-                               "positive and significant": [0.08, 0.0], "negative and significant": [0.55, 0.83],
-                               "not significant": [0.37, 0.17]})
-    text = findings.spec_curve_sentence(by_measure)
-    assert text.startswith("across 288 specifications, 8% are positive") and "hhi: 0% positive, 83% negative of 72" in text
-    by_construct = by_measure.iloc[[1]].rename(columns={"measure": "construct"})
-    assert findings.spec_curve_sentence(by_construct) == "hhi: 0% positive, 83% negative of 72"
+def test_spec_curve_inference_sentence():
+    inference = pd.DataFrame({"construct": ["hhi", "related_variety"], "expected_sign": ["+", "+"],
+                              "specifications": [512, 256], "draws": [500, 500], "dominant_sign": ["-", "+"],
+                              "share_positive_significant": [0.1, 0.4], "share_negative_significant": [0.44, 0.12],
+                              "p_share": [0.026, 0.34]})
+    text = findings.spec_curve_inference_sentence(inference)
+    assert text.startswith("768 specifications, 500 draws under the null: ")
+    assert "HHI (expected +): 10% positive and 44% negative significant of 512, mostly negative, " \
+           "share test p = 0.026" in text
+    assert "related variety (expected +): 40% positive and 12% negative significant of 256, mostly positive, " \
+           "share test p = 0.34" in text

@@ -135,15 +135,20 @@ EU_LABELS = {"cluster_strength": "cluster strength", "n_star_sectors": "star sec
 
 def _eu_label(measure: str) -> str:
     base = measure.removesuffix("_traded")
-    return EU_LABELS.get(base, base) + (" (traded)" if measure.endswith("_traded") else "")
+    return ("traded " if measure.endswith("_traded") else "") + EU_LABELS.get(base, base)
 
 
-def eu_headline_sentence(headline: pd.DataFrame, comparison: str) -> str:
-    """OLS coefficient per SD of every measure in one comparison (across / within countries)."""
-    rows = headline[(headline["estimator"] == "OLS") & (headline["comparison"] == comparison)]
+EU_HEADLINE = ("cluster_strength_traded", "hhi", "related_variety")  # the three constructs: strength, concentration, variety
+
+
+def eu_headline_sentence(headline: pd.DataFrame, comparison: str, measures: tuple[str, ...] = EU_HEADLINE) -> str:
+    """OLS coefficient per SD of each headline measure in one comparison (across / within countries)."""
+    rows = headline[(headline["estimator"] == "OLS") & (headline["comparison"] == comparison)
+                    & headline["measure"].isin(measures)]
     if rows.empty:
         raise ValueError(f"no OLS rows for comparison {comparison!r} in the EU headline table")
-    return "; ".join(f"{_eu_label(r.measure)} {r.coef:+.2f} ({pboth(r.p, r.p_wild)})" for r in rows.itertuples())
+    rows = rows.set_index("measure").loc[[m for m in measures if m in set(rows["measure"])]]
+    return "; ".join(f"{_eu_label(m)} {r.coef:+.2f} ({pboth(r.p, r.p_wild)})" for m, r in rows.iterrows())
 
 
 def eu_triangle_shares() -> dict[str, float]:
@@ -167,31 +172,27 @@ def bullet_europe() -> str:
     return (f"*Europe* ({n['across countries']} NUTS-2 regions; log patents per million inhabitants on each "
             f"standardised measure, size and tertiary share controlled, errors clustered by country): across "
             f"countries {eu_headline_sentence(headline, 'across countries')}. Within countries (country fixed "
-            f"effects, n = {n['within countries']}): {eu_headline_sentence(headline, 'within countries')}. The "
-            f"quadrants CLUSNET says are empty hold {pct(min(shares.values()))} to {pct(max(shares.values()))} "
+            f"effects, n = {n['within countries']}): {eu_headline_sentence(headline, 'within countries')}. "
+            f"{ols['measure'].nunique()} measures, with Poisson PML beside OLS, are in `tables/eu_headline_models.csv`. "
+            f"The quadrants CLUSNET says are empty hold {pct(min(shares.values()))} to {pct(max(shares.values()))} "
             f"of the regions ({len(shares)} measures).")
 
 
-def spec_curve_sentence(shares: pd.DataFrame) -> str:
-    """Shares of positive / negative significant specifications, overall (if given) and per measure.
-
-    Accepts the table keyed by ``measure`` (with an ``all measures`` row) or by ``construct``.
-    """
-    key = "construct" if "construct" in shares.columns else "measure"
-    s = shares.set_index(key)
-    per = [f"{m}: {pct(r['positive and significant'])} positive, {pct(r['negative and significant'])} negative "
-           f"of {int(r['specifications'])}" for m, r in s.drop(index="all measures", errors="ignore").iterrows()]
-    if "all measures" not in s.index:
-        return "; ".join(per)
-    alls = s.loc["all measures"]
-    return (f"across {int(alls['specifications'])} specifications, {pct(alls['positive and significant'])} are "
-            f"positive and significant and {pct(alls['negative and significant'])} negative and significant "
-            f"({'; '.join(per)})")
+def spec_curve_inference_sentence(inference: pd.DataFrame) -> str:
+    """Per construct: shares of significant estimates and Simonsohn et al.'s share test under the null."""
+    parts = []
+    for r in inference.itertuples():
+        dominant = "positive" if r.dominant_sign == "+" else "negative"
+        parts.append(f"{_eu_label(r.construct)} (expected {r.expected_sign}): {pct(r.share_positive_significant)} "
+                     f"positive and {pct(r.share_negative_significant)} negative significant of "
+                     f"{int(r.specifications)}, mostly {dominant}, share test {pval(r.p_share)}")
+    draws = int(inference["draws"].iloc[0])
+    return f"{int(inference['specifications'].sum()):,} specifications, {draws} draws under the null: " + "; ".join(parts)
 
 
 def bullet_spec_curve() -> str:
-    """Europe: the specification curve's shares (positive / negative and significant)."""
-    return f"*Europe, specification curve*: {spec_curve_sentence(table('eu_specification_curve_shares'))}."
+    """Europe: the specification curve per construct, with its inference under the null."""
+    return f"*Europe, specification curve*: {spec_curve_inference_sentence(table('eu_specification_curve_inference'))}."
 
 
 # ---------------------------------------------------------------- United States
