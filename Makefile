@@ -39,7 +39,7 @@ export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 TIMEOUT ?= 1800
 RUN := $(PY) -m clusterstudy.runner --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
-COMMON_SRC := __init__ paths atomic outputs figures tables validate runner
+COMMON_SRC := __init__ paths atomic outputs figures tables validate runner prose
 EXTRACT_SRC := extracts ingest/registry
 
 # ---------------------------------------------------------------- notebooks

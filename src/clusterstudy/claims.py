@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from . import paths
+from .prose import pval
 
 VERDICTS = ("holds", "does not hold", "mixed", "not testable with these data")
 ALPHA = 0.05
@@ -142,10 +143,6 @@ def _rows(claim: Claim) -> pd.DataFrame:
     return rows
 
 
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
 def _common_prefix(names: list[str]) -> str:
     """The common leading ``_``-separated words of several table names."""
     if len(names) < 2:
@@ -184,7 +181,7 @@ def _signed(rows: pd.DataFrame, sign: int, alpha: float) -> tuple[str, str]:
     verdict = "holds" if k == n else "does not hold" if k == 0 else "mixed"
     direction = "positive" if sign > 0 else "negative"
     prefix = _common_prefix(list(dict.fromkeys(rows["table"])))
-    detail = "; ".join(f"{_where(r.table, prefix, r.term)}{r.term}: {r.coef:+.3f} ({_p(r.p)}, n = {r.n:.0f})"
+    detail = "; ".join(f"{_where(r.table, prefix, r.term)}{r.term}: {r.coef:+.3f} ({pval(r.p)}, n = {r.n:.0f})"
                        for r in rows.itertuples())
     figure = (f"{k} of {n} coefficients {direction} and significant at {alpha:.0%}, "
               f"{int(against.sum())} significant the other way ({detail})")
@@ -225,7 +222,7 @@ def specification_inference(rows: pd.DataFrame, claim: Claim, alpha: float) -> t
         against += bool(significant and r.dominant_sign == "-")
         parts.append(f"{r.construct}: {r.share_positive_significant:.0%} positive and "
                      f"{r.share_negative_significant:.0%} negative significant of {int(r.specifications)}, "
-                     f"share test {_p(r.p_share)} ({int(r.draws)} draws)")
+                     f"share test {pval(r.p_share)} ({int(r.draws)} draws)")
     n = len(rows)
     verdict = "holds" if ok == n else "does not hold" if ok == 0 else "mixed"
     return verdict, (f"{ok} of {n} constructs support the claim, {against} significantly contradict it "
@@ -252,7 +249,7 @@ def positive_rank_correlation(rows: pd.DataFrame, claim: Claim, alpha: float) ->
         d = rows[[m, claim.column]].dropna()
         rho, p = stats.spearmanr(d[m], d[claim.column])
         ok += bool(rho > 0 and p < alpha)
-        parts.append(f"{m}: rho = {rho:+.2f} ({_p(p)}, n = {len(d)})")
+        parts.append(f"{m}: rho = {rho:+.2f} ({pval(p)}, n = {len(d)})")
     verdict = "holds" if ok == len(EU_MEASURES) else "does not hold" if ok == 0 else "mixed"
     return verdict, f"{ok} of {len(EU_MEASURES)} correlations positive and significant ({'; '.join(parts)})"
 

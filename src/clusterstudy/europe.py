@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import extracts, indices, models, paths
+from .prose import pval
 
 SECTOR_SETS = {"all": r"[B-S]\d\d", "manufacturing": r"C\d\d"}
 SUPPRESSED = ("missing", "zero")
@@ -371,11 +372,6 @@ def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEAS
     return pd.DataFrame(rows)
 
 
-def fmt_p(p: float) -> str:
-    """A p-value for prose: three decimals, or '< 0.001'."""
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
-
-
 def construct_sentence(head: pd.DataFrame, measure: str, label: str, alpha: float = 0.05) -> str:
     """One computed sentence on a measure from :func:`headline`: sign, size and both p-values."""
     h = head[head["measure"] == measure].set_index(["comparison", "estimator"])
@@ -386,6 +382,6 @@ def construct_sentence(head: pd.DataFrame, measure: str, label: str, alpha: floa
         o, p = h.loc[(comparison, "OLS")], h.loc[(comparison, "Poisson PML")]
         sig = "significant" if max(o["p"], o["p_wild"]) < alpha else "not significant"
         parts.append(f"{comparison}, {models.pct_effect(o['coef']):+.0f}% patents per million per SD "
-                     f"(clustered p {fmt_p(o['p'])}, wild bootstrap p {fmt_p(o['p_wild'])}: {sig} at "
-                     f"{alpha:.0%}; Poisson PML {models.pct_effect(p['coef']):+.0f}%, p {fmt_p(p['p'])})")
+                     f"({pval(o['p'], 'clustered p')}, {pval(o['p_wild'], 'wild bootstrap p')}: {sig} at "
+                     f"{alpha:.0%}; Poisson PML {models.pct_effect(p['coef']):+.0f}%, {pval(p['p'])})")
     return f"{label[0].upper()}{label[1:]}: " + "; ".join(parts) + "."

@@ -18,6 +18,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from . import atomic, paths
+from .prose import pboth, pct, pval
 
 START, END = "<!-- findings:start -->", "<!-- findings:end -->"
 CN_OUTCOME = "patents_per_10k_residents"
@@ -29,23 +30,6 @@ US_LABELS = {"strong_cluster_share": "strong-cluster share", "n_strong_clusters"
 
 
 # ---------------------------------------------------------------- formatting
-def pval(p: float) -> str:
-    """'p < 0.001', three decimals below 0.1 ('p = 0.047', so 5% is never blurred), else two."""
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
-
-
-def pboth(p: float, p_wild: float = float("nan")) -> str:
-    """The p-value, followed by the wild cluster bootstrap p-value where one was computed."""
-    return pval(p) if pd.isna(p_wild) else f"{pval(p)}, wild {pval(p_wild)}"
-
-
-def pct(share: float) -> str:
-    """A share in [0, 1] as a whole percentage."""
-    return f"{100 * share:.0f}%"
-
-
 def signed(coef: float, p: float, alpha: float = 0.05) -> str:
     """'significantly positive', 'significantly negative' or 'not significant'."""
     if p >= alpha:

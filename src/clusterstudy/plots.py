@@ -45,34 +45,6 @@ def _wrap(title: str, ax, chars_per_inch: float = 11.0) -> str:
     return "\n".join(textwrap.wrap(title, max(20, int(width * chars_per_inch)))) if title else title
 
 
-def specification_curve(specs: pd.DataFrame, choices: list[str], coef: str = "coef",
-                        title: str = ""):
-    """Simonsohn-Simmons-Nelson specification curve: sorted estimates with CIs above, choices below.
-
-    ``specs`` has one row per specification with ``coef``, ``ci_low``, ``ci_high``, ``p`` and
-    the columns named in ``choices``.
-    """
-    s = specs.sort_values(coef, kind="mergesort").reset_index(drop=True)
-    colour = np.where(s["p"] >= 0.05, "0.6", np.where(s[coef] > 0, "C0", "C3"))
-    levels = [(c, v) for c in choices for v in sorted(s[c].astype(str).unique())]
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 3.5 + 0.22 * len(levels)), sharex=True,
-                                      gridspec_kw={"height_ratios": [1.3, 0.25 * len(levels) / 2 + 0.5]})
-    xs = np.arange(len(s))
-    top.vlines(xs, s["ci_low"], s["ci_high"], colors=colour, lw=0.8)
-    top.scatter(xs, s[coef], c=colour, s=8, zorder=3)
-    top.axhline(0, color="black", lw=0.8)
-    top.set(ylabel="coefficient (log outcome per SD)", title=_wrap(title, top))
-    for row, (c, v) in enumerate(levels):
-        on = s[c].astype(str) == v
-        bottom.scatter(xs[on], np.full(on.sum(), row), marker="|", s=40, c=colour[on.to_numpy()])
-    bottom.set_yticks(range(len(levels)), [f"{c}: {v}" for c, v in levels], fontsize=7)
-    bottom.set_ylim(-0.5, len(levels) - 0.5)
-    bottom.invert_yaxis()
-    bottom.set_xlabel("specification (sorted by estimate)")
-    bottom.grid(False)
-    return fig
-
-
 def nested_circles(circles: pd.DataFrame, title: str = ""):
     """Nested circles (outermost first) labelled with their firm counts or ranges.
 
@@ -105,21 +77,35 @@ def nested_circles(circles: pd.DataFrame, title: str = ""):
     return fig
 
 
-def place_labels(ax, texts: list, points: tuple | None = None, avoid: list | None = None) -> None:
+def place_labels(ax, texts: list, points: tuple | None = None, avoid: list | None = None,
+                 min_leader_px: float = 8.0) -> None:
     """Move ``texts`` (matplotlib Text objects on ``ax``) so that none overlaps another (adjustText).
 
     ``points`` (x and y arrays, data units) are markers the labels should also keep clear of,
-    ``avoid`` artists such as the legend. Labels stay inside the axes, joined to their point by
-    a thin line when moved; the layout is deterministic (adjustText has no randomness).
+    ``avoid`` artists such as the legend. Labels stay inside the axes; a label moved more than
+    ``min_leader_px`` from where it started is joined to that spot by a thin line. The leader
+    lines are plain lines fixed in data units (not arrows clipped at render time), so the figure
+    helper rounds them like every other line and the bytes do not depend on the CPU. The layout
+    is deterministic (adjustText has no randomness).
     """
     from adjustText import adjust_text
 
     if not texts:
         return
     x, y = points if points is not None else (None, None)
+    origins = [t.get_position() for t in texts]
     adjust_text(texts, x=x, y=y, objects=avoid, ax=ax, ensure_inside_axes=True, expand=(1.2, 1.4),
-                force_text=(0.3, 0.5), iter_lim=500, min_arrow_len=8,
-                arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.5})
+                force_text=(0.3, 0.5), iter_lim=500)
+    ax.autoscale(False)  # the leader lines must not move the view the labels were placed in
+    renderer = ax.figure.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    for t, origin in zip(texts, origins, strict=True):
+        start = ax.transData.transform(origin)
+        box = t.get_window_extent(renderer)
+        end = np.clip(start, [box.x0, box.y0], [box.x1, box.y1])  # the label's box point nearest its spot
+        if np.hypot(*(end - start)) > min_leader_px:
+            (x0, y0), (x1, y1) = to_data.transform([start, end])
+            ax.plot([x0, x1], [y0, y1], color="0.5", lw=0.5, zorder=1)
 
 
 def _ties(g) -> list[tuple]:
