@@ -254,5 +254,7 @@ def test_fit_models_and_headline(regions):
 
 
 def test_p_values_in_prose():
-    assert europe.fmt_p(0.0004) == "< 0.001"
-    assert europe.fmt_p(0.0456) == "= 0.046"
+    from clusterstudy import prose
+
+    assert prose.pval(0.0004, "clustered p") == "clustered p < 0.001"
+    assert prose.pval(0.0456) == "p = 0.046"

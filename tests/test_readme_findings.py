@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from clusterstudy import findings
+from clusterstudy import findings, prose
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,9 +76,9 @@ def test_us_bullet_reports_regpat_and_the_three_specifications():
 def test_missing_markers_and_formatting():
     with pytest.raises(ValueError, match="no findings block"):
         findings.readme_block("# README without markers")
-    assert findings.pval(0.0004) == "p < 0.001" and findings.pval(0.0042) == "p = 0.004"
-    assert findings.pval(0.314) == "p = 0.31" and findings.pval(0.0472) == "p = 0.047"
-    assert findings.pct(0.0798611) == "8%"
+    assert prose.pval(0.0004) == "p < 0.001" and prose.pval(0.0042) == "p = 0.004"
+    assert prose.pval(0.314) == "p = 0.31" and prose.pval(0.0472) == "p = 0.047"
+    assert prose.pct(0.0798611) == "8%"
     assert findings.signed(-0.2, 0.01) == "significantly negative" and findings.signed(0.3, 0.2) == "not significant"
 
 
