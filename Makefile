@@ -37,10 +37,10 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 
 TIMEOUT ?= 1800
-RUN := $(PY) -m clusterstudy.runner --timeout $(TIMEOUT)
+RUN := $(PY) -m clusterstudy.build.runner --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
-COMMON_SRC := __init__ paths atomic outputs figures tables validate runner prose
-EXTRACT_SRC := extracts ingest/registry
+COMMON_SRC := __init__ core/__init__ data/__init__ measures/__init__ estimation/__init__ analyses/__init__ publish/__init__ build/__init__ core/paths core/atomic publish/outputs publish/figures publish/tables core/validate build/runner core/prose
+EXTRACT_SRC := data/extracts data/ingest/registry
 
 # ---------------------------------------------------------------- notebooks
 NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu_specification_curve \
@@ -48,12 +48,12 @@ NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu
 
 # The data layer: sources table, European panel coverage, harmonisation losses
 data_sources_INPUTS := data/datapackage.json $(wildcard data/extracts/*.csv)
-data_sources_SRC    := coverage extracts us_patents ingest/registry provenance plots
+data_sources_SRC    := data/coverage data/extracts data/us_patents data/ingest/registry data/provenance publish/plots
 
 # Meng & Forman (2016): Tables 1-3 and the resource-city cluster comparison
 resource_city_clusters_INPUTS := data/seeds/meng_forman_ruhr_clusters.csv data/seeds/seed_facts.csv \
   data/seeds/meng_forman_resource_city_clusters.csv data/seeds/meng_forman_lock_ins.csv
-resource_city_clusters_SRC    := seeds resource_cities
+resource_city_clusters_SRC    := data/seeds analyses/resource_cities
 resource_city_clusters_SWEEP  := metric
 resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_musd
 
@@ -61,43 +61,43 @@ resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_
 # (default: traded cluster strength; every measure's headline models are in each run)
 EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary)
 eu_specialisation_innovation_INPUTS := $(EU_EXTRACTS)
-eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) europe indices models plots
+eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices estimation/models publish/plots
 eu_specialisation_innovation_SWEEP  := measure
 eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 
 # Specification curve of the European result with Simonsohn et al. (2020) inference under the null
 # (batched estimation; resampling on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)
-eu_specification_curve_SRC    := $(EXTRACT_SRC) europe indices models speccurve batchfit specplots
+eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices estimation/models analyses/speccurve estimation/batchfit publish/specplots
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
   data/seeds/meng_forman_resource_city_clusters.csv
-cn_resource_cities_SRC    := $(EXTRACT_SRC) china_cities models seeds findings
+cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds publish/findings
 cn_resource_cities_SWEEP  := population
 cn_resource_cities_VALUES := registered
 
 # United States: cluster strength and patenting, states (default) and CBSAs
 us_cluster_patenting_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_regpat_cbsa us_cbsa_population)
-us_cluster_patenting_SRC    := $(EXTRACT_SRC) us_regions us_patents indices models plots europe findings
+us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices estimation/models publish/plots analyses/europe publish/findings
 us_cluster_patenting_SWEEP  := geography
 us_cluster_patenting_VALUES := cbsa
 
 # The README's "What the data say" bullets, rendered from the committed tables (issue 14)
 .PHONY: findings
 findings: $(ENV_STAMP) ## rewrite the README's findings block from the committed tables
-	@$(PY) -m clusterstudy.findings write
+	@$(PY) -m clusterstudy.publish.findings write
 
 # The qualitative evidence: CLUSNET tables, gaps and city-region coding; literature review, Beijing, references
 clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv) data/seeds/seed_facts.csv
-clusnet_evidence_SRC    := seeds qualitative plots references
+clusnet_evidence_SRC    := data/seeds analyses/qualitative publish/plots data/references
 literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beijing_*.csv) \
   data/seeds/seed_references.csv data/seeds/seed_citations.csv data/seeds/seed_facts.csv
-literature_evidence_SRC    := seeds qualitative plots references
+literature_evidence_SRC    := data/seeds analyses/qualitative publish/plots data/references
 
 # The claims ledger: each claim of the seeds the compendium tests, its verdict computed from the
-# analyses' tables (listed here; clusterstudy.claims.CLAIMS declares which rows each claim reads).
+# analyses' tables (listed here; clusterstudy.publish.claims.CLAIMS declares which rows each claim reads).
 # Its inputs are recursive (=) so that the producing notebooks' runs, declared above, come first.
 claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_patents_per_10k_registered cn_resource_type_regression_patents_per_10k_residents eu_headline_models \
   eu_region_indicators eu_specification_curve_inference eu_triangle_cluster_strength \
@@ -105,7 +105,7 @@ claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_pa
   us_state_regression)
 claims_ledger_INPUTS = $(claims_ledger_TABLES) $(eu_specialisation_innovation_TARGETS) \
   $(eu_specification_curve_TARGETS) $(us_cluster_patenting_TARGETS) $(cn_resource_cities_TARGETS)
-claims_ledger_SRC    := claims
+claims_ledger_SRC    := publish/claims
 
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules
@@ -140,7 +140,7 @@ all: results.csv ## build env if missing, verify data checksums, run every noteb
 	@echo "all outputs up to date: $(words $(NOTEBOOK_TARGETS)) notebook runs"
 
 results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/manifest.py
-	@$(PY) -m clusterstudy.manifest write
+	@$(PY) -m clusterstudy.publish.manifest write
 
 env: $(ENV_STAMP) ## create the environment (.venv from requirements.lock) and its kernel
 
@@ -174,26 +174,26 @@ lock: ## re-derive requirements.lock from environment.yml
 	python3 tools/lock_env.py
 
 build/.data-verified: $(DATA_FILES) data/datapackage.json $(ENV_STAMP)
-	@$(PY) -m clusterstudy.provenance verify
-	@$(PY) -m clusterstudy.extracts check
+	@$(PY) -m clusterstudy.data.provenance verify
+	@$(PY) -m clusterstudy.data.extracts check
 	@mkdir -p build && touch $@
 
 verify-data: $(ENV_STAMP) ## check every data file's sha256 (data/datapackage.json) and schema
-	@$(PY) -m clusterstudy.provenance verify
-	@$(PY) -m clusterstudy.extracts check
+	@$(PY) -m clusterstudy.data.provenance verify
+	@$(PY) -m clusterstudy.data.extracts check
 
 extracts: $(ENV_STAMP) ## rebuild data/extracts/ from the mirror (MIRROR=../shared/data)
-	@$(PY) -m clusterstudy.ingest
+	@$(PY) -m clusterstudy.data.ingest
 
 references: $(ENV_STAMP) ## re-parse the seeds' reference lists into data/seeds/ and data/references.bib
-	@$(PY) -m clusterstudy.references
-	@$(PY) -m clusterstudy.provenance write
+	@$(PY) -m clusterstudy.data.references
+	@$(PY) -m clusterstudy.data.provenance write
 
 download: $(ENV_STAMP) ## fetch the Eurostat tables from Eurostat's API into build/download/ (needs internet)
-	@$(PY) -m clusterstudy.download
+	@$(PY) -m clusterstudy.data.download
 
 datapackage: $(ENV_STAMP) ## rewrite data/datapackage.json (descriptions + sha256) after a data change
-	@$(PY) -m clusterstudy.provenance write
+	@$(PY) -m clusterstudy.data.provenance write
 
 test: $(ENV_STAMP) ## lint, build all + the report, check the build equals git HEAD, then unit tests and nbval
 	@$(PY) -m ruff check src tests tools notebooks
@@ -204,7 +204,7 @@ test: $(ENV_STAMP) ## lint, build all + the report, check the build equals git H
 	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
 
 check-committed: $(ENV_STAMP) ## fail if figures/, tables/, results.csv or notebooks/ differ from git HEAD
-	@$(PY) -m clusterstudy.verify committed
+	@$(PY) -m clusterstudy.build.verify committed
 
 run: $(ENV_STAMP) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
 	@test -n "$(NB)" || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
@@ -215,7 +215,7 @@ lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
 
 refresh-notebooks: $(DEFAULT_TARGETS) ## copy default-parameter outputs from build/ into notebooks/
 	@for nb in $(NOTEBOOKS); do \
-	  $(PY) -m clusterstudy.notebooks refresh build/notebooks/$$nb.ipynb notebooks/$$nb.ipynb; done
+	  $(PY) -m clusterstudy.build.notebooks refresh build/notebooks/$$nb.ipynb notebooks/$$nb.ipynb; done
 	@touch $(NOTEBOOK_TARGETS)
 
 lab: $(ENV_STAMP) ## open JupyterLab at the project root (notebooks/ and, after make student, build/student/)
@@ -228,15 +228,15 @@ bench-build: $(ENV_STAMP) ## time cold, no-op, one-notebook and -j2 builds and m
 	@$(PY) tools/bench.py build
 
 report: results.csv ## the book in build/site/: claims ledger, one page per notebook run, gallery, provenance, search
-	@$(PY) -m clusterstudy.report
+	@$(PY) -m clusterstudy.publish.report
 
 book: report ## same as report
 
 student: $(ENV_STAMP) ## nbgrader course in build/student/: source/ (solutions + autograded tests), release/ (stubs)
-	@$(PY) -m clusterstudy.student
+	@$(PY) -m clusterstudy.build.student
 
 verify: ## rebuild the committed state from scratch in a temporary clone; compare every result by sha256
-	@$(PY) -m clusterstudy.verify
+	@$(PY) -m clusterstudy.build.verify
 
 clean: ## remove build products (build/); never touches data/, figures/ or tables/
 	rm -rf build

@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from clusterstudy import china_cities, extracts
+from clusterstudy.analyses import china_cities
+from clusterstudy.data import extracts
 
 
 def test_plan_type_totals_and_match_rate():
@@ -73,7 +74,7 @@ def test_unknown_parameters():
 
 
 def test_case_cities_and_readable_terms():
-    from clusterstudy import seeds
+    from clusterstudy.data import seeds
 
     c = china_cities.city_indicators()
     link = china_cities.case_cities(seeds.load("meng_forman_resource_city_clusters"), c,
@@ -85,7 +86,7 @@ def test_case_cities_and_readable_terms():
 
 
 def test_county_codes_cover_the_plan_and_unknown_names_fail():
-    from clusterstudy.ingest import china
+    from clusterstudy.data.ingest import china
 
     codes = china.COUNTY_CITY_CODES
     assert len(codes) == 62 and len(set(codes.values())) == 62

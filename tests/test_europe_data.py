@@ -2,8 +2,10 @@
 
 import pytest
 
-from clusterstudy import europe, extracts, paths
-from clusterstudy.ingest import readers
+from clusterstudy.analyses import europe
+from clusterstudy.core import paths
+from clusterstudy.data import extracts
+from clusterstudy.data.ingest import readers
 
 MIRROR = paths.mirror_dir()
 needs_mirror = pytest.mark.skipif(not (MIRROR / "eurostat" / "patents.rda").is_file(),

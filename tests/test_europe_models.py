@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterstudy import europe, extracts, models
+from clusterstudy.analyses import europe
+from clusterstudy.data import extracts
+from clusterstudy.estimation import models
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +256,7 @@ def test_fit_models_and_headline(regions):
 
 
 def test_p_values_in_prose():
-    from clusterstudy import prose
+    from clusterstudy.core import prose
 
     assert prose.pval(0.0004, "clustered p") == "clustered p < 0.001"
     assert prose.pval(0.0456) == "p = 0.046"

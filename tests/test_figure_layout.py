@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from clusterstudy import figures  # noqa: E402
+from clusterstudy.publish import figures  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +57,7 @@ def test_save_figure_writes_nothing_when_refused(project_copy):
 
 
 def test_crowded_tick_labels_are_staggered_into_columns():
-    from clusterstudy import plots
+    from clusterstudy.publish import plots
 
     fig, ax = plt.subplots(figsize=(4, 4))
     ax.set_ylim(0, 100)
@@ -72,7 +72,7 @@ def test_scatter_labels_do_not_overlap():
     import numpy as np
     import pandas as pd
 
-    from clusterstudy import plots
+    from clusterstudy.publish import plots
 
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"x": rng.normal(size=60), "y": np.exp(rng.normal(size=60)),

@@ -21,7 +21,7 @@ import os, sys
 import matplotlib; matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np, pandas as pd, seaborn as sns
-from clusterstudy import figures, plots
+from clusterstudy.publish import figures, plots
 figures.set_theme()
 d = pd.read_csv(sys.argv[1])
 for m in ["hhi", "krugman", "n_star_sectors"]:

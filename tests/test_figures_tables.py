@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from clusterstudy import figures, tables  # noqa: E402
+from clusterstudy.publish import figures, tables  # noqa: E402
 
 
 def _draw():
@@ -57,7 +57,7 @@ def test_failed_write_leaves_no_file(project_copy):
         fh.write(b"partial")
         raise OSError("disk full")
 
-    from clusterstudy import atomic
+    from clusterstudy.core import atomic
     with pytest.raises(OSError):
         atomic.write_with(project_copy / "tables" / "x.csv", broken)
     assert list((project_copy / "tables").glob("*x.csv*")) == []

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterstudy import indices
+from clusterstudy.measures import indices
 
 
 @pytest.fixture

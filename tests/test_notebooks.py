@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterstudy import notebooks, verify
+from clusterstudy.build import notebooks, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from clusterstudy import qualitative, seeds
+from clusterstudy.analyses import qualitative
+from clusterstudy.data import seeds
 
 SEEDS = Path(os.environ.get("CLUSTERS_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds"))
 

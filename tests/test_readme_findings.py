@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from clusterstudy import findings, prose
+from clusterstudy.core import prose
+from clusterstudy.publish import findings
 
 ROOT = Path(__file__).resolve().parents[1]
 

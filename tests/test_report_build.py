@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterstudy import report
+from clusterstudy.publish import report
 
 ROOT = Path(__file__).resolve().parents[1]
 

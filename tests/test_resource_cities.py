@@ -2,7 +2,8 @@
 
 import pytest
 
-from clusterstudy import resource_cities, seeds
+from clusterstudy.analyses import resource_cities
+from clusterstudy.data import seeds
 
 
 @pytest.fixture

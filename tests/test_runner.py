@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from clusterstudy import runner
+from clusterstudy.build import runner
 
 
 def _notebook(cells):
@@ -26,7 +26,7 @@ def test_failed_notebook_leaves_no_outputs(project_copy, capsys):
     nb = _notebook([
         ("x = 1", ["parameters"]),
         ("import matplotlib.pyplot as plt\n"
-         "from clusterstudy.figures import save_figure, set_theme\n"
+         "from clusterstudy.publish.figures import save_figure, set_theme\n"
          "set_theme(); fig, ax = plt.subplots()\n"
          "save_figure(fig, 'should_not_survive', caption='c')", []),
         ("raise ValueError('boom: bad input')", []),
@@ -45,7 +45,7 @@ def test_failed_notebook_leaves_no_outputs(project_copy, capsys):
 def test_successful_run_promotes_outputs_with_parameters(project_copy):
     nb = _notebook([
         ("name = 'a'", ["parameters"]),
-        ("import pandas as pd\nfrom clusterstudy.tables import write_table\n"
+        ("import pandas as pd\nfrom clusterstudy.publish.tables import write_table\n"
          "write_table(pd.DataFrame({'x': [1]}), f't_{name}', caption='cap')", []),
     ])
     src = project_copy / "notebooks" / "ok.ipynb"
@@ -61,7 +61,7 @@ def test_successful_run_promotes_outputs_with_parameters(project_copy):
 def _table_notebook():
     return _notebook([
         ("name = 'a'", ["parameters"]),
-        ("import pandas as pd\nfrom clusterstudy.tables import write_table\n"
+        ("import pandas as pd\nfrom clusterstudy.publish.tables import write_table\n"
          "write_table(pd.DataFrame({'x': [1]}), f't_{name}', caption='cap')", []),
     ])
 
@@ -94,7 +94,7 @@ def test_hung_cell_is_stopped_by_the_timeout(project_copy, capsys):
     src = project_copy / "notebooks" / "hangs.ipynb"
     src.write_text(json.dumps(nb))
     # as `make run ... TIMEOUT=5` calls it: the whole of stderr is one line
-    got = subprocess.run([sys.executable, "-m", "clusterstudy.runner", "--variant", "h", "--timeout", "5", str(src)],
+    got = subprocess.run([sys.executable, "-m", "clusterstudy.build.runner", "--variant", "h", "--timeout", "5", str(src)],
                          capture_output=True, text=True, env={**os.environ, "CLUSTERS_ROOT": str(project_copy)})
     assert got.returncode == 1
     err = got.stderr.strip()

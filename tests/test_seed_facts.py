@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterstudy import seeds
+from clusterstudy.data import seeds
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = Path(os.environ.get("CLUSTERS_SEEDS", ROOT.parent / "shared" / "seeds"))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from clusterstudy import qualitative, references, seeds
+from clusterstudy.analyses import qualitative
+from clusterstudy.data import references, seeds
 
 
 def test_table2_has_the_four_clusters_with_their_numbers():

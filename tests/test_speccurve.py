@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from clusterstudy import batchfit, europe, speccurve
+from clusterstudy.analyses import europe, speccurve
+from clusterstudy.estimation import batchfit
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from clusterstudy import student
+from clusterstudy.build import student
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from clusterstudy import extracts, us_regions
+from clusterstudy.analyses import us_regions
+from clusterstudy.data import extracts
 
 
 @pytest.fixture(scope="module")

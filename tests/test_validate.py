@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from clusterstudy import seeds
-from clusterstudy.validate import DataError, Schema, check
+from clusterstudy.core.validate import DataError, Schema, check
+from clusterstudy.data import seeds
 
 T2 = "meng_forman_resource_city_clusters"
 

@@ -53,7 +53,7 @@ def leaf_notebook() -> str:
 def speccurve_bench() -> int:
     """Specifications per second: batched (numpy) vs one statsmodels fit per specification."""
     sys.path.insert(0, str(ROOT / "src"))
-    from clusterstudy import speccurve
+    from clusterstudy.analyses import speccurve
 
     draws = int(os.environ.get("BENCH_DRAWS", "100"))
     t = time.perf_counter()

@@ -118,7 +118,12 @@ def write_lock() -> None:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         pip = [str(venv / "bin" / "python"), "-m", "pip"]
         reqs = [f"{n}=={v}" for n, v in pins.items()]
-        subprocess.run([*pip, "install", "--quiet", *reqs], check=True)
+        # keep the versions already locked (transitive ones too) unless a new pin needs others,
+        # so adding a package does not silently move, say, the PNG writer under every figure
+        keep = Path(tmp) / "keep.txt"
+        keep.write_text("".join(f"{n}=={v}\n" for n, v in lock_pins().items()
+                                if n not in {normalise(k) for k in pins}) if LOCK_FILE.exists() else "")
+        subprocess.run([*pip, "install", "--quiet", "-c", str(keep), *reqs], check=True)
         frozen = subprocess.run([*pip, "freeze", "--all", "--exclude", "pip"],
                                 check=True, capture_output=True, text=True).stdout
         lines = sorted((ln for ln in frozen.splitlines() if "==" in ln), key=str.lower)

@@ -1,13 +1,16 @@
 """clusterstudy: the logic behind the compendium on industrial clusters, specialisation and innovation.
 
-Modules
--------
-paths      where the project, its data and its outputs live
-validate   one small schema checker; every loader raises DataError through it
-seeds      loaders for the data encoded from the five source documents (data/seeds/)
-figures    the one figure theme and figure-saving helper
-tables     the one table writer
-resource_cities  Meng & Forman's resource-city clusters: derived comparisons
+Layers, lowest first (each may import those below it; ``build`` sits on the side):
+
+core        paths, atomic writes, the schema checker, numbers in prose
+data        ingest of the mirror into tidy extracts, loaders, provenance
+measures    specialisation, cluster and variety indices
+estimation  the estimator wrapper and batched fitting
+analyses    Europe, the U.S., China, Meng & Forman's cases, the qualitative evidence
+publish     figures, tables, the results manifest, claims ledger, findings, the book
+build       runner, verify, student assignments, notebook hygiene
+
+``src/clusterstudy/README.md`` maps the way of the data and where to add things.
 """
 
 __version__ = "0.1.0"

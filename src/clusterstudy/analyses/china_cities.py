@@ -1,0 +1,178 @@
+"""Chinese cities: resource-city types of the 2013 plan against patenting (Meng & Forman's claim at scale).
+
+Two codings of the plan's 62 county-level resource cities, which lie inside prefecture-level
+cities the plan itself does not list (Zhengzhou holds four, Yantai three):
+
+- ``coded``: a prefecture-level city that is not on the plan but contains county-level
+  resource cities is resource-bearing, with its own dummy ``resource_counties_only``; the
+  reference group is then cities with no resource unit at all;
+- ``dropped``: such cities leave the sample.
+
+Models are OLS of log patenting with province fixed effects and errors clustered by province
+(about 30 clusters), through the one estimator wrapper :mod:`clusterstudy.estimation.models`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from clusterstudy.data import extracts
+from clusterstudy.estimation import models
+
+TYPES = ["non-resource", "growing", "mature", "declining", "regenerating"]
+POPULATIONS = {"resident": "resident_pop", "registered": "registered_pop"}
+OUTCOMES = ("patents_per_10k", "patents_per_billion_gdp")
+CODINGS = ("coded", "dropped")
+INDICATOR_COLUMNS = ["city_code", "city_name_en", "city_name_cn", "province", "resource_type",
+                     "resource_county_cities", "patents_per_10k_residents", "patents_per_10k_registered",
+                     "patents_per_billion_gdp", "gdp_per_capita", "knowledge_employment_share"]
+TYPE_DUMMIES = ["growing", "mature", "declining", "regenerating"]
+CONTROLS = ["log_gdp_per_capita", "knowledge_employment_share"]
+COUNTY_DUMMY = "resource_counties_only"
+CONTRAST = "declining - other_resource"
+FIXED_EFFECTS = "province"
+
+
+def city_indicators() -> pd.DataFrame:
+    """One row per city: province (first two code digits), the plan's prefecture-level type
+    ('non-resource' if none) and the number of the plan's county-level resource cities inside it."""
+    cities = extracts.load("cn_cities")
+    rc = extracts.load("cn_resource_cities")
+    matched = rc[rc["match"] == "matched"]
+    types = matched[matched["level"] == "prefecture-level"].set_index("city_code")["resource_type"]
+    counties = matched[matched["level"] == "county-level city"].groupby("city_code").size()
+    out = pd.DataFrame({
+        "city_code": cities["city_code"], "city_name_en": cities["city_name_en"],
+        "city_name_cn": cities["city_name_cn"], "province": cities["city_code"].str[:2],
+        "resource_type": cities["city_code"].map(types).fillna("non-resource").astype(str),
+        "resource_county_cities": cities["city_code"].map(counties).fillna(0).astype(int),
+        "patents_per_10k_residents": 1e4 * cities["patents_2017"] / cities["resident_pop"],
+        "patents_per_10k_registered": 1e4 * cities["patents_2017"] / cities["registered_pop"],
+        "patents_per_billion_gdp": 1e9 * cities["patents_2017"] / cities["gdp_cny"],
+        "gdp_per_capita": cities["gdp_cny"] / cities["resident_pop"],
+        "knowledge_employment_share": cities["knowledge_employment_share_pct"],
+    })
+    return out[INDICATOR_COLUMNS].reset_index(drop=True)
+
+
+def unmatched() -> pd.DataFrame:
+    """Units of the plan (prefecture- and county-level) not placed in a city of the cross-section, with reason."""
+    rc = extracts.load("cn_resource_cities")
+    miss = rc[rc["match"] == "unmatched"]
+    return miss[["name_cn", "level", "resource_type", "reason"]].reset_index(drop=True)
+
+
+def outcome_column(outcome: str, population: str) -> str:
+    """The indicator column for ``outcome`` (per 10k of the ``population`` measure, or per GDP)."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)}")
+    if population not in POPULATIONS:
+        raise ValueError(f"unknown population measure {population!r}; choose one of {', '.join(POPULATIONS)}")
+    if outcome == "patents_per_billion_gdp":
+        return outcome
+    return f"patents_per_10k_{'residents' if population == 'resident' else 'registered'}"
+
+
+def summary(df: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """n, median and interquartile range of the outcome per resource-city type."""
+    g = df.groupby("resource_type")[outcome]
+    out = pd.DataFrame({"n": g.size(), "median": g.median(), "q25": g.quantile(0.25),
+                        "q75": g.quantile(0.75)}).reindex(TYPES)
+    out["iqr"] = out["q75"] - out["q25"]
+    return out.rename_axis("resource_type").reset_index()
+
+
+def county_only(df: pd.DataFrame) -> pd.Series:
+    """True for cities not on the plan that contain county-level resource cities."""
+    return (df["resource_type"] == "non-resource") & (df["resource_county_cities"] > 0)
+
+
+def model_frame(df: pd.DataFrame, outcome: str, coding: str) -> pd.DataFrame:
+    """Type dummies, the county-city dummy (``coded``) or sample (``dropped``), log GDP p.c.
+
+    Rows with a non-positive outcome are dropped by :func:`clusterstudy.estimation.models.prepare`.
+    """
+    if coding not in CODINGS:
+        raise ValueError(f"unknown coding of county-level resource cities {coding!r}; choose one of "
+                         f"{', '.join(CODINGS)}")
+    d = df.copy()
+    if coding == "dropped":
+        d = d[~county_only(d)]
+    else:
+        d[COUNTY_DUMMY] = county_only(d).astype(int)
+    for t in TYPE_DUMMIES:
+        d[t] = (d["resource_type"] == t).astype(int)
+    d["other_resource"] = d["resource_type"].isin(["growing", "mature", "regenerating"]).astype(int)
+    d["any_resource"] = d["other_resource"] + d["declining"]
+    d["log_gdp_per_capita"] = np.log(d["gdp_per_capita"])
+    return d
+
+
+def _fit(df: pd.DataFrame, outcome: str, coding: str, focal: str, others: list[str]):
+    extra = [COUNTY_DUMMY] if coding == "coded" else []
+    controls = [*others, *extra, *CONTROLS]
+    d = models.prepare(model_frame(df, outcome, coding), outcome, focal, controls, cluster=FIXED_EFFECTS)
+    return models.fit(d, focal, controls, fixed_effects=FIXED_EFFECTS, se="cluster", cluster=FIXED_EFFECTS)
+
+
+def fit_types(df: pd.DataFrame, outcome: str, coding: str = "coded"):
+    """OLS of log outcome on the four type dummies (non-resource reference), log GDP p.c. and
+    knowledge share; province fixed effects, errors clustered by province."""
+    return _fit(df, outcome, coding, "declining", ["growing", "mature", "regenerating"])
+
+
+def fit_declining(df: pd.DataFrame, outcome: str, coding: str = "coded"):
+    """As :func:`fit_types` with dummies *declining* and *other resource*.
+
+    Returns (results, t-test of declining = other resource).
+    """
+    res = _fit(df, outcome, coding, "declining", ["other_resource"])
+    return res, res.t_test("declining - other_resource = 0")
+
+
+def fit_contrast(df: pd.DataFrame, outcome: str, coding: str = "coded"):
+    """:func:`fit_declining` reparametrised with *any resource* in place of *other resource*: the
+    coefficient of ``declining`` is then declining minus other resource (so it can be bootstrapped)."""
+    return _fit(df, outcome, coding, "declining", ["any_resource"])
+
+
+def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.DataFrame:
+    """Tidy rows of both models under both codings, with estimator, errors and fixed effects stated.
+
+    ``p_wild`` (wild cluster bootstrap by province, :func:`clusterstudy.estimation.models.wild_bootstrap_p`)
+    is computed for the type dummies, *other resource* and the declining-minus-other contrast.
+    """
+    rows = []
+    for coding in CODINGS:
+        label = ("county-level resource cities coded resource-bearing" if coding == "coded"
+                 else "cities with county-level resource cities dropped")
+        rows.append(models.tidy(fit_types(df, outcome, coding), f"types; {label}",
+                                wild_terms=tuple(TYPE_DUMMIES) if wild else ()))
+        name = f"declining vs other resource; {label}"
+        rows.append(models.tidy(fit_declining(df, outcome, coding)[0], name,
+                                wild_terms=("declining", "other_resource") if wild else ()))
+        contrast = models.tidy(fit_contrast(df, outcome, coding), name, wild_terms=("declining",) if wild else ())
+        rows.append(contrast[contrast["term"] == "declining"].assign(term=CONTRAST))
+    return pd.concat(rows, ignore_index=True)
+
+
+def lowest_type(summary_table: pd.DataFrame, regression: pd.DataFrame, model: str) -> tuple[str, str]:
+    """The resource type with the lowest median (raw) and the lowest coefficient in ``model`` (adjusted)."""
+    resource = summary_table[summary_table["resource_type"] != "non-resource"]
+    raw = resource.loc[resource["median"].idxmin(), "resource_type"]
+    coefs = regression[(regression["model"] == model) & regression["term"].isin(TYPE_DUMMIES)]
+    return str(raw), str(coefs.loc[coefs["coef"].idxmin(), "term"])
+
+
+def readable_terms(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Label the type dummies 'type: <name>'."""
+    return tidy.assign(term=tidy["term"].where(~tidy["term"].isin(TYPE_DUMMIES), "type: " + tidy["term"]))
+
+
+def case_cities(table2: pd.DataFrame, cities: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """Meng & Forman's Table 2 clusters with their city's type, ``outcome`` and national percentile."""
+    ranked = cities.assign(percentile=100 * cities[outcome].rank(pct=True))
+    return table2[["cluster", "city", "enterprises", "output_busd", "employees_thousand"]].merge(
+        ranked[["city_name_en", "resource_type", outcome, "percentile"]], left_on="city", right_on="city_name_en",
+        how="left").drop(columns="city_name_en")

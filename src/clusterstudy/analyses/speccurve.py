@@ -1,0 +1,437 @@
+"""Specification curve with inference (Simonsohn, Simmons & Nelson 2020) for the European regressions.
+
+The grid (one declaration per choice; a construct is one entry of :data:`CONSTRUCTS`):
+
+- *construct*: the specialisation measure, with its expected sign under the CLUSNET claim;
+- *star rule*: thresholds of the star-based measures (one at a time around the default);
+- *sectors*, *period* (non-overlapping windows), *outliers* (all regions, or without very
+  small ones): they define the sample and the measures;
+- *outcome* (patents per million inhabitants or per employee) and *estimator* (OLS of the
+  log rate, or Poisson PML of the patent count with the population or employment as
+  exposure);
+- *controls* (none, size, + tertiary share, + GDP, a mediator), *fixed effects* (none or
+  country), *errors* (clustered by country, or heteroskedasticity-robust: HC3 for OLS, HC0
+  for Poisson PML).
+
+Every specification's measure is standardised in its estimation sample, so each estimate is
+the change in the log outcome per standard deviation. All specifications are estimated in
+batches (:mod:`clusterstudy.estimation.batchfit`); :func:`fit_statsmodels` refits one with statsmodels
+(OLS through :func:`clusterstudy.estimation.models.fit`) for the tests and the benchmark.
+
+Inference (:func:`resample`, :func:`inference`): the null of no effect is imposed on every
+specification (OLS: ``log y - b x``; Poisson: ``y * exp(-b x)``, which removes the estimated
+effect from the conditional mean), countries are drawn with replacement (a cluster bootstrap:
+weight = copies of the country), every specification is re-estimated on each draw, and three
+statistics per construct are compared with their null distributions. Draw ``d`` uses a seed
+spawned from ``(seed, d)``, so results do not depend on how draws are split among workers.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from clusterstudy.analyses import europe
+from clusterstudy.data import extracts
+from clusterstudy.estimation import batchfit, models
+from clusterstudy.measures import indices
+
+
+@dataclass(frozen=True)
+class Construct:
+    """A measure of specialisation: where it comes from and what the CLUSNET claim expects.
+
+    ``column`` names the :func:`europe.region_indicators` column; a star-based construct
+    also has ``compute(matrix, traded, **rule)`` giving its value under another star rule.
+    """
+
+    label: str
+    column: str
+    expected_sign: str
+    why: str
+    compute: Callable[..., pd.Series] | None = None
+    sector_sets: tuple[str, ...] = tuple(europe.SECTOR_SETS)
+
+
+def _traded_strength(part: str) -> Callable[..., pd.Series]:
+    def compute(emp: pd.DataFrame, traded: list[str], lq_threshold: float, quantile: float,
+                min_stars: int) -> pd.Series:
+        return indices.traded_cluster_strength(emp, traded, min_stars, lq_threshold, quantile)[part].astype(float)
+    return compute
+
+
+CONSTRUCTS: dict[str, Construct] = {
+    "cluster_strength_traded": Construct(
+        "traded cluster strength", "cluster_strength_traded", "+", compute=_traded_strength("cluster_strength_traded"),
+        why="CLUSNET: regions whose employment sits in strong (starred) traded clusters innovate more"),
+    "n_star_sectors_traded": Construct(
+        "traded star count", "n_star_sectors_traded", "+", compute=_traded_strength("n_star_sectors_traded"),
+        why="the same claim counted in starred traded divisions"),
+    "hhi": Construct("concentration (HHI)", "hhi", "+",
+                     why="CLUSNET: focus on few sectors; Jacobs externalities would predict -"),
+    "krugman": Construct("specialisation (Krugman)", "krugman", "+",
+                         why="a structure unlike the EU's is specialisation; diversity arguments predict -"),
+    "related_variety": Construct("related variety", "related_variety", "+",
+                                 why="Frenken et al. (2007): variety within sections eases spillovers"),
+    "unrelated_variety": Construct("unrelated variety", "unrelated_variety", "-", sector_sets=("all",),
+                                   why="the opposite of the claim's focus; Frenken et al. expect no innovation gain "
+                                       "(constant within manufacturing, a single NACE section)"),
+}
+STAR_RULES: dict[str, dict] = {  # one threshold at a time around the Observatory default
+    "LQ>=2, top decile, 2 stars": {"lq_threshold": 2.0, "quantile": 0.9, "min_stars": 2},
+    "LQ>=1.5": {"lq_threshold": 1.5, "quantile": 0.9, "min_stars": 2},
+    "LQ>=3": {"lq_threshold": 3.0, "quantile": 0.9, "min_stars": 2},
+    "top quintile": {"lq_threshold": 2.0, "quantile": 0.8, "min_stars": 2},
+    "3 stars": {"lq_threshold": 2.0, "quantile": 0.9, "min_stars": 3},
+}
+NO_STARS = "not star-based"
+# non-overlapping windows of complete patent years (2012 is incomplete: europe.patent_years)
+PERIODS = {"2008-2009": (2008, 2009), "2010-2011": (2010, 2011)}
+SECTORS = tuple(europe.SECTOR_SETS)
+SMALL_REGION = 500_000  # inhabitants; NUTS 2 regions should have 800,000-3,000,000 (Regulation 1059/2003)
+OUTLIERS = {"all regions": 0.0, f"without regions under {SMALL_REGION:,} inhabitants": SMALL_REGION}
+OUTCOMES = {"patents per million": "population", "patents per employee": "employment_all"}  # -> exposure
+ESTIMATORS = ("OLS on logs", "Poisson PML")
+CONTROL_SETS = {
+    "none": [],
+    "size": ["log_population"],
+    "size + tertiary": ["log_population", "tertiary_share"],
+    "size + tertiary + GDP": ["log_population", "tertiary_share", "log_gdp"],
+}
+FIXED_EFFECTS = ("none", "country")
+ERRORS = {"clustered by country": "cluster", "heteroskedasticity-robust": "hc"}
+CHOICES = ["construct", "star_rule", "sectors", "period", "outliers", "outcome", "estimator", "controls",
+           "fixed_effects", "errors"]
+ALPHA = 0.05
+
+
+@dataclass
+class Block:
+    """One estimation design: a sample, its controls and fixed effects, and every measure on it."""
+
+    key: dict
+    design: batchfit.Design
+    X: np.ndarray  # (n, m) standardised measures
+    x_labels: list[tuple[str, str]]  # (construct, star rule) per column of X
+    log_rates: np.ndarray  # (n, 2) log outcome per OUTCOMES entry
+    counts: np.ndarray  # (n,) patents
+    log_exposure: np.ndarray  # (n, 2) per OUTCOMES entry
+    country_index: np.ndarray  # (n,) position of the row's country in Problem.countries
+    frame: pd.DataFrame  # the sample (for statsmodels refits)
+    observed: dict = field(default_factory=dict)
+
+
+@dataclass
+class Problem:
+    """Everything needed to estimate the grid and resample it (picklable, shipped to workers)."""
+
+    blocks: list[Block]
+    countries: list[str]
+    specs: pd.DataFrame  # one row per specification; 'block', 'column', 'outcome_index' locate it
+
+
+@functools.cache
+def _indicators(years: tuple[int, int], sectors: str) -> pd.DataFrame:
+    return europe.region_indicators(years, sectors)[0]
+
+
+def sample_frame(period: str, sectors: str, constructs: list[str] | None = None,
+                 sbs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per region: outcomes, exposures, controls and every (construct, star rule) measure.
+
+    The indicator table is :func:`europe.region_indicators` (default star rule); the
+    star-based constructs are recomputed for the other rules on the same traded divisions.
+    """
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
+    years = PERIODS[period]
+    d = _indicators(years, sectors)
+    total = _indicators(years, "all").set_index("nuts2")["employment"].reindex(d["nuts2"]).to_numpy()
+    d = d.assign(employment_all=total, log_gdp=np.log(d["gdp_pps_per_inhabitant"]))
+    sbs = extracts.load("eu_sbs_employment") if sbs is None else sbs
+    emp, _ = europe.employment_matrix(years, sectors, sbs=sbs)
+    cls = europe.sector_classification(years, sbs=sbs)
+    traded = [c for c in cls.loc[cls["traded"], "nace_r2"] if c in emp.columns]
+    out = {}
+    for name in constructs or list(CONSTRUCTS):
+        c = CONSTRUCTS[name]
+        if sectors not in c.sector_sets:
+            continue
+        if c.compute is None:
+            out[f"{name}|{NO_STARS}"] = d[c.column].to_numpy()
+            continue
+        for rule, args in STAR_RULES.items():
+            out[f"{name}|{rule}"] = c.compute(emp, traded, **args).reindex(d["nuts2"]).to_numpy()
+    return pd.concat([d, pd.DataFrame(out, index=d.index)], axis=1)
+
+
+def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: list[str]) -> Block | None:
+    controls = CONTROL_SETS[key["controls"]]
+    d = frame[frame["population"] >= OUTLIERS[key["outliers"]]]
+    d = d.dropna(subset=["patents_per_million", "employment_all", *controls, *measure_cols])
+    d = d[(d["patents"] > 0) & (d["patents_per_million"] > 0) & (d["employment_all"] > 0)]
+    if key["fixed_effects"] == "country":  # singletons carry no information (as models.fit)
+        d = d[d.groupby("country")["country"].transform("size") > 1]
+    d = d.sort_values(["country", "nuts2"], kind="mergesort").reset_index(drop=True)
+    X = d[measure_cols].to_numpy(float)
+    sd = X.std(axis=0, ddof=1)
+    keep = sd > 1e-12  # a measure constant in the sample (up to rounding) has no specification
+    if not keep.any():
+        return None
+    X = (X[:, keep] - X[:, keep].mean(axis=0)) / sd[keep]
+    cluster_starts = np.flatnonzero(np.r_[True, d["country"].to_numpy()[1:] != d["country"].to_numpy()[:-1]])
+    absorb = cluster_starts if key["fixed_effects"] == "country" else np.array([0])
+    design = batchfit.Design(d[controls].to_numpy(float), absorb, cluster_starts)
+    return Block(
+        key=key, design=design, X=X,
+        x_labels=[tuple(c.split("|")) for c, k in zip(measure_cols, keep, strict=True) if k],
+        log_rates=np.column_stack([np.log(d["patents_per_million"]), np.log(d["patents"] / d["employment_all"])]),
+        counts=d["patents"].to_numpy(float),
+        log_exposure=np.log(d[list(OUTCOMES.values())].to_numpy(float)),
+        country_index=np.searchsorted(countries, d["country"].to_numpy()),
+        frame=d,
+    )
+
+
+def build(constructs: list[str] | None = None, periods: list[str] | None = None,
+          sectors: list[str] | None = None) -> Problem:
+    """Assemble every sample and the specification table (no estimation yet)."""
+    constructs = constructs or list(CONSTRUCTS)
+    unknown = [c for c in constructs if c not in CONSTRUCTS]
+    if unknown:
+        raise ValueError(f"unknown construct {unknown[0]!r}; known: {', '.join(CONSTRUCTS)}")
+    sbs = extracts.load("eu_sbs_employment")
+    frames = {(p, s): sample_frame(p, s, constructs, sbs) for p in periods or PERIODS for s in sectors or SECTORS}
+    countries = sorted(set().union(*(f["country"] for f in frames.values())))
+    blocks, rows = [], []
+    for (period, sect), frame in frames.items():
+        cols = [c for c in frame.columns if "|" in c]
+        for outl, ctrl, fe in itertools.product(OUTLIERS, CONTROL_SETS, FIXED_EFFECTS):
+            key = {"sectors": sect, "period": period, "outliers": outl, "controls": ctrl, "fixed_effects": fe}
+            b = _block(frame, key, cols, countries)
+            if b is None:
+                continue
+            for (oi, outcome), est, (col, (con, rule)), err in itertools.product(
+                    enumerate(OUTCOMES), ESTIMATORS, enumerate(b.x_labels), ERRORS):
+                rows.append({"construct": con, "star_rule": rule, **key, "outcome": outcome, "estimator": est,
+                             "errors": err, "block": len(blocks), "column": col, "outcome_index": oi})
+            blocks.append(b)
+    specs = pd.DataFrame(rows)[[*CHOICES, "block", "column", "outcome_index"]]
+    return Problem(blocks, countries, specs)
+
+
+def _fit_block(b: Block, w: np.ndarray, null: bool) -> dict[tuple[str, int], dict]:
+    """Estimate (or, with ``null``, re-estimate under the null) every specification of a block."""
+    out = {}
+    r = batchfit.ols(b.design, b.X, b.log_rates, w)
+    for oi in range(len(OUTCOMES)):
+        coef = r["coef"][..., oi]
+        if null:  # M(y - b x) = M y - b M x: the slope on the null-imposed outcome is coef - b
+            coef = coef - b.observed["OLS on logs", oi]["coef"][0]
+        out["OLS on logs", oi] = {"coef": coef, "cluster": r["se_cluster"][..., oi], "hc": r["se_hc"][..., oi],
+                                  "n": r["nobs"]}
+    for oi in range(len(OUTCOMES)):
+        y, start = b.counts, None
+        if null:
+            obs = b.observed["Poisson PML", oi]
+            y = b.counts[None, :] * np.exp(-obs["coef"][0][:, None] * b.X.T)  # (m, n)
+            start = obs["beta"][0].copy()
+            start[:, 0] = 0.0
+        r = batchfit.poisson(b.design, b.X, y, b.log_exposure[:, oi], w, start=start)
+        if not r["converged"].all():
+            raise RuntimeError(f"Poisson PML did not converge in block {b.key}")
+        out["Poisson PML", oi] = {"coef": r["coef"], "beta": r["beta"], "cluster": r["se_cluster"],
+                                  "hc": r["se_hc"], "n": r["nobs"]}
+    return out
+
+
+def _weights(b: Block, counts: np.ndarray) -> np.ndarray:
+    return counts[:, b.country_index].astype(float)
+
+
+def estimate(problem: Problem) -> pd.DataFrame:
+    """Fit every specification on the observed data; the spec table with estimates and results."""
+    for b in problem.blocks:
+        b.observed = _fit_block(b, np.ones((1, b.design.n)), null=False)
+    s = problem.specs
+    coef, se, n = (np.empty(len(s)) for _ in range(3))
+    for i, (blk, col, oi, est, err) in enumerate(s[["block", "column", "outcome_index", "estimator", "errors"]]
+                                                  .itertuples(index=False)):
+        r = problem.blocks[blk].observed[est, oi]
+        coef[i], se[i], n[i] = r["coef"][0, col], r[ERRORS[err]][0, col], r["n"][0]
+    out = s[CHOICES].copy()
+    out["coef"], out["se"] = coef, se
+    out["z"] = coef / se
+    out["p"] = 2 * stats.norm.sf(np.abs(out["z"]))
+    half = stats.norm.isf(ALPHA / 2) * se
+    out["ci_low"], out["ci_high"] = coef - half, coef + half
+    out["n"] = n.astype(int)
+    out["result"] = np.select([(out["p"] < ALPHA) & (out["coef"] > 0), (out["p"] < ALPHA) & (out["coef"] < 0)],
+                              ["positive and significant", "negative and significant"], "not significant")
+    return out
+
+
+def draw_counts(n_countries: int, draws: int, seed: int) -> np.ndarray:
+    """Copies of each country in each bootstrap draw; draw d's generator is spawned from (seed, d)."""
+    children = np.random.SeedSequence(seed).spawn(draws)
+    return np.stack([np.bincount(np.random.default_rng(c).integers(0, n_countries, n_countries),
+                                 minlength=n_countries) for c in children])
+
+
+def null_chunk(problem: Problem, counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Null-imposed estimates and z values (draws x specifications) for one chunk of draws."""
+    fits = [_fit_block(b, _weights(b, counts), null=True) for b in problem.blocks]
+    s = problem.specs
+    coef = np.empty((counts.shape[0], len(s)))
+    z = np.empty_like(coef)
+    for i, (blk, col, oi, est, err) in enumerate(s[["block", "column", "outcome_index", "estimator", "errors"]]
+                                                  .itertuples(index=False)):
+        r = fits[blk][est, oi]
+        coef[:, i] = r["coef"][:, col]
+        z[:, i] = r["coef"][:, col] / r[ERRORS[err]][:, col]
+    return {"coef": coef, "z": z}
+
+
+def resample(problem: Problem, draws: int = 500, seed: int = 20201116, chunk: int = 25, n_jobs: int = 2,
+             client=None) -> dict[str, np.ndarray]:
+    """Null distribution of every specification's estimate and z (draws x specifications).
+
+    Runs on a Dask cluster when ``client`` (a ``distributed.Client``) is given or the
+    environment variable ``CLUSTERS_DASK_SCHEDULER`` holds a scheduler address, else on
+    ``n_jobs`` local processes (joblib). Chunks are fixed by ``chunk``, not by the workers.
+    """
+    if not problem.blocks or not problem.blocks[0].observed:
+        raise ValueError("estimate(problem) first: the null is imposed with the observed estimates")
+    counts = draw_counts(len(problem.countries), draws, seed)
+    parts = [counts[i:i + chunk] for i in range(0, draws, chunk)]
+    address = os.environ.get("CLUSTERS_DASK_SCHEDULER")
+    if client is None and address:
+        from distributed import Client
+
+        with Client(address) as c:
+            return resample(problem, draws, seed, chunk, n_jobs, client=c)
+    if client is not None:
+        shared = client.scatter(problem, broadcast=True)
+        results = client.gather(client.map(null_chunk, [shared] * len(parts), parts, pure=False))
+    elif n_jobs == 1:
+        results = [null_chunk(problem, p) for p in parts]
+    else:
+        from joblib import Parallel, delayed
+
+        results = Parallel(n_jobs=n_jobs)(delayed(null_chunk)(problem, p) for p in parts)
+    return {k: np.concatenate([r[k] for r in results]) for k in ("coef", "z")}
+
+
+def _statistics(coef: np.ndarray, z: np.ndarray, sign: float) -> dict[str, np.ndarray]:
+    """The three curve statistics per row (draw) of coef/z (draws x specifications)."""
+    sig = np.abs(z) > stats.norm.isf(ALPHA / 2)
+    return {"median": np.median(coef, axis=-1), "share": (sig & (np.sign(coef) == sign)).mean(axis=-1),
+            "mean_z": z.mean(axis=-1)}
+
+
+def inference(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per construct: observed statistics, their null p-values (one-sided, dominant sign) and shares."""
+    rows = []
+    draws = null["coef"].shape[0]
+    for con in dict.fromkeys(specs["construct"]):
+        sel = (specs["construct"] == con).to_numpy()
+        s = specs[sel]
+        sign = 1.0 if s["coef"].median() >= 0 else -1.0
+        obs = _statistics(s["coef"].to_numpy(), s["z"].to_numpy(), sign)
+        nul = _statistics(null["coef"][:, sel], null["z"][:, sel], sign)
+        rows.append({
+            "construct": con, "expected_sign": CONSTRUCTS[con].expected_sign if con in CONSTRUCTS else "",
+            "specifications": int(sel.sum()), "draws": draws,
+            "dominant_sign": "+" if sign > 0 else "-",
+            "share_positive_significant": (s["result"] == "positive and significant").mean(),
+            "share_negative_significant": (s["result"] == "negative and significant").mean(),
+            "median_estimate": obs["median"], "p_median": (sign * nul["median"] >= sign * obs["median"]).mean(),
+            "share_significant_dominant": obs["share"], "p_share": (nul["share"] >= obs["share"]).mean(),
+            "mean_z": obs["mean_z"], "p_mean_z": (sign * nul["mean_z"] >= sign * obs["mean_z"]).mean(),
+            "null_median_q95": np.quantile(sign * nul["median"], 0.95) * sign,
+            "null_share_q95": np.quantile(nul["share"], 0.95),
+            "null_mean_z_q95": np.quantile(sign * nul["mean_z"], 0.95) * sign,
+        })
+    return pd.DataFrame(rows)
+
+
+def null_statistics(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Long table of the three statistics per construct and draw (for the null-distribution figure)."""
+    out = []
+    for con in dict.fromkeys(specs["construct"]):
+        sel = (specs["construct"] == con).to_numpy()
+        sign = 1.0 if specs.loc[sel, "coef"].median() >= 0 else -1.0
+        st = _statistics(null["coef"][:, sel], null["z"][:, sel], sign)
+        out.append(pd.DataFrame({"construct": con, "draw": np.arange(len(st["median"])), **st}))
+    return pd.concat(out, ignore_index=True)
+
+
+def fit_statsmodels(problem: Problem, i: int, via: str = "models") -> tuple[float, float]:
+    """Refit specification ``i`` with statsmodels; return (coef, se) of the measure.
+
+    ``via="models"``: the project's wrapper (:func:`models.fit` / :func:`models.fit_poisson`,
+    formula API); ``via="arrays"``: ``sm.OLS`` / ``sm.GLM`` on the design matrix, with the
+    country dummies spelled out (the same model, without formula parsing).
+    """
+    if via not in ("models", "arrays"):
+        raise ValueError(f"unknown refit route {via!r}; choose 'models' or 'arrays'")
+    spec = problem.specs.iloc[i]
+    b = problem.blocks[spec["block"]]
+    con, rule = b.x_labels[spec["column"]]
+    d = b.frame.rename(columns={f"{con}|{rule}": "x"})
+    controls = CONTROL_SETS[spec["controls"]]
+    fe = None if spec["fixed_effects"] == "none" else "country"
+    se = "cluster" if ERRORS[spec["errors"]] == "cluster" else "HC3"
+    ols = spec["estimator"] == "OLS on logs"
+    oi = spec["outcome_index"]
+    if via == "models":
+        if ols:
+            res = models.fit(d.assign(log_outcome=b.log_rates[:, oi]), "x", controls, fe, se, standardise=True)
+        else:
+            res = models.fit_poisson(d, "patents", list(OUTCOMES.values())[oi], "x", controls, fe, se=se,
+                                     standardise=True)
+        return float(res.params["x"]), float(res.bse["x"])
+    x = (d["x"] - d["x"].mean()) / d["x"].std()
+    exog = np.column_stack([x, d[controls].to_numpy(float),
+                            pd.get_dummies(d["country"], dtype=float).to_numpy() if fe else np.ones(len(d))])
+    groups = pd.factorize(d["country"])[0]
+    kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}} if se == "cluster" else \
+        {"cov_type": "HC3" if ols else "HC0"}
+    if ols:
+        res = sm.OLS(b.log_rates[:, oi], exog).fit(**kw)
+    else:
+        res = sm.GLM(b.counts, exog, family=sm.families.Poisson(), offset=b.log_exposure[:, oi]).fit(**kw)
+    return float(res.params[0]), float(res.bse[0])
+
+
+def shares(specs: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Share of specifications positive-significant, negative-significant and neither."""
+    order = ["positive and significant", "negative and significant", "not significant"]
+    counts = specs.groupby([by, "result"]).size().unstack(fill_value=0) if by \
+        else specs.groupby("result").size().to_frame().T
+    table = counts.reindex(columns=order, fill_value=0)
+    table.insert(0, "specifications", table.sum(axis=1))
+    for c in order:
+        table[c] = table[c] / table["specifications"]
+    return table.reset_index() if by else table.reset_index(drop=True)
+
+
+def choices_table(specs: pd.DataFrame) -> pd.DataFrame:
+    """Each choice of the grid, its values as they appear in ``specs`` and how many there are."""
+    return pd.DataFrame([{"choice": c.replace("_", " "), "values": len(v := list(dict.fromkeys(specs[c]))),
+                          "options": "; ".join(map(str, v))} for c in CHOICES])
+
+
+def constructs_table() -> pd.DataFrame:
+    """The constructs with their expected sign under the CLUSNET claim and why."""
+    return pd.DataFrame([{"construct": k, "label": c.label, "expected sign": c.expected_sign,
+                          "star rules": len(STAR_RULES) if c.compute else 1, "why": c.why}
+                         for k, c in CONSTRUCTS.items()])

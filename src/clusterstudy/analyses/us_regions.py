@@ -1,0 +1,166 @@
+"""U.S. states and CBSAs: cluster strength (Cluster Mapping Project) and USPTO patenting.
+
+A Delgado-Porter-Stern style test of "innovation on specialisation": the 2016 region x
+cluster employment gives the share of traded employment in strong clusters, their number,
+and the HHI and Krugman indices over the 51 traded clusters (the same index functions as
+the European analysis); patents are USPTO grants by inventor county, aggregated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from clusterstudy.data import extracts, us_patents
+from clusterstudy.estimation import models
+from clusterstudy.measures import indices
+
+GEOGRAPHIES = ("state", "cbsa")
+MEASURES = ("strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded")
+INDICATOR_COLUMNS = ["region_code", "region_name", "employment", "traded_employment",
+                     "strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded",
+                     "patents_per_10k_employees", "avg_wage_usd", "state", "population",
+                     "patents_per_million"]
+# Like for like: the EU traded-sector measures (issue 11) against the U.S. traded-cluster ones.
+EU_COUNTERPART = {"strong_cluster_share": "cluster_strength_traded", "n_strong_clusters": "n_star_sectors_traded",
+                  "hhi_traded": "hhi_traded", "krugman_traded": "krugman_traded"}
+# The U.S. models: bivariate, size only, and size plus the average wage, which may be a
+# mediator (cluster strength -> productivity -> wages and patents), so it is not the headline.
+SPECS = {"(1) bivariate": [], "(2) size": ["log_employment"],
+         "(3) size + wage (possible mediator)": ["log_employment", "log_avg_wage"]}
+HEADLINE_SPEC = "(2) size"
+TIMING = ("cluster employment 2016 (U.S. Cluster Mapping Project) after the patent window: a region's "
+          "clusters are measured after the patents they are compared with")
+OUTCOMES = {"patents per employee": ("patents_per_10k_employees", "log_employment"),
+            "patents per inhabitant": ("patents_per_million", "log_population")}
+
+
+def region_indicators(geography: str = "state", patent_years: tuple[int, int] = (2011, 2015),
+                      min_employment: float = 0) -> pd.DataFrame:
+    """One row per region with the cluster measures, patents per 10k employees and controls."""
+    if geography not in GEOGRAPHIES:
+        raise ValueError(f"unknown geography {geography!r}; choose one of {', '.join(GEOGRAPHIES)}")
+    cmp_ = extracts.load("us_cluster_employment")
+    cmp_ = cmp_[cmp_["region_type"] == geography]
+    traded = cmp_[cmp_["traded"]]
+    matrix = traded.pivot(index="region_code", columns="cluster_code", values="employment").fillna(0.0)
+    strong = traded[traded["strong"] == "True"]
+    regions = cmp_.groupby("region_code").agg(region_name=("region_name", "first"),
+                                              employment=("employment", "sum"))
+    wage = cmp_.dropna(subset=["avg_wage_usd"]).assign(w=lambda d: d["avg_wage_usd"] * d["employment"])
+    wage = wage.groupby("region_code")[["w", "employment"]].sum()
+    out = regions.assign(
+        traded_employment=matrix.sum(axis=1),
+        strong_cluster_share=strong.groupby("region_code")["employment"].sum() / matrix.sum(axis=1),
+        n_strong_clusters=strong.groupby("region_code").size(),
+        hhi_traded=indices.hhi(matrix), krugman_traded=indices.krugman(matrix),
+        avg_wage_usd=wage["w"] / wage["employment"],
+    )
+    counts = ["strong_cluster_share", "n_strong_clusters"]
+    out[counts] = out[counts].fillna(0)
+    out["n_strong_clusters"] = out["n_strong_clusters"].astype(int)
+    cp = extracts.load("us_county_patents")
+    members = extracts.load("us_cbsa_counties") if geography == "cbsa" else None
+    pats, _ = us_patents.aggregate(cp, geography, members, years=patent_years)
+    mean_pat = pats.groupby("region_code")["patents"].mean()
+    out["patents_per_10k_employees"] = 1e4 * mean_pat.reindex(out.index).fillna(0) / out["employment"]
+    out["state"] = (out.index.str[:2] if geography == "state"
+                    else out["region_name"].str.extract(r",\s*([A-Z]{2})")[0])
+    out["population"] = np.nan
+    if geography == "cbsa":  # ACS population exists for the large CBSAs only (none for states)
+        out["population"] = extracts.load("us_cbsa_population").set_index("cbsa_code")["population"]
+    out["patents_per_million"] = 1e6 * mean_pat.reindex(out.index).fillna(0) / out["population"]
+    out = out[out["employment"] >= min_employment].reset_index()
+    if out.empty:
+        raise ValueError(f"empty sample: no {geography} with at least {min_employment:,.0f} employees")
+    return out[INDICATOR_COLUMNS]
+
+
+def model_frame(regions: pd.DataFrame) -> pd.DataFrame:
+    """The indicator table with the log controls used by the models."""
+    return regions.assign(log_employment=np.log(regions["employment"]),
+                          log_avg_wage=np.log(regions["avg_wage_usd"]),
+                          log_population=np.log(regions["population"]))
+
+
+def fit_per_inhabitant(frame: pd.DataFrame, se: str, cluster: str = "state") -> pd.DataFrame | None:
+    """The size model with patents per million inhabitants and log population, where population
+    exists (large CBSAs); None for states (no population in the data)."""
+    if frame["population"].notna().sum() < 10:
+        return None
+    size = {HEADLINE_SPEC: ["log_population"]}
+    return pd.concat([fit_specs(frame, "patents_per_million", m, se, cluster, specs=size) for m in MEASURES],
+                     ignore_index=True)
+
+
+def regpat_per_10k(regions: pd.DataFrame) -> pd.Series:
+    """REGPAT patents (2008-2012, annual mean) per 10k employees, for CBSAs (NaN where no match)."""
+    rp = extracts.load("us_regpat_cbsa").set_index("cbsa_code")["patents_invented"] / 5
+    return 1e4 * regions["region_code"].map(rp) / regions["employment"]
+
+
+def fit_specs(frame: pd.DataFrame, outcome: str, measure: str, se: str, cluster: str = "state",
+              specs: dict[str, list[str]] = SPECS) -> pd.DataFrame:
+    """Tidy rows of log ``outcome`` on the standardised ``measure`` in each specification.
+
+    Models are named ``"<measure>: <specification>"``; errors are HC3 or clustered by ``cluster``,
+    and with clustered errors the measure gets a wild cluster bootstrap p-value (``p_wild``).
+    """
+    rows = []
+    for name, controls in specs.items():
+        d = models.prepare(frame, outcome, measure, controls, cluster=cluster)
+        res = models.fit(d, measure, controls, None, se, cluster=cluster, standardise=True)
+        rows.append(models.tidy(res, f"{measure}: {name}", wild_terms=(measure,) if se == "cluster" else ()))
+    return pd.concat(rows, ignore_index=True)
+
+
+def eu_frame(period: tuple[int, int] = (2008, 2012)) -> pd.DataFrame:
+    """EU NUTS-2 regions with the traded measures and patents per 10k employees (SBS persons employed)."""
+    from clusterstudy.analyses import europe
+
+    regions, _ = europe.region_indicators(period)
+    return regions.assign(patents_per_10k_employees=1e4 * regions["patents"] / regions["employment"])
+
+
+def eu_headline(period: tuple[int, int] = (2008, 2012)) -> pd.DataFrame:
+    """EU counterpart of the U.S. size model: log patents per 10k employees (and per million
+    inhabitants) on each standardised traded measure with the matching log size; errors
+    clustered by country (regions are nested in countries), with a wild cluster bootstrap p."""
+    frame = eu_frame(period)
+    rows = []
+    for outcome, (column, size) in OUTCOMES.items():
+        for us_measure, eu_measure in EU_COUNTERPART.items():
+            d = models.prepare(frame, column, eu_measure, [size], cluster="country")
+            res = models.fit(d, eu_measure, [size], None, "cluster", cluster="country", standardise=True)
+            row = models.tidy(res, "EU NUTS-2", wild_terms=(eu_measure,)).set_index("term").loc[eu_measure]
+            rows.append({"outcome": outcome, "us_measure": us_measure, "measure": eu_measure, **row.to_dict()})
+    return pd.DataFrame(rows)
+
+
+def eu_comparison(us_table: pd.DataFrame, eu: pd.DataFrame, us_per_inhabitant: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
+    """Side by side, per outcome and measure: the U.S. size-model coefficient and its EU counterpart.
+
+    ``us_table`` holds :func:`fit_specs` rows for patents per employee; ``us_per_inhabitant``
+    the same for patents per inhabitant where the U.S. data have population (else the U.S.
+    cells of that row stay empty); ``eu`` is :func:`eu_headline`.
+    """
+    rows = []
+    for outcome in OUTCOMES:
+        us = us_table if outcome == "patents per employee" else us_per_inhabitant
+        for m in MEASURES:
+            eu_row = eu[(eu["outcome"] == outcome) & (eu["us_measure"] == m)].iloc[0]
+            u = None if us is None else us[(us["term"] == m) & (us["model"] == f"{m}: {HEADLINE_SPEC}")]
+            u = None if u is None or u.empty else u.iloc[0]
+            rows.append({
+                "outcome": outcome, "us_measure": m,
+                "us_coef_per_sd": np.nan if u is None else u["coef"], "us_p": np.nan if u is None else u["p"],
+                "us_p_wild": np.nan if u is None else u["p_wild"],
+                "us_n": pd.NA if u is None else int(u["n"]),
+                "us_se_type": "" if u is None else u["se_type"],
+                "eu_measure": eu_row["measure"], "eu_coef_per_sd": eu_row["coef"], "eu_p": eu_row["p"],
+                "eu_p_wild": eu_row["p_wild"], "eu_n": int(eu_row["n"]), "eu_se_type": eu_row["se_type"],
+            })
+    out = pd.DataFrame(rows)
+    out["us_n"] = out["us_n"].astype("Int64")
+    return out

@@ -1,0 +1,211 @@
+"""The extracts: how each is built, its schema, and its provenance.
+
+This is the one place that says what ``data/extracts/`` holds. Loaders
+(:func:`clusterstudy.data.extracts.load`), ``make extracts`` and ``data/datapackage.json`` all
+read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from clusterstudy.core.validate import Schema
+
+from . import china, eurostat, us
+
+EUROSTAT_LICENCE = {"name": "CC-BY-4.0", "title": "Eurostat reuse policy (Commission Decision 2011/833/EU)"}
+CMP_LICENCE = {"name": "CMP-terms", "title": "U.S. Cluster Mapping Project terms of use (public API data)"}
+PD_LICENCE = {"name": "public-domain", "title": "U.S. government work (USPTO)"}
+OECD_LICENCE = {"name": "OECD-terms", "title": "OECD terms and conditions (REGPAT)"}
+MIT_LICENCE = {"name": "MIT", "title": "MIT licence of the source repository"}
+NUTS2 = r"[A-Z]{2}[0-9A-Z]{2}"
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One tidy extract in data/extracts/."""
+
+    name: str
+    build: Callable[[Path], pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]]
+    schema: Schema
+    mirror_files: tuple[str, ...]
+    producer: str
+    dataset: str
+    url: str
+    years: str
+    units: str
+    licence: dict
+    citation: str
+    eu_regions: bool = False
+
+    @property
+    def path(self) -> str:
+        return f"extracts/{self.name}.csv"
+
+
+EXTRACTS: dict[str, Extract] = {e.name: e for e in [
+    Extract(
+        "nuts2_2013", eurostat.nuts2_codes,
+        Schema({"nuts2": "str", "country": "str"}, key=("nuts2",), patterns={"nuts2": NUTS2}),
+        ("eurostat/all_nuts_codes.rda",), "Eurostat / JRC (via R package nuts)", "NUTS 2013",
+        "https://ec.europa.eu/eurostat/web/nuts/history", "2013", "code list", EUROSTAT_LICENCE,
+        "Eurostat (2015) NUTS 2013 classification; Hennicke et al., R package 'nuts'."),
+    Extract(
+        "eu_patents", eurostat.patents,
+        Schema({"nuts2": "str", "year": "int", "unit": "str", "value": "float"},
+               key=("nuts2", "unit", "year"), ranges={"value": (0, None), "year": (2000, 2012)},
+               allowed={"unit": frozenset({"NR", "P_MHAB"})}, patterns={"nuts2": NUTS2}),
+        ("eurostat/patents.rda",), "Eurostat", "pat_ep_rtot",
+        "https://ec.europa.eu/eurostat/databrowser/view/pat_ep_rtot/default/table", "2000-2012",
+        "NR = applications (fractional count); P_MHAB = per million inhabitants", EUROSTAT_LICENCE,
+        "Eurostat (2016) Patent applications to the EPO by priority year by NUTS 3 regions "
+        "[pat_ep_rtot].", eu_regions=True),
+    Extract(
+        "eu_sbs_employment", eurostat.sbs_employment,
+        Schema({"nuts2": "str", "nace_r2": "str", "year": "int", "persons_employed": "float",
+                "flag": "str"},
+               key=("nuts2", "nace_r2", "year"), nullable=frozenset({"flag"}),
+               ranges={"persons_employed": (0, None), "year": (2008, 2015)},
+               patterns={"nuts2": NUTS2, "nace_r2": r"[B-S]\d\d"}),
+        ("eurostat/sbs_r_nuts06_r2.tsv.gz",), "Eurostat", "sbs_r_nuts06_r2 (indic_sb V16110)",
+        "https://ec.europa.eu/eurostat/databrowser/view/sbs_r_nuts06_r2/default/table", "2008-2015",
+        "persons employed (number); flag = Eurostat flag", EUROSTAT_LICENCE,
+        "Eurostat (2017) SBS data by NUTS 2 regions and NACE Rev. 2 [sbs_r_nuts06_r2].",
+        eu_regions=True),
+    Extract(
+        "eu_gdp", eurostat.gdp,
+        Schema({"nuts2": "str", "year": "int", "unit": "str", "value": "float", "flag": "str"},
+               key=("nuts2", "year"), nullable=frozenset({"flag"}), ranges={"value": (0, None)},
+               allowed={"unit": frozenset({"PPS_HAB"})}, patterns={"nuts2": NUTS2}),
+        ("eurostat/nama_10r_2gdp.tsv",), "Eurostat", "nama_10r_2gdp",
+        "https://ec.europa.eu/eurostat/databrowser/view/nama_10r_2gdp/default/table", "2000-2014",
+        "PPS_HAB = GDP in purchasing power standards per inhabitant", EUROSTAT_LICENCE,
+        "Eurostat (2017) Gross domestic product at current market prices by NUTS 2 regions "
+        "[nama_10r_2gdp].", eu_regions=True),
+    Extract(
+        "eu_tertiary", eurostat.tertiary,
+        Schema({"nuts2": "str", "year": "int", "tertiary_share_pct": "float"},
+               key=("nuts2", "year"), ranges={"tertiary_share_pct": (0, 100)},
+               patterns={"nuts2": NUTS2}),
+        ("eurostat/lfst_r_lfp2acedu.tsv",), "Eurostat", "lfst_r_lfp2acedu",
+        "https://ec.europa.eu/eurostat/databrowser/view/lfst_r_lfp2acedu/default/table", "1999-2015",
+        "% of the active population aged 25-64 with ISCED 5-8 (both sexes)", EUROSTAT_LICENCE,
+        "Eurostat (2016) Economically active population by sex, age, educational attainment "
+        "and NUTS 2 regions [lfst_r_lfp2acedu].", eu_regions=True),
+    Extract(
+        "us_cluster_employment", us.cluster_employment,
+        Schema({"region_type": "str", "region_code": "str", "region_name": "str",
+                "cluster_code": "int", "cluster_name": "str", "traded": "bool",
+                "employment": "float", "avg_wage_usd": "float", "lq": "float", "strong": "str"},
+               key=("region_type", "region_code", "cluster_code"),
+               nullable=frozenset({"avg_wage_usd", "lq", "strong"}),
+               ranges={"employment": (0, None), "cluster_code": (1, 116)},
+               allowed={"region_type": frozenset({"state", "cbsa"}),
+                        "strong": frozenset({"True", "False"})},
+               patterns={"region_code": r"\d{2}|\d{5}"}),
+        ("us_cluster_mapping/all_states_clusters.csv", "us_cluster_mapping/all_msa_clusters.rds"),
+        "U.S. Cluster Mapping Project (Harvard Business School ISC, U.S. EDA)",
+        "cluster x region, 2016 (Delgado, Porter & Stern 2016 definitions)",
+        "https://clustermapping.us/data", "2016",
+        "employment (persons), avg_wage_usd (private wage, US$), lq (location quotient); "
+        "strong = strong-cluster flag (traded clusters only)", CMP_LICENCE,
+        "U.S. Cluster Mapping Project (2018) region x cluster data, 2016; Delgado, Porter & Stern "
+        "(2016) Defining clusters of related industries, J. Econ. Geogr. 16(1): 1-38."),
+    Extract(
+        "us_county_patents", us.county_patents,
+        Schema({"county_fips": "str", "year": "int", "patents": "int"},
+               key=("county_fips", "year"), ranges={"patents": (0, None), "year": (2000, 2015)},
+               patterns={"county_fips": r"\d{5}"}),
+        ("us_cluster_mapping/co_uspto.csv",), "USPTO Patent Technology Monitoring Team",
+        "Utility patent grants by county (inventor residence)",
+        "https://www.uspto.gov/web/offices/ac/ido/oeip/taf/countyall/usa_county_gd.htm",
+        "2000-2015", "utility patent grants (count, by grant year)", PD_LICENCE,
+        "USPTO PTMT (2016) U.S. State and County Utility Patent Grants, 2000-2015; via Brookings "
+        "Metro Data Warehouse (fansi-sifan/metro-datasets)."),
+    Extract(
+        "us_cbsa_counties", us.cbsa_counties,
+        Schema({"cbsa_code": "str", "cbsa_name": "str", "county_fips": "str"},
+               key=("cbsa_code", "county_fips"), patterns={"cbsa_code": r"\d{5}", "county_fips": r"\d{5}"}),
+        ("us_cluster_mapping/regions_data.Rds",), "U.S. Cluster Mapping Project",
+        "region definitions (member counties of CBSAs)", "https://clustermapping.us/data", "2016",
+        "membership", CMP_LICENCE, "U.S. Cluster Mapping Project (2018) region definitions."),
+    Extract(
+        "us_regpat_cbsa", us.regpat,
+        Schema({"cbsa_code": "str", "cbsa_name": "str", "period": "str", "patents_invented": "float",
+                "patent_applications": "float"},
+               key=("cbsa_code",), nullable=frozenset({"patents_invented", "patent_applications"}),
+               ranges={"patents_invented": (0, None)}, patterns={"cbsa_code": r"\d{5}"}),
+        ("us_cluster_mapping/cbsa_regpat.csv",), "OECD", "REGPAT (CBSA aggregates)",
+        "https://www.oecd.org/sti/intellectual-property-statistics-and-analysis.htm", "2008-2012",
+        "patents (fractional counts by inventor address), pooled over 2008-2012", OECD_LICENCE,
+        "OECD (2018) REGPAT database; CBSA aggregates by Brookings Metro (fansi-sifan/metro-datasets)."),
+    Extract(
+        "us_cbsa_population", us.cbsa_population,
+        Schema({"cbsa_code": "str", "cbsa_name": "str", "year": "int", "population": "float"},
+               key=("cbsa_code",), nullable=frozenset({"year"}), ranges={"population": (1, None)},
+               patterns={"cbsa_code": r"\d{5}"}),
+        ("us_cluster_mapping/cbsa_all.rda",), "Brookings Metro (U.S. Census Bureau, American Community Survey)",
+        "Metro Data Warehouse merged CBSA cross-section (cbsa_all.rda): total population",
+        "https://github.com/fansi-sifan/metro-datasets", "2017", "persons",
+        {"name": "public-domain", "title": "U.S. Census Bureau data (U.S. government work); repository states no licence"},
+        "U.S. Census Bureau, American Community Survey; merged by Brookings Metro (fansi-sifan/metro-datasets)."),
+    Extract(
+        "cn_cities", china.cities,
+        Schema({"city_code": "str", "city_name_cn": "str", "city_name_en": "str",
+                "resident_pop": "float", "registered_pop": "float", "gdp_cny": "float",
+                "knowledge_employment_share_pct": "float", "patents_2017": "float"},
+               key=("city_code",),
+               ranges={"resident_pop": (1, None), "registered_pop": (1, None), "gdp_cny": (0, None),
+                       "knowledge_employment_share_pct": (0, 100), "patents_2017": (0, None)},
+               patterns={"city_code": r"\d{6}"}),
+        ("china/CN_Public.csv",), "Liang, Hidalgo, Balland, Zheng & Wang (2024)",
+        "CN_Public city cross-section (CNIPA patents 2017; China City Statistical Yearbook 2016)",
+        "https://doi.org/10.1016/j.compenvurbsys.2024.102092", "2016-2017",
+        "population (persons), GDP (CNY), knowledge_employment_share_pct (% of employment in "
+        "information, finance and research), patents_2017 (count)", MIT_LICENCE,
+        "Liang, Hidalgo, Balland, Zheng & Wang (2024) Computers, Environment and Urban Systems "
+        "109: 102092."),
+    Extract(
+        "cn_resource_cities", china.resource_cities,
+        Schema({"name_cn": "str", "resource_type": "str", "level": "str", "order_in_plan": "int",
+                "city_code": "str", "county_code": "str", "match": "str", "reason": "str"},
+               key=("name_cn", "level"), nullable=frozenset({"city_code", "county_code", "reason"}),
+               allowed={"resource_type": frozenset({"growing", "mature", "declining", "regenerating"}),
+                        "level": frozenset({"prefecture-level", "county-level city"}),
+                        "match": frozenset({"matched", "unmatched"})},
+               patterns={"city_code": r"\d{6}", "county_code": r"\d{6}"}),
+        ("china/resource_city_types_2013.csv", "china/CN_Public.csv"), "State Council of China",
+        "National Sustainable Development Plan for Resource-based Cities (2013-2020)",
+        "http://www.gov.cn/zwgk/2013-12/03/content_2540070.htm", "2013",
+        "classification; county-level cities placed in their prefecture-level city by GB/T 2260 "
+        "administrative division codes (Ministry of Civil Affairs, 2013)",
+        {"name": "public-domain", "title": "PRC government document"},
+        "State Council of China (2013) Planning for Sustainable Development of Resource Cities."),
+]}
+
+
+def resources() -> list[dict]:
+    """Data-package descriptions of the extracts (sha256 is added by provenance.write)."""
+    out = []
+    for e in EXTRACTS.values():
+        out.append({
+            "name": e.name, "path": e.path, "description": f"{e.dataset}; units: {e.units}",
+            "producer": e.producer, "dataset": e.dataset, "years": e.years,
+            "sources": [{"title": e.citation, "path": e.url}],
+            "mirror_files": list(e.mirror_files), "licenses": [e.licence],
+            "schema": {"fields": [{"name": c, "type": k} for c, k in e.schema.columns.items()],
+                       "primaryKey": list(e.schema.key)},
+        })
+    out.append({
+        "name": "eu_nuts_harmonisation", "path": "extracts/eu_nuts_harmonisation.csv",
+        "description": "Every NUTS-2 code of every European extract: kept, renamed (to its "
+                       "NUTS 2013 code) or dropped, with the reason",
+        "producer": "this compendium (make extracts)", "licenses": [EUROSTAT_LICENCE],
+        "sources": [{"title": "JRC NUTS converter weights via R package 'nuts'",
+                     "path": "eurostat/cross_walks.rda"}],
+    })
+    return out

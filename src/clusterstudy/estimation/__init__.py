@@ -1,0 +1,9 @@
+"""estimation: how coefficients and their uncertainty are computed.
+
+The one estimator wrapper (:mod:`~clusterstudy.estimation.models`: OLS of log rates and
+Poisson PML of counts, clustered and wild-bootstrap inference, tidy results) and batched
+estimation of many specifications at once (:mod:`~clusterstudy.estimation.batchfit`).
+Knows nothing of Europe, the U.S. or China.
+
+May import: :mod:`clusterstudy.core`, :mod:`clusterstudy.data`, :mod:`clusterstudy.measures`.
+"""

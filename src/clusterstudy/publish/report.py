@@ -1,0 +1,273 @@
+"""``make report``: the book of the compendium in ``build/site/`` (Sphinx, myst-nb, sphinx-book-theme).
+
+The book is built offline from what ``make all`` made; no notebook is executed again:
+
+- ``index.html``: the question and the claims ledger (``tables/claims.csv``), each verdict
+  linking to the notebook page and the output that show it;
+- ``notebooks/<run>.html``: one page per executed notebook of ``build/notebooks/`` (default
+  run and every parameter variant), figures inline;
+- ``gallery.html``: one card per output (figure or table preview, caption, the source element
+  it reproduces, its formats as links, the notebook run that made it);
+- ``provenance.html``: every data file with producer, licence and sha256;
+- a table of contents (sidebar) and full-text search (``search.html``).
+
+The Sphinx sources are generated into ``build/book/``. Every page carries a small script
+(``_static/selfcheck.js``) that marks ``<body data-check>`` with the images that failed to
+load, the local links that did not resolve and the console errors, which the browser test
+reads.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from clusterstudy.core import paths
+from clusterstudy.data import coverage
+from clusterstudy.publish import manifest
+
+TITLE = "Industrial clusters, specialisation and innovation"
+QUESTION = (
+    "Do regions focused on a few strong clusters innovate more, as the CLUSNET report "
+    "(Lindqvist & Sölvell 2011) claims? Do resource cities lack innovation because their industry "
+    "is a \u201cregional production complex\u201d rather than a cluster, as Meng & Forman (2016) argue? "
+    "This compendium rebuilds the tables and data-bearing figures of its source documents and "
+    "tests their claims on public statistics (Eurostat, U.S. Cluster Mapping Project, USPTO, "
+    "OECD REGPAT, Chinese city data)."
+)
+VERDICT_CLASS = {"holds": "holds", "does not hold": "fails", "mixed": "mixed",
+                 "not testable with these data": "untestable"}
+
+SELFCHECK_JS = """
+window.__selfcheck = {errors: []};
+(function () {
+  const orig = console.error.bind(console);
+  console.error = (...args) => { window.__selfcheck.errors.push(args.map(String).join(' ')); orig(...args); };
+  window.addEventListener('error', (e) => {
+    const t = e.target;
+    const what = t && t !== window ? (t.src || t.href || t.tagName) : e.message;
+    window.__selfcheck.errors.push('error: ' + what);
+  }, true);
+  window.addEventListener('unhandledrejection', (e) => window.__selfcheck.errors.push('rejection: ' + e.reason));
+})();
+window.addEventListener('load', async () => {
+  const imgs = [...document.images];
+  const badImgs = imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
+  const links = [...new Set([...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
+      .filter(h => !/^(https?:|mailto:|#|javascript:)/.test(h)))];
+  const badLinks = [];
+  for (const h of links) {
+    try { const r = await fetch(h, {method: 'HEAD'}); if (!r.ok) badLinks.push(h); }
+    catch (e) { badLinks.push(h); }
+  }
+  const ledger = document.querySelectorAll('table.claims-ledger tbody tr').length;
+  document.body.dataset.check = JSON.stringify({images: imgs.length, links: links.length,
+      badImages: badImgs, badLinks: badLinks, ledgerRows: ledger, errors: window.__selfcheck.errors});
+});
+"""
+
+CSS = """
+.claims-ledger { font-size: .85rem; } .claims-ledger td { vertical-align: top; }
+.claims-ledger details { font-size: .8rem; color: #444; }
+.verdict { font-weight: 600; padding: 0 .3rem; border-radius: 3px; white-space: nowrap; }
+.verdict.holds { background: #d8f0d8; } .verdict.fails { background: #f6d5d5; }
+.verdict.mixed { background: #f7ecc9; } .verdict.untestable { background: #e4e4e4; }
+.gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 1rem; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: .7rem; overflow-x: auto; }
+.card img { max-width: 100%; } .card h3 { font-size: 1rem; margin-top: 0; }
+.card table { font-size: .7rem; } .card .meta { font-size: .8rem; color: #555; }
+"""
+
+CONF = """
+project = {title!r}
+author = "The compendium's authors"
+copyright = "the compendium's authors (MIT); data under their sources' licences"
+extensions = ["myst_nb"]
+html_theme = "sphinx_book_theme"
+html_title = {title!r}
+html_static_path = ["_static"]
+html_css_files = ["book.css"]
+html_js_files = ["selfcheck.js"]
+html_extra_path = ["_extra"]
+html_theme_options = {{"show_toc_level": 2, "use_download_button": False, "home_page_in_toc": True,
+                      "show_navbar_depth": 1}}
+html_last_updated_fmt = None
+html_context = {{"default_mode": "light"}}
+html_copy_source = False
+html_show_sourcelink = False
+nb_execution_mode = "off"
+nb_ipywidgets_js = {{}}
+nb_merge_streams = True
+myst_heading_anchors = 0
+exclude_patterns = ["_extra", "_doctrees"]
+"""
+
+
+def _raw(block: str) -> str:
+    """A raw-HTML block for a MyST page (blank lines around it, none inside)."""
+    lines = [line for line in block.splitlines() if line.strip()]
+    return "\n" + "\n".join(lines) + "\n\n"
+
+
+def _page_of(executed: str) -> str:
+    return f"notebooks/{Path(executed).stem}.html"
+
+
+def _ledger_html(ledger: pd.DataFrame, runs: set[str]) -> str:
+    rows = []
+    for r in ledger.itertuples():
+        nb = Path(r.notebook).stem
+        page = f"notebooks/{nb}.html" if nb in runs else ""
+        evidence = f"<a href='{page}'>{html.escape(nb)}</a>" if page else html.escape(nb)
+        out = f"<a href='{html.escape(r.output)}'>{html.escape(Path(r.output).name)}</a>"
+        key = html.escape(r.key_figure) if isinstance(r.key_figure, str) else ""
+        rows.append(
+            f"<tr><td><span class='verdict {VERDICT_CLASS[r.verdict]}'>{html.escape(r.verdict)}</span></td>"
+            f"<td>\u201c{html.escape(r.claim)}\u201d<br><small>{html.escape(r.seed)}, "
+            f"{html.escape(r.location)}</small><details><summary>the test</summary>{html.escape(r.test)}"
+            f"</details></td><td>{key}</td><td>{evidence}<br>{out}</td></tr>")
+    return ("<table class='claims-ledger table'><thead><tr><th>Verdict</th><th>Claim (verbatim) and test</th>"
+            "<th>Key figure</th><th>Evidence</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def _index(ledger: pd.DataFrame, runs: list[str], n_outputs: int) -> str:
+    counts = ledger["verdict"].value_counts()
+    summary = ", ".join(f"{n} {v}" for v, n in counts.items())
+    groups: dict[str, list[str]] = {}
+    for run in runs:
+        groups.setdefault(run.split("--")[0], []).append(run)
+    toc = "\n".join(f"notebooks/{r}" for base in groups for r in groups[base])
+    return (f"# {TITLE}\n\n{QUESTION}\n\n## The claims ledger\n\n"
+            f"Each claim of the source documents that the compendium tests, quoted verbatim, with its "
+            f"test and the verdict computed from the analyses' tables ({len(ledger)} claims: {summary}). "
+            f"The ledger is `tables/claims.csv`, written by the `claims_ledger` notebook.\n"
+            + _raw(_ledger_html(ledger, set(runs)))
+            + f"The [results gallery](gallery.md) shows all {n_outputs} output files; the "
+              f"[data provenance](provenance.md) page lists every data file.\n\n"
+            + "```{toctree}\n:caption: Results\n:maxdepth: 1\n\ngallery\nprovenance\n```\n\n"
+            + f"```{{toctree}}\n:caption: Notebooks and their variants\n:maxdepth: 1\n\n{toc}\n```\n")
+
+
+def _card(stem: str, group: pd.DataFrame, site_extra: Path) -> str:
+    e = group.iloc[0]
+    files = list(group["file"])
+    fmts = " · ".join(f"<a href='{html.escape(f)}'>{Path(f).suffix[1:].upper()}</a>" for f in files)
+    png = next((f for f in files if f.endswith(".png")), None)
+    csv = next((f for f in files if f.endswith(".csv")), None)
+    if png:
+        body = f"<img src='{html.escape(png)}' alt='{html.escape(e['caption'])}' loading='lazy'>"
+    elif csv:
+        df = pd.read_csv(site_extra / csv, dtype=str, keep_default_na=False)
+        body = (df.head(6).to_html(index=False, border=0, classes="table")
+                + f"<p class='meta'>{len(df)} rows; first {min(6, len(df))} shown</p>")
+    else:
+        body = ""
+    params = "" if e["parameters"] == "{}" else f" with {html.escape(e['parameters'])}"
+    source = f"<br>Reproduces: {html.escape(e['reproduces'])}" if e["reproduces"] else ""
+    run = _page_of(e["executed_notebook"])
+    return (f"<div class='card'><h3>{html.escape(stem)}</h3>{body}<p>{html.escape(e['caption'])}</p>"
+            f"<p class='meta'>Formats: {fmts}<br>Made by <a href='{run}'>{html.escape(e['notebook'])}</a>"
+            f"{params}{source}</p></div>")
+
+
+def _gallery(entries: pd.DataFrame, extra: Path) -> str:
+    stems = entries.assign(stem=entries["file"].str.replace(r"\.[a-z]+$", "", regex=True))
+    cards = [_card(stem, g, extra) for stem, g in stems.groupby("stem", sort=True)]
+    return (f"# Results gallery\n\nOne card per output ({len(cards)} outputs, {len(entries)} files), each "
+            "rebuilt by `make all`; the formats of each output are links.\n"
+            + _raw("<div class='gallery'>" + "".join(cards) + "</div>"))
+
+
+def _provenance() -> str:
+    sources = coverage.sources_table()
+    return ("# Data provenance\n\nEvery data file of the compendium (`data/datapackage.json`) with its "
+            "producer, licence and sha256; `data/README.md` gives the harmonisation rules and credits.\n"
+            + _raw(sources.to_html(index=False, border=0, classes="table", na_rep="")))
+
+
+def _copy_notebook(src: Path, dest: Path, parameters: dict) -> None:
+    """Copy an executed notebook, naming its parameters in the title of a variant."""
+    nb = nbformat.read(src, as_version=4)
+    if parameters:
+        label = ", ".join(f"{k} = {v}" for k, v in parameters.items())
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and cell.source.startswith("# "):
+                first, _, rest = cell.source.partition("\n")
+                cell.source = f"{first} ({label})\n{rest}"
+                break
+    nbformat.write(nb, dest)
+
+
+def sources(book: Path) -> list[str]:
+    """Write the Sphinx sources of the book into ``book``; return the notebook runs included."""
+    root = paths.project_root()
+    shutil.rmtree(book, ignore_errors=True)
+    (book / "notebooks").mkdir(parents=True)
+    (book / "_static").mkdir()
+    for d in ("figures", "tables"):
+        shutil.copytree(root / d, book / "_extra" / d)
+    (book / "_static" / "selfcheck.js").write_text(SELFCHECK_JS, encoding="utf-8")
+    (book / "_static" / "book.css").write_text(CSS, encoding="utf-8")
+    (book / "conf.py").write_text(CONF.format(title=TITLE), encoding="utf-8")
+    entries = manifest.load()
+    runs_meta = {Path(p.name).stem: json.loads(p.read_text())
+                 for p in sorted((root / "build" / "meta" / "runs").glob("*.json"))}
+    # the ledger first, then each notebook's default run followed by its variants
+    executed = sorted((root / "build" / "notebooks").glob("*.ipynb"),
+                      key=lambda p: (p.stem != "claims_ledger", p.stem.split("--")[0], "--" in p.stem, p.stem))
+    if not executed:
+        raise RuntimeError("no executed notebooks in build/notebooks: run `make all` first")
+    runs = []
+    for src in executed:
+        params = runs_meta.get(src.stem, {}).get("parameters", {})
+        _copy_notebook(src, book / "notebooks" / src.name, params)
+        runs.append(src.stem)
+    ledger = pd.read_csv(root / "tables" / "claims.csv", dtype=str, keep_default_na=False)
+    (book / "index.md").write_text(_index(ledger, runs, entries["file"].str.replace(
+        r"\.[a-z]+$", "", regex=True).nunique()), encoding="utf-8")
+    (book / "gallery.md").write_text(_gallery(entries, book / "_extra"), encoding="utf-8")
+    (book / "provenance.md").write_text(_provenance(), encoding="utf-8")
+    return runs
+
+
+def build(site: Path | None = None, book: Path | None = None, log: Path | None = None) -> Path:
+    """Write the sources (``build/book``) and build the book with Sphinx; return the index path."""
+    from sphinx.cmd.build import build_main
+
+    root = paths.project_root()
+    site = site or root / "build" / "site"
+    book = book or root / "build" / "book"
+    log = log or warnings_log()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sources(book)
+    shutil.rmtree(site, ignore_errors=True)
+    status = build_main(["-b", "html", "-q", "-E", "-j", "auto", "-d", str(book / "_doctrees"),
+                         "-w", str(log), str(book), str(site)])
+    if status:
+        raise RuntimeError(f"sphinx-build failed (exit {status}); see {log}")
+    return site / "index.html"
+
+
+def warnings_log() -> Path:
+    """Where the Sphinx build writes its warnings (empty when the book is warning-clean)."""
+    return paths.project_root() / "build" / "book-warnings.log"
+
+
+def pages(site: Path) -> list[str]:
+    """The book's pages (HTML files outside ``_static``)."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if not p.relative_to(site).as_posix().startswith("_static/"))
+
+
+if __name__ == "__main__":
+    index = build()
+    warnings = warnings_log().read_text().strip().splitlines()
+    print(f"✔ report: {index} ({len(pages(index.parent))} pages, {len(warnings)} Sphinx warnings)")
+    sys.exit(0)
