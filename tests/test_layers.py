@@ -163,3 +163,10 @@ def test_makefile_src_lists_every_module_a_notebook_uses(nb: str):
             if (PKG / Path(*m.split(".")[1:])).with_suffix(".py").is_file()}
     missing = sorted(used - declared - INGEST_BUILDERS)
     assert not missing, f"{nb}: modules it uses but the Makefile does not list in {nb}_SRC: {missing}"
+
+
+def test_makefile_names_only_existing_modules():
+    text = (ROOT / "Makefile").read_text()
+    named = set(re.findall(r"\$\(SRCDIR\)/([\w/]+\.py)", text))
+    missing = sorted(n for n in named if not (PKG / n).is_file())
+    assert not missing, f"the Makefile names modules that do not exist: {missing}"
