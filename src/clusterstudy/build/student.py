@@ -96,7 +96,7 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                          'assert set(us_regions.MEASURES) <= set(table["term"]), "one set of models per measure"\n',
                  # every specification of us_regions.SPECS for every measure, models named "<measure>: <spec>"
                  hidden=_US_EXPECTED
-                 + "from clusterstudy import models as _models  # the notebook does not import it\n"
+                 + "from clusterstudy.estimation import models as _models  # the notebook does not import it\n"
                    "_frame = us_regions.model_frame(_expected)\n"
                    "for _m in us_regions.MEASURES:\n"
                    "    for _spec, _ctrl in us_regions.SPECS.items():\n"
