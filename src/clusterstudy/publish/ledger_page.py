@@ -66,7 +66,8 @@ def _test_html(row: pd.Series, link: Callable[[str, str], str], n_estimates: int
     more = f" · {n_estimates} estimates in the forest plot" if n_estimates > 1 else ""
     href = link(str(row["notebook"]), str(row["output"]))
     evidence = (f"<a href='{html.escape(href)}'>evidence</a>" if href else "")
-    return (f"<div class='claim-test' id='claim-{html.escape(str(row['claim_id']))}'>{badge} <span class='primary-test'>{html.escape(test)}</span>"
+    anchor = html.escape(str(row["claim_id"]))
+    return (f"<div class='claim-test' id='claim-{anchor}'>{badge} <span class='primary-test'>{html.escape(test)}</span>"
             f"<div class='key-number'>{number_and_p(row)}</div>"
             f"<div class='evidence'>{evidence}{more}</div></div>")
 

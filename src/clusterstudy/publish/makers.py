@@ -75,7 +75,8 @@ def makers(notebook: Path) -> list[Maker]:
     """Every save call of one notebook, in cell order."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     found = []
-    rel = notebook.relative_to(paths.project_root()).as_posix() if notebook.is_absolute() else notebook.as_posix()
+    root = paths.project_root()
+    rel = notebook.relative_to(root).as_posix() if notebook.is_relative_to(root) else notebook.as_posix()
     for number, cell in enumerate(nb["cells"], start=1):
         if cell["cell_type"] != "code":
             continue

@@ -41,7 +41,7 @@ QUESTION = (
     "OECD REGPAT, Chinese city data)."
 )
 
-SELFCHECK_JS = """
+SELFCHECK_JS = r"""
 window.__selfcheck = {errors: []};
 (function () {
   const orig = console.error.bind(console);
@@ -57,21 +57,40 @@ window.addEventListener('load', async () => {
   const imgs = [...document.images];
   const badImgs = imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
   const links = [...new Set([...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
-      .filter(h => !/^(https?:|mailto:|#|javascript:)/.test(h)))];
-  const badLinks = [];
+      .filter(h => !/^(https?:|mailto:|javascript:)/.test(h)))];
+  const badLinks = [], badAnchors = [], pages = {};
+  let anchors = 0;
   for (const h of links) {
-    try { const r = await fetch(h, {method: 'HEAD'}); if (!r.ok) badLinks.push(h); }
-    catch (e) { badLinks.push(h); }
+    const url = new URL(h, document.baseURI);
+    const hash = decodeURIComponent(url.hash.slice(1));
+    url.hash = '';
+    let doc = document;
+    if (!h.startsWith('#')) {
+      try {
+        if (!(url.href in pages)) {
+          const r = await fetch(url.href);
+          pages[url.href] = r.ok ? await r.text() : null;
+        }
+      } catch (e) { pages[url.href] = null; }
+      if (pages[url.href] === null) { badLinks.push(h); continue; }
+      if (!hash || !/\.html$/.test(url.pathname)) continue;
+      doc = new DOMParser().parseFromString(pages[url.href], 'text/html');
+    }
+    if (!hash) continue;
+    anchors += 1;
+    if (!doc.getElementById(hash) && !doc.getElementsByName(hash).length) badAnchors.push(h);
   }
   const ledger = document.querySelectorAll('table.claims-ledger tbody tr').length;
-  document.body.dataset.check = JSON.stringify({images: imgs.length, links: links.length,
-      badImages: badImgs, badLinks: badLinks, ledgerRows: ledger, errors: window.__selfcheck.errors});
+  document.body.dataset.check = JSON.stringify({images: imgs.length, links: links.length, anchors: anchors,
+      badImages: badImgs, badLinks: badLinks, badAnchors: badAnchors, ledgerRows: ledger,
+      errors: window.__selfcheck.errors});
 });
 """
 
 CSS = """
 .claims-ledger { font-size: .85rem; } .claims-ledger td { vertical-align: top; }
-.claims-ledger .quote { width: 38%; font-style: italic; } .claims-ledger .source { font-style: normal; font-size: .8rem; color: #444; }
+.claims-ledger .quote { width: 38%; font-style: italic; }
+.claims-ledger .source { font-style: normal; font-size: .8rem; color: #444; }
 .claims-ledger .seedfile { color: #888; } .claim-test { margin-bottom: .6rem; }
 .claim-test .key-number, .claim-test .evidence { font-size: .8rem; margin-left: .3rem; }
 div.cell_output pre, div.output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
