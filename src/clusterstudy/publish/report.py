@@ -94,6 +94,7 @@ CSS = """
 .claims-ledger .seedfile { color: #888; } .claim-test { margin-bottom: .6rem; }
 .claim-test .key-number, .claim-test .evidence { font-size: .8rem; margin-left: .3rem; }
 div.cell_output pre, div.output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+div.cell_output table { display: block; overflow-x: auto; font-size: .75rem; }
 .verdict { font-weight: 600; padding: 0 .3rem; border-radius: 3px; white-space: nowrap; }
 .verdict.holds { background: #d8f0d8; } .verdict.fails { background: #f6d5d5; }
 .verdict.mixed { background: #f7ecc9; } .verdict.untestable { background: #e4e4e4; }
