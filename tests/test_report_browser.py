@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from clusterstudy.publish import ledger_page, sitecheck
+from clusterstudy.publish import ledger_page, makers, sitecheck
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "build" / "site"
@@ -77,6 +77,7 @@ def test_front_page_shows_the_claims_ledger(server, tmp_path):
     check = _open(f"{server}/index.html", tmp_path)
     _clean(check, "index.html")
     ledger = pd.read_csv(ROOT / "tables" / "claims.csv", dtype=str, keep_default_na=False)
+    results = pd.read_csv(ROOT / "results.csv", dtype=str, keep_default_na=False)
     assert check["ledgerRows"] == len(ledger_page.claims(ledger)) > 0
     assert check["anchors"] >= len(ledger)  # every evidence link names an anchor, and it exists
     html_text = (SITE / "index.html").read_text()
@@ -84,9 +85,10 @@ def test_front_page_shows_the_claims_ledger(server, tmp_path):
         assert html_text.count(f"\u201c{html.escape(quote, quote=False)}\u201d") == 1
     for verdict in set(ledger["verdict"]):
         assert f">{html.escape(verdict)}</span>" in html_text
-    for nb in set(ledger["notebook"]):  # each test links to the notebook page with the evidence
-        stem = Path(nb).stem
-        assert f"href='notebooks/{stem}.html#out-" in html_text and (SITE / "notebooks" / f"{stem}.html").is_file()
+    made_by = dict(zip(results["file"], results["executed_notebook"], strict=True))
+    for output in set(ledger["output"]):  # each test links to its output's anchor on the page of the run making it
+        page = f"notebooks/{Path(made_by[output]).stem}.html"
+        assert f"href='{page}#{makers.anchor(output)}'" in html_text and (SITE / page).is_file()
 
 
 def test_every_local_link_and_anchor_resolves_and_every_page_is_reachable():
