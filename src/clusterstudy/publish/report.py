@@ -2,19 +2,23 @@
 
 The book is built offline from what ``make all`` made; no notebook is executed again:
 
-- ``index.html``: the question and the claims ledger (``tables/claims.csv``), each verdict
-  linking to the notebook page and the output that show it;
-- ``notebooks/<run>.html``: one page per executed notebook of ``build/notebooks/`` (default
-  run and every parameter variant), figures inline;
-- ``gallery.html``: one card per output (figure or table preview, caption, the source element
-  it reproduces, its formats as links, the notebook run that made it);
+- ``index.html``: the question and the claims ledger at a glance (:mod:`~clusterstudy.publish.ledger_page`,
+  from ``tables/claims.csv``): one row per quoted claim, each test's verdict, primary test,
+  estimate with labelled p-values and an evidence link to the output's anchor; the forest plot;
+- ``notebooks/<run>.html``: one page per executed notebook of ``build/notebooks/``, code
+  collapsed, an anchor on every output, parameter variants nested under their notebook
+  (:mod:`~clusterstudy.publish.book_pages`);
+- ``gallery.html``: one card per output, ordered by claim (preview, caption, the source element
+  it reproduces, its formats as links, the cell that made it);
 - ``provenance.html``: every data file with producer, licence and sha256;
 - a table of contents (sidebar) and full-text search (``search.html``).
 
-The Sphinx sources are generated into ``build/book/``. Every page carries a small script
+The Sphinx sources are generated into ``build/book/``; the theme's template files copied as
+static files are removed from the site. Every page carries a small script
 (``_static/selfcheck.js``) that marks ``<body data-check>`` with the images that failed to
-load, the local links that did not resolve and the console errors, which the browser test
-reads.
+load, the local links and anchors that did not resolve and the console errors, which the
+browser test reads; :mod:`~clusterstudy.publish.sitecheck` checks the same links and anchors
+without a browser, and that every page is reachable from the table of contents.
 """
 
 from __future__ import annotations
