@@ -139,7 +139,7 @@ help: ## list the targets
 all: results.csv ## build env if missing, verify data checksums, run every notebook
 	@echo "all outputs up to date: $(words $(NOTEBOOK_TARGETS)) notebook runs"
 
-results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/manifest.py
+results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/publish/manifest.py
 	@$(PY) -m clusterstudy.publish.manifest write
 
 env: $(ENV_STAMP) ## create the environment (.venv from requirements.lock) and its kernel
