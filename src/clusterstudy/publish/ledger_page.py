@@ -56,7 +56,7 @@ def number_and_p(row: pd.Series) -> str:
     family = str(row.get("family_size", "")).strip()
     if family and "p_adjusted" in row and not math.isnan(_num(row["p_adjusted"])):
         ps[-1] += f", Romano–Wolf over {family} tests"
-    return f"<b>{est:+.3f}</b>" + (f" ({'; '.join(ps)})" if ps else "")
+    return f"<b>{est:+.3f}</b>" + (f" ({html.escape('; '.join(ps))})" if ps else "")
 
 
 def _test_html(row: pd.Series, link: Callable[[str, str], str], n_estimates: int) -> str:
