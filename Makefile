@@ -229,13 +229,21 @@ bench-build: $(ENV_STAMP) ## time cold, no-op, one-notebook and -j2 builds and m
 
 report: results.csv ## the book in build/site/: claims ledger, one page per notebook run, gallery, provenance, search
 	@$(PY) -m clusterstudy.publish.report
+	@$(PY) -m clusterstudy.publish.sitecheck build/site
+
+# The README's replication-package sections (SSDE template, DCAS self-check) and codecheck.yml,
+# generated from results.csv and the data package; the runtime table from the last build's records
+.PHONY: replication
+replication: results.csv ## rewrite the README's replication sections, its runtime table and codecheck.yml
+	@$(PY) -m clusterstudy.publish.replication write
+	@$(PY) -m clusterstudy.publish.replication runtime
 
 book: report ## same as report
 
 student: $(ENV_STAMP) ## nbgrader course in build/student/: source/ (solutions + autograded tests), release/ (stubs)
 	@$(PY) -m clusterstudy.build.student
 
-verify: ## rebuild the committed state from scratch in a temporary clone; compare every result by sha256
+verify: ## rebuild the committed state in a temporary clone; compare every result by sha256; certificate in build/
 	@$(PY) -m clusterstudy.build.verify
 
 clean: ## remove build products (build/); never touches data/, figures/ or tables/

@@ -1,7 +1,9 @@
 """The book (make report), opened in a real browser (headless Chromium).
 
-Every page: images load, local links resolve, no console errors. The front page shows the
-claims ledger; every notebook that saves a figure shows it on its page.
+Every page: images load, every local link resolves and every anchor it points to exists on its
+target page, no console errors. The front page shows the claims ledger (one row per quoted
+claim) with evidence links landing on the output's anchor; every notebook that saves a figure
+shows it on its page, with its code collapsed; every page is reachable from the contents.
 """
 
 import html
@@ -16,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from clusterstudy.publish import ledger_page, makers, sitecheck
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "build" / "site"
@@ -60,6 +64,7 @@ PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
 def _clean(check: dict, page: str) -> None:
     assert check["badImages"] == [], f"{page}: images that did not load"
     assert check["badLinks"] == [], f"{page}: local links that did not resolve"
+    assert check["badAnchors"] == [], f"{page}: links to anchors missing on their target page"
     assert check["errors"] == [], f"{page}: console errors"
 
 
@@ -72,13 +77,25 @@ def test_front_page_shows_the_claims_ledger(server, tmp_path):
     check = _open(f"{server}/index.html", tmp_path)
     _clean(check, "index.html")
     ledger = pd.read_csv(ROOT / "tables" / "claims.csv", dtype=str, keep_default_na=False)
-    assert check["ledgerRows"] == len(ledger) > 0
+    results = pd.read_csv(ROOT / "results.csv", dtype=str, keep_default_na=False)
+    assert check["ledgerRows"] == len(ledger_page.claims(ledger)) > 0
+    assert check["anchors"] >= len(ledger)  # every evidence link names an anchor, and it exists
     html_text = (SITE / "index.html").read_text()
+    for quote in set(ledger["claim"]):  # each quote shown once
+        assert html_text.count(f"\u201c{html.escape(quote, quote=False)}\u201d") == 1
     for verdict in set(ledger["verdict"]):
         assert f">{html.escape(verdict)}</span>" in html_text
-    for nb in set(ledger["notebook"]):  # each verdict links to the notebook page with the evidence
-        stem = Path(nb).stem
-        assert f"href='notebooks/{stem}.html'" in html_text and (SITE / "notebooks" / f"{stem}.html").is_file()
+    made_by = dict(zip(results["file"], results["executed_notebook"], strict=True))
+    for output in set(ledger["output"]):  # each test links to its output's anchor on the page of the run making it
+        page = f"notebooks/{Path(made_by[output]).stem}.html"
+        assert f"href='{page}#{makers.anchor(output)}'" in html_text and (SITE / page).is_file()
+
+
+def test_every_local_link_and_anchor_resolves_and_every_page_is_reachable():
+    report = sitecheck.check(SITE)
+    assert report.broken == [] and report.unreachable == []
+    assert report.pages == len(PAGES) and report.anchors > 0
+    assert not any("{{" in (SITE / p).read_text() for p in PAGES)  # no unrendered template page
 
 
 def test_gallery_images_load_and_links_resolve(server, tmp_path):
@@ -94,8 +111,10 @@ def test_every_notebook_run_has_a_page_and_shows_its_figures():
     assert runs and all((SITE / "notebooks" / f"{r}.html").is_file() for r in runs)
     for r in runs:
         saves = "save_figure(fig" in (ROOT / "build" / "notebooks" / f"{r}.ipynb").read_text()
+        page = (SITE / "notebooks" / f"{r}.html").read_text()
         if saves:
-            assert "<img" in (SITE / "notebooks" / f"{r}.html").read_text(), f"{r}: no figure shown"
+            assert "<img" in page, f"{r}: no figure shown"
+        assert "tag_hide-input" in page, f"{r}: code not collapsed"
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p not in ("index.html", "gallery.html")])

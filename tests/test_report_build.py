@@ -1,11 +1,12 @@
-"""The book builds offline (no network connection is even attempted) and without warnings."""
+"""The book builds offline (no network connection is even attempted), without warnings, with every
+local link and anchor resolving and every page reachable from the table of contents."""
 
 import socket
 from pathlib import Path
 
 import pytest
 
-from clusterstudy.publish import report
+from clusterstudy.publish import report, sitecheck
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,3 +40,6 @@ def test_book_builds_offline_and_warning_clean(tmp_path, monkeypatch):
     text = (site / "index.html").read_text()
     assert "claims-ledger" in text and "https://" not in "".join(
         line for line in text.splitlines() if "<script" in line or "<link" in line)
+    check = sitecheck.check(site)
+    assert check.broken == [] and check.unreachable == [], (check.broken[:5], check.unreachable)
+    assert not list(site.glob("_static/*.html")) and "genindex.html" not in pages  # no template or empty page

@@ -8,7 +8,10 @@ committed), and for a differing CSV the cells that differ; for a differing PNG i
 measured difference (matplotlib's ``compare_images`` RMS over the 0-255 RGB values) and
 accepts it if it is within :data:`PNG_RMS_TOLERANCE` (figures are stabilised before saving so
 PNGs are byte-identical across CPUs; the tolerance is the stated bound if they ever are not).
-Exit status 1 on any other difference. The working tree is never touched.
+Exit status 1 on any other difference. The working tree is never touched. The reproduction
+certificate (``build/certificate.md`` and ``.html``, :mod:`clusterstudy.build.certificate`) records
+the result for every file of the CODECHECK manifest ``codecheck.yml``, with the machine, the
+software versions and the time.
 
 ``python -m clusterstudy.build.verify committed`` (run by ``make test`` after the build) checks the
 working tree instead: every result file (``figures/``, ``tables/``, ``results.csv``,
@@ -27,11 +30,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from clusterstudy.build import certificate
 from clusterstudy.core import paths
+from clusterstudy.publish import replication
 
 RESULT_DIRS = ("figures", "tables")
 COMMITTED_RESULTS = ("figures", "tables", "results.csv", "notebooks")
@@ -220,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     if _git(root, "status", "--porcelain", "--untracked-files=no").strip():
         print("note: uncommitted changes are not verified; the committed state (HEAD) is rebuilt")
     start = time.perf_counter()
+    started = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="verify-") as tmp:
         clone = Path(tmp) / "compendium"
         subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(root), str(clone)], check=True)
@@ -234,7 +241,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         report = compare(clone)
         committed = uncommitted_results(clone)
-    ok = print_report(report, time.perf_counter() - start)
+        commit = _git(clone, "rev-parse", "HEAD").strip()
+        manifest_text = (clone / "codecheck.yml").read_text(encoding="utf-8") if (clone / "codecheck.yml").is_file() else ""
+    seconds = time.perf_counter() - start
+    ok = print_report(report, seconds)
+    files = replication.manifest_files(manifest_text) or report["identical"] + [p for p, _ in report["differing"]]
+    cert, _ = certificate.write(root / "build", report, files, commit, started, seconds)
+    print(f"certificate: {cert} and {cert.with_suffix('.html')}")
     # results.csv and notebooks/ too: the clean clone must be left with no modified result
     others = [(p, d) for p, acceptable, d in committed if not acceptable and not p.startswith(RESULT_DIRS)]
     for path, details in others:

@@ -2,35 +2,38 @@
 
 The book is built offline from what ``make all`` made; no notebook is executed again:
 
-- ``index.html``: the question and the claims ledger (``tables/claims.csv``), each verdict
-  linking to the notebook page and the output that show it;
-- ``notebooks/<run>.html``: one page per executed notebook of ``build/notebooks/`` (default
-  run and every parameter variant), figures inline;
-- ``gallery.html``: one card per output (figure or table preview, caption, the source element
-  it reproduces, its formats as links, the notebook run that made it);
+- ``index.html``: the question and the claims ledger at a glance (:mod:`~clusterstudy.publish.ledger_page`,
+  from ``tables/claims.csv``): one row per quoted claim, each test's verdict, primary test,
+  estimate with labelled p-values and an evidence link to the output's anchor; the forest plot;
+- ``notebooks/<run>.html``: one page per executed notebook of ``build/notebooks/``, code
+  collapsed, an anchor on every output, parameter variants nested under their notebook
+  (:mod:`~clusterstudy.publish.book_pages`);
+- ``gallery.html``: one card per output, ordered by claim (preview, caption, the source element
+  it reproduces, its formats as links, the cell that made it);
 - ``provenance.html``: every data file with producer, licence and sha256;
 - a table of contents (sidebar) and full-text search (``search.html``).
 
-The Sphinx sources are generated into ``build/book/``. Every page carries a small script
+The Sphinx sources are generated into ``build/book/``; the theme's template files copied as
+static files are removed from the site. Every page carries a small script
 (``_static/selfcheck.js``) that marks ``<body data-check>`` with the images that failed to
-load, the local links that did not resolve and the console errors, which the browser test
-reads.
+load, the local links and anchors that did not resolve and the console errors, which the
+browser test reads; :mod:`~clusterstudy.publish.sitecheck` checks the same links and anchors
+without a browser, and that every page is reachable from the table of contents.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 
 from clusterstudy.core import paths
 from clusterstudy.data import coverage
-from clusterstudy.publish import manifest
+from clusterstudy.publish import book_pages, ledger_page, makers, manifest
 
 TITLE = "Industrial clusters, specialisation and innovation"
 QUESTION = (
@@ -41,10 +44,8 @@ QUESTION = (
     "tests their claims on public statistics (Eurostat, U.S. Cluster Mapping Project, USPTO, "
     "OECD REGPAT, Chinese city data)."
 )
-VERDICT_CLASS = {"holds": "holds", "does not hold": "fails", "mixed": "mixed",
-                 "not testable with these data": "untestable"}
 
-SELFCHECK_JS = """
+SELFCHECK_JS = r"""
 window.__selfcheck = {errors: []};
 (function () {
   const orig = console.error.bind(console);
@@ -60,21 +61,44 @@ window.addEventListener('load', async () => {
   const imgs = [...document.images];
   const badImgs = imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
   const links = [...new Set([...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
-      .filter(h => !/^(https?:|mailto:|#|javascript:)/.test(h)))];
-  const badLinks = [];
+      .filter(h => !/^(https?:|mailto:|javascript:)/.test(h)))];
+  const badLinks = [], badAnchors = [], pages = {};
+  let anchors = 0;
   for (const h of links) {
-    try { const r = await fetch(h, {method: 'HEAD'}); if (!r.ok) badLinks.push(h); }
-    catch (e) { badLinks.push(h); }
+    const url = new URL(h, document.baseURI);
+    const hash = decodeURIComponent(url.hash.slice(1));
+    url.hash = '';
+    let doc = document;
+    if (!h.startsWith('#')) {
+      try {
+        if (!(url.href in pages)) {
+          const r = await fetch(url.href);
+          pages[url.href] = r.ok ? await r.text() : null;
+        }
+      } catch (e) { pages[url.href] = null; }
+      if (pages[url.href] === null) { badLinks.push(h); continue; }
+      if (!hash || !/\.html$/.test(url.pathname)) continue;
+      doc = new DOMParser().parseFromString(pages[url.href], 'text/html');
+    }
+    if (!hash) continue;
+    anchors += 1;
+    if (!doc.getElementById(hash) && !doc.getElementsByName(hash).length) badAnchors.push(h);
   }
   const ledger = document.querySelectorAll('table.claims-ledger tbody tr').length;
-  document.body.dataset.check = JSON.stringify({images: imgs.length, links: links.length,
-      badImages: badImgs, badLinks: badLinks, ledgerRows: ledger, errors: window.__selfcheck.errors});
+  document.body.dataset.check = JSON.stringify({images: imgs.length, links: links.length, anchors: anchors,
+      badImages: badImgs, badLinks: badLinks, badAnchors: badAnchors, ledgerRows: ledger,
+      errors: window.__selfcheck.errors});
 });
 """
 
 CSS = """
 .claims-ledger { font-size: .85rem; } .claims-ledger td { vertical-align: top; }
-.claims-ledger details { font-size: .8rem; color: #444; }
+.claims-ledger .quote { width: 38%; font-style: italic; }
+.claims-ledger .source { font-style: normal; font-size: .8rem; color: #444; }
+.claims-ledger .seedfile { color: #888; } .claim-test { margin-bottom: .6rem; }
+.claim-test .key-number, .claim-test .evidence { font-size: .8rem; margin-left: .3rem; }
+div.cell_output pre, div.output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+div.cell_output table { display: block; overflow-x: auto; font-size: .75rem; }
 .verdict { font-weight: 600; padding: 0 .3rem; border-radius: 3px; white-space: nowrap; }
 .verdict.holds { background: #d8f0d8; } .verdict.fails { background: #f6d5d5; }
 .verdict.mixed { background: #f7ecc9; } .verdict.untestable { background: #e4e4e4; }
@@ -100,6 +124,7 @@ html_theme_options = {{"show_toc_level": 2, "use_download_button": False, "home_
 html_last_updated_fmt = None
 html_context = {{"default_mode": "light"}}
 html_copy_source = False
+html_use_index = False
 html_show_sourcelink = False
 nb_execution_mode = "off"
 nb_ipywidgets_js = {{}}
@@ -115,74 +140,44 @@ def _raw(block: str) -> str:
     return "\n" + "\n".join(lines) + "\n\n"
 
 
-def _page_of(executed: str) -> str:
-    return f"notebooks/{Path(executed).stem}.html"
+def _link(entries: pd.DataFrame, runs: set[str]) -> Callable[[str, str], str]:
+    """href of an output's anchor on the page of the run that made it ('' if not in the book)."""
+    made_by = dict(zip(entries["file"], entries["executed_notebook"], strict=True))
+
+    def link(notebook: str, output: str) -> str:
+        run = Path(made_by.get(output, notebook)).stem
+        if run not in runs:
+            return ""
+        return f"{book_pages.page_of(run)}#{makers.anchor(output)}" if output in made_by else book_pages.page_of(run)
+    return link
 
 
-def _ledger_html(ledger: pd.DataFrame, runs: set[str]) -> str:
-    rows = []
-    for r in ledger.itertuples():
-        nb = Path(r.notebook).stem
-        page = f"notebooks/{nb}.html" if nb in runs else ""
-        evidence = f"<a href='{page}'>{html.escape(nb)}</a>" if page else html.escape(nb)
-        out = f"<a href='{html.escape(r.output)}'>{html.escape(Path(r.output).name)}</a>"
-        key = html.escape(r.key_figure) if isinstance(r.key_figure, str) else ""
-        rows.append(
-            f"<tr><td><span class='verdict {VERDICT_CLASS[r.verdict]}'>{html.escape(r.verdict)}</span></td>"
-            f"<td>\u201c{html.escape(r.claim)}\u201d<br><small>{html.escape(r.seed)}, "
-            f"{html.escape(r.location)}</small><details><summary>the test</summary>{html.escape(r.test)}"
-            f"</details></td><td>{key}</td><td>{evidence}<br>{out}</td></tr>")
-    return ("<table class='claims-ledger table'><thead><tr><th>Verdict</th><th>Claim (verbatim) and test</th>"
-            "<th>Key figure</th><th>Evidence</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
-
-
-def _index(ledger: pd.DataFrame, runs: list[str], n_outputs: int) -> str:
-    counts = ledger["verdict"].value_counts()
-    summary = ", ".join(f"{n} {v}" for v, n in counts.items())
-    groups: dict[str, list[str]] = {}
-    for run in runs:
-        groups.setdefault(run.split("--")[0], []).append(run)
-    toc = "\n".join(f"notebooks/{r}" for base in groups for r in groups[base])
+def _index(ledger: pd.DataFrame, estimates: pd.DataFrame | None, defaults: list[str],
+           link: Callable[[str, str], str], n_outputs: int, forest: bool) -> str:
+    toc = "\n".join(f"notebooks/{r}" for r in defaults)
+    plot = _raw("<figure id='claims-forest'><img src='figures/claims_forest.png' alt='Forest plot of every "
+                "claim&#39;s primary and secondary estimates'><figcaption>Every claim's primary and secondary "
+                "estimates (<code>figures/claims_forest.png</code>, from <code>tables/claims_estimates.csv</code>)"
+                "</figcaption></figure>") if forest else ""
     return (f"# {TITLE}\n\n{QUESTION}\n\n## The claims ledger\n\n"
-            f"Each claim of the source documents that the compendium tests, quoted verbatim, with its "
-            f"test and the verdict computed from the analyses' tables ({len(ledger)} claims: {summary}). "
-            f"The ledger is `tables/claims.csv`, written by the `claims_ledger` notebook.\n"
-            + _raw(_ledger_html(ledger, set(runs)))
-            + f"The [results gallery](gallery.md) shows all {n_outputs} output files; the "
+            f"Each claim of the source documents that the compendium tests, quoted verbatim once with its "
+            f"source, then each test of it: the verdict computed from the analyses' tables, the primary test "
+            f"in words and its estimate with labelled p-values ({ledger_page.summary(ledger)}). "
+            f"The ledger is `tables/claims.csv`, written by the `claims_ledger` notebook; "
+            f"\"evidence\" opens the figure or table on its notebook page.\n"
+            + _raw(ledger_page.ledger_html(ledger, link, estimates)) + plot
+            + f"The [results gallery](gallery.md) shows all {n_outputs} outputs, ordered by claim; the "
               f"[data provenance](provenance.md) page lists every data file.\n\n"
             + "```{toctree}\n:caption: Results\n:maxdepth: 1\n\ngallery\nprovenance\n```\n\n"
-            + f"```{{toctree}}\n:caption: Notebooks and their variants\n:maxdepth: 1\n\n{toc}\n```\n")
+            + f"```{{toctree}}\n:caption: Notebooks (variants inside)\n:maxdepth: 1\n\n{toc}\n```\n")
 
 
-def _card(stem: str, group: pd.DataFrame, site_extra: Path) -> str:
-    e = group.iloc[0]
-    files = list(group["file"])
-    fmts = " · ".join(f"<a href='{html.escape(f)}'>{Path(f).suffix[1:].upper()}</a>" for f in files)
-    png = next((f for f in files if f.endswith(".png")), None)
-    csv = next((f for f in files if f.endswith(".csv")), None)
-    if png:
-        body = f"<img src='{html.escape(png)}' alt='{html.escape(e['caption'])}' loading='lazy'>"
-    elif csv:
-        df = pd.read_csv(site_extra / csv, dtype=str, keep_default_na=False)
-        body = (df.head(6).to_html(index=False, border=0, classes="table")
-                + f"<p class='meta'>{len(df)} rows; first {min(6, len(df))} shown</p>")
-    else:
-        body = ""
-    params = "" if e["parameters"] == "{}" else f" with {html.escape(e['parameters'])}"
-    source = f"<br>Reproduces: {html.escape(e['reproduces'])}" if e["reproduces"] else ""
-    run = _page_of(e["executed_notebook"])
-    return (f"<div class='card'><h3>{html.escape(stem)}</h3>{body}<p>{html.escape(e['caption'])}</p>"
-            f"<p class='meta'>Formats: {fmts}<br>Made by <a href='{run}'>{html.escape(e['notebook'])}</a>"
-            f"{params}{source}</p></div>")
-
-
-def _gallery(entries: pd.DataFrame, extra: Path) -> str:
-    stems = entries.assign(stem=entries["file"].str.replace(r"\.[a-z]+$", "", regex=True))
-    cards = [_card(stem, g, extra) for stem, g in stems.groupby("stem", sort=True)]
-    return (f"# Results gallery\n\nOne card per output ({len(cards)} outputs, {len(entries)} files), each "
-            "rebuilt by `make all`; the formats of each output are links.\n"
-            + _raw("<div class='gallery'>" + "".join(cards) + "</div>"))
+def _gallery(entries: pd.DataFrame, ledger: pd.DataFrame, extra: Path) -> str:
+    cards = book_pages.gallery(entries, ledger, extra)
+    return (f"# Results gallery\n\nOne card per output ({len(cards)} outputs, {len(entries)} files), "
+            "ordered by the claim each is evidence for (then the others, by notebook), each rebuilt by "
+            "`make all`; the formats of each output are links, and its notebook link opens the cell "
+            "that makes it.\n" + _raw("<div class='gallery'>" + "".join(cards) + "</div>"))
 
 
 def _provenance() -> str:
@@ -190,19 +185,6 @@ def _provenance() -> str:
     return ("# Data provenance\n\nEvery data file of the compendium (`data/datapackage.json`) with its "
             "producer, licence and sha256; `data/README.md` gives the harmonisation rules and credits.\n"
             + _raw(sources.to_html(index=False, border=0, classes="table", na_rep="")))
-
-
-def _copy_notebook(src: Path, dest: Path, parameters: dict) -> None:
-    """Copy an executed notebook, naming its parameters in the title of a variant."""
-    nb = nbformat.read(src, as_version=4)
-    if parameters:
-        label = ", ".join(f"{k} = {v}" for k, v in parameters.items())
-        for cell in nb.cells:
-            if cell.cell_type == "markdown" and cell.source.startswith("# "):
-                first, _, rest = cell.source.partition("\n")
-                cell.source = f"{first} ({label})\n{rest}"
-                break
-    nbformat.write(nb, dest)
 
 
 def sources(book: Path) -> list[str]:
@@ -219,20 +201,26 @@ def sources(book: Path) -> list[str]:
     entries = manifest.load()
     runs_meta = {Path(p.name).stem: json.loads(p.read_text())
                  for p in sorted((root / "build" / "meta" / "runs").glob("*.json"))}
-    # the ledger first, then each notebook's default run followed by its variants
+    # the ledger first, then each notebook's default run; variants are nested under their notebook
     executed = sorted((root / "build" / "notebooks").glob("*.ipynb"),
                       key=lambda p: (p.stem != "claims_ledger", p.stem.split("--")[0], "--" in p.stem, p.stem))
     if not executed:
         raise RuntimeError("no executed notebooks in build/notebooks: run `make all` first")
-    runs = []
+    runs = [p.stem for p in executed]
+    defaults = [r for r in runs if "--" not in r]
     for src in executed:
-        params = runs_meta.get(src.stem, {}).get("parameters", {})
-        _copy_notebook(src, book / "notebooks" / src.name, params)
-        runs.append(src.stem)
+        meta = runs_meta.get(src.stem, {})
+        variants = [(r, book_pages.run_label(runs_meta.get(r, {}).get("parameters", {})) or r)
+                    for r in runs if "--" not in src.stem and r.startswith(src.stem + "--")]
+        book_pages.copy_notebook(src, book / "notebooks" / src.name, meta.get("parameters", {}),
+                                 meta.get("outputs", []), variants)
     ledger = pd.read_csv(root / "tables" / "claims.csv", dtype=str, keep_default_na=False)
-    (book / "index.md").write_text(_index(ledger, runs, entries["file"].str.replace(
-        r"\.[a-z]+$", "", regex=True).nunique()), encoding="utf-8")
-    (book / "gallery.md").write_text(_gallery(entries, book / "_extra"), encoding="utf-8")
+    est_path = root / "tables" / "claims_estimates.csv"
+    estimates = pd.read_csv(est_path, dtype=str, keep_default_na=False) if est_path.is_file() else None
+    n_outputs = entries["file"].str.replace(r"\.[a-z]+$", "", regex=True).nunique()
+    (book / "index.md").write_text(_index(ledger, estimates, defaults, _link(entries, set(runs)), n_outputs,
+                                          (root / "figures" / "claims_forest.png").is_file()), encoding="utf-8")
+    (book / "gallery.md").write_text(_gallery(entries, ledger, book / "_extra"), encoding="utf-8")
     (book / "provenance.md").write_text(_provenance(), encoding="utf-8")
     return runs
 
@@ -252,6 +240,8 @@ def build(site: Path | None = None, book: Path | None = None, log: Path | None =
                          "-w", str(log), str(book), str(site)])
     if status:
         raise RuntimeError(f"sphinx-build failed (exit {status}); see {log}")
+    for template in site.glob("_static/*.html"):  # the theme's Jinja macros, copied as static files
+        template.unlink()
     return site / "index.html"
 
 

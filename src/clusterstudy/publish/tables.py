@@ -190,8 +190,13 @@ def write_table(
     caption: str,
     reproduces: str | None = None,
     sort_by: list[str] | None = None,
+    show: bool = False,
 ) -> list[str]:
     """Write ``tables/<name>.csv`` and ``tables/<name>.md``; return the relative names.
+
+    ``show=True`` displays the readable table (the ``.md`` just written: for a regression, the
+    economists' layout) below the notebook cell, as :func:`~clusterstudy.publish.figures.save_figure`
+    shows its figure; outside a Jupyter kernel it does nothing.
 
     Rows are sorted by ``sort_by`` (stable sort) when given, else kept in the caller's
     order; the index is dropped, so put keys in columns. Floats are written with six
@@ -222,4 +227,16 @@ def write_table(
         atomic.write_text(paths.output_path("tables", filename), text)
         outputs.record("tables", filename, caption, reproduces)
         written.append(f"tables/{filename}")
+        if ext == "md" and show:
+            _show_inline(text)
     return written
+
+
+def _show_inline(markdown: str) -> None:
+    """In a Jupyter kernel, display a table's Markdown below the cell."""
+    from clusterstudy.publish.figures import _in_kernel
+
+    if _in_kernel():
+        from IPython.display import Markdown, display
+
+        display(Markdown(markdown))

@@ -1,0 +1,117 @@
+"""Check a built book: every local link and anchor resolves, every page is reachable from the contents.
+
+Reads the HTML of ``build/site`` (no browser): for each page (HTML outside ``_static``), every
+``href``/``src`` that is not external must name an existing file, and a ``#fragment`` must be
+the ``id`` (or ``name``) of an element of the target page. Pages are reachable when a chain of
+links leads to them from ``index.html`` (the table of contents is in every page's sidebar).
+
+Usage: ``python -m clusterstudy.publish.sitecheck [SITE]``
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+EXTERNAL = ("http:", "https:", "mailto:", "javascript:", "data:", "//")
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.refs: list[tuple[str, str]] = []  # (attribute, value)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v for k, v in attrs if v is not None}
+        for key in ("id", "name") if tag in ("a", "span") else ("id",):
+            if key in a:
+                self.ids.add(a[key])
+        for key in ("href", "src"):
+            if key in a and not (tag == "link" and a.get("rel") in ("preconnect", "dns-prefetch")):
+                self.refs.append((key, a[key]))
+
+
+@dataclass
+class Report:
+    """What the check found: pages checked, links followed, and the problems."""
+
+    pages: int = 0
+    links: int = 0
+    anchors: int = 0
+    broken: list[str] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.broken and not self.unreachable
+
+
+def _parse(path: Path, cache: dict[Path, _Page]) -> _Page:
+    if path not in cache:
+        page = _Page()
+        page.feed(path.read_text(encoding="utf-8", errors="replace"))
+        cache[path] = page
+    return cache[path]
+
+
+def pages(site: Path) -> list[str]:
+    """The book's pages: HTML files outside ``_static`` (relative paths)."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if not p.relative_to(site).as_posix().startswith("_static/"))
+
+
+def check(site: Path) -> Report:
+    """Check every local link and anchor of every page, and that each page is reachable from index.html."""
+    site = site.resolve()
+    report, cache = Report(), {}
+    graph: dict[str, set[str]] = {}
+    for rel in pages(site):
+        report.pages += 1
+        path = site / rel
+        graph[rel] = set()
+        for attr, ref in _parse(path, cache).refs:
+            if ref.startswith(EXTERNAL) or not ref:
+                continue
+            parts = urlsplit(ref)
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            report.links += 1
+            if not target.is_file() or site not in target.parents and target != site:
+                report.broken.append(f"{rel}: {attr}={ref} (no such file)")
+                continue
+            if target.suffix == ".html":
+                graph[rel].add(target.relative_to(site).as_posix())
+            if parts.fragment and target.suffix == ".html":
+                report.anchors += 1
+                if unquote(parts.fragment) not in _parse(target, cache).ids:
+                    report.broken.append(f"{rel}: {attr}={ref} (no element with id "
+                                         f"'{unquote(parts.fragment)}' on {target.relative_to(site)})")
+    seen, todo = {"index.html"}, ["index.html"]
+    while todo:
+        for nxt in graph.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    report.unreachable = sorted(set(graph) - seen)
+    return report
+
+
+def main(argv: list[str]) -> int:
+    site = Path(argv[0]) if argv else Path("build/site")
+    r = check(site)
+    for line in r.broken:
+        print(f"✘ {line}", file=sys.stderr)
+    for page in r.unreachable:
+        print(f"✘ {page}: not reachable from the table of contents", file=sys.stderr)
+    print(f"{'✔' if r.ok else '✘'} {r.pages} pages, {r.links} local links, {r.anchors} anchors: "
+          f"{len(r.broken)} broken, {len(r.unreachable)} pages unreachable")
+    return 0 if r.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
