@@ -333,20 +333,129 @@ def shared(cited: pd.DataFrame, lists: pd.DataFrame | None = None) -> pd.DataFra
             .reset_index(drop=True))
 
 
+_RANGE = re.compile(r"^([A-Z]?\d+)\s*[-–~]\s*([A-Z]?\d+)$")
+_REPORT = re.compile(r"report|research paper|working paper|\bWP\b|Research Centre|Brookings|Bureau of Economic"
+                     r"|CESPRI|European Commission", re.I)
+
+
+def _pages(s: str) -> str:
+    """A page range in BibTeX form ('533- 544' -> '533--544'); a single page as printed."""
+    m = _RANGE.match(s.strip())
+    return f"{m.group(1)}--{m.group(2)}" if m else s.strip()
+
+
+def _serial(details: str) -> dict[str, str]:
+    """Volume, number, pages, doi, url and issn of a journal's details ('36 (2): 197-215', '7, 433. doi:...')."""
+    out: dict[str, str] = {}
+    d = details
+    for name, pattern in (("doi", r"\.?\s*doi:\s*(\S+?)\.?$"), ("url", r",?\s*<(https?://[^>]+)>"),
+                          ("issn", r"\.\s*ISSN\s+(\S+)$")):
+        m = re.search(pattern, d)
+        if m:
+            out[name] = m.group(1).replace("–", "-")
+            d = d[:m.start()] + d[m.end():]
+    d = re.sub(r"^(?:19|20)\d\d(?:[.,]\s*|$)", "", d.strip())  # a year repeated before the volume
+    m = re.match(r"^(\w+)\s*(?:\(([\w–-]+)\))?\s*(?:[:,]\s*(.+?))?\.?$", d)
+    if m:
+        out |= {"volume": m.group(1), **({"number": m.group(2).replace("–", "--")} if m.group(2) else {}),
+                **({"pages": _pages(m.group(3))} if m.group(3) else {})}
+    return out
+
+
+def _place(venue: str) -> dict[str, str]:
+    """'City: Publisher' or 'Publisher, City' -> publisher and address."""
+    if ": " in venue:
+        address, publisher = venue.split(": ", 1)
+        return {"address": address, "publisher": publisher}
+    m = re.match(r"^(.+), (Paris|Washington)$", venue)
+    return {"publisher": m.group(1), "address": m.group(2)} if m else {"publisher": venue}
+
+
+def bib_entry(r) -> tuple[str, dict[str, str]]:
+    """Entry type and fields of one reference-list row (``seed_references.csv``).
+
+    In-book chapters are ``incollection`` (editor, booktitle, pages), proceedings papers
+    ``inproceedings``, journal papers ``article`` (volume, number, pages, doi as fields), reports
+    and working papers ``techreport``, other books ``book``; a document with no venue is ``misc``.
+    The year keeps its a/b suffix as printed (``2001a``). Source quirks go to ``note``.
+    """
+    venue, details, title = r.venue or "", r.details or "", r.title
+    f: dict[str, str] = {"author": " and ".join(a if ", " in a else f"{{{a}}}" for a in r.authors.split("; ")),
+                         "year": r.year, "title": title}
+    notes = [f"Seed {r.seed}, reference {r.number}"] + ([r.note] if r.note else [])
+    m = re.search(r"\s*\((p\. \d+)\)$", title)
+    if m:  # a stray page mark printed after the title
+        f["title"] = title[:m.start()]
+        notes.append(f"the source prints '({m.group(1)})' after the title")
+    if "~" in details:
+        notes.append("the source prints the page range with a tilde")
+    if re.search(r"\(in chinese\)", details, re.I):
+        f["language"] = "Chinese"
+    m = re.match(r"^In:?\s+(.*)$", details)
+    if m and re.search(r"\((?:eds?|Eds?)\.?\)", m.group(1)):
+        kind = "incollection"
+        editor = re.split(r"\s*\((?:eds?|Eds?)\.?\)", m.group(1))[0]
+        pages = re.search(r"\(pp\. ([^)]+)\)", details)
+        tail = re.search(r"[.,]\s*([^.*]+: [^.*]+)$", details)
+        f |= {"editor": re.sub(r",?\s*et\s?al\.?$", " and others", editor), "booktitle": venue,
+              **({"pages": _pages(pages.group(1))} if pages else {}), **(_place(tail.group(1)) if tail else {})}
+    elif m and "Proceedings" in venue:
+        kind = "inproceedings"
+        vol = re.search(r"Vol\. (\w+), No\. (\w+), pp\. ([^)]+)\)\.\s*(.*)$", details)
+        f |= {"booktitle": venue, **({"volume": vol.group(1), "number": vol.group(2), "pages": _pages(vol.group(3)),
+                                      "publisher": vol.group(4)} if vol else {})}
+    elif m or re.match(r"^(?:(?:19|20)\d\d\.\s*)?(?:\w+\s*(?:\([\w–-]+\))?\s*[:,]|\w+\s*\(|doi:|\d+$)", details) \
+            and not re.match(r"^\d+$", details) or (venue and re.match(r"^\d+(?:\s*\(\d+\))?$", details)) and \
+            not _REPORT.search(venue):
+        kind = "article"
+        f |= {"journal": venue, **_serial(m.group(1).replace(f"*{venue}*", "").strip(" ,") if m else details)}
+    elif _REPORT.search(venue) or _REPORT.search(title) or details.startswith("Series") or re.match(r"^\d+$", details):
+        kind = "techreport"
+        inst = re.sub(r"^Report of ", "", venue)
+        number = re.search(r"(?:No\. |Report$)(.*)", inst)
+        if re.match(r"^\d+$", details):
+            f["number"] = details
+        elif re.search(r"No\. (\S+?)\.?$", details):
+            f["number"] = re.search(r"No\. (\S+?)\.?$", details).group(1)
+        if number and "Report" not in inst[number.start():]:
+            f["number"], inst = number.group(1), inst[:number.start()].strip().removesuffix(" Research Paper")
+            f["type"] = "Research Paper"
+        f |= {k if k != "publisher" else "institution": v for k, v in _place(inst.removesuffix(" Report")).items()}
+        ssrn = re.search(r"(https://ssrn\.com/\S+) or (10\.\S+?)\.?$", details)
+        if ssrn:
+            f |= {"url": ssrn.group(1), "doi": ssrn.group(2)}
+    elif venue:
+        kind = "book"
+        f |= _place(venue)
+    else:
+        kind = "misc"
+        rest = re.sub(r"\(in chinese\),?\s*", "", details, flags=re.I)
+        if rest:
+            notes.append(f"the source adds: {rest}")
+    f["note"] = "; ".join(notes)
+    return kind, {k: v for k, v in f.items() if v}
+
+
 def bibtex(lists: pd.DataFrame) -> str:
-    """BibTeX of the reference lists: @article where a volume is given, else @misc; keys as in the CSV."""
+    """BibTeX of the reference lists, typed and fielded by :func:`bib_entry`; keys as in the CSV plus the seed."""
     def esc(s: str) -> str:
         return (s.replace("\\", "").replace("{", "").replace("}", "").replace("&", r"\&").replace("%", r"\%")
-                .replace("#", r"\#").replace("_", r"\_"))
+                .replace("#", r"\#").replace("_", r"\_").replace("~", r"\textasciitilde{}"))
     out = []
-    lists = lists.astype({c: object for c in ("venue", "details")}).fillna({"venue": "", "details": ""})
+    lists = lists.astype({c: object for c in ("venue", "details", "note")}).fillna(
+        {"venue": "", "details": "", "note": ""})
     for r in lists.itertuples(index=False):
-        people = " and ".join(a if ", " in a else f"{{{a}}}" for a in r.authors.split("; "))
-        kind = "article" if re.match(r"\d", r.details or "") else "misc"
-        venue = "journal" if kind == "article" else "howpublished"
-        out.append(f"@{kind}{{{r.key}_{r.seed},\n  author = {{{esc(people)}}},\n  year = {{{r.year[:4]}}},\n"
-                   f"  title = {{{{{esc(r.title)}}}}},\n  {venue} = {{{esc(r.venue)}}},\n"
-                   f"  note = {{Seed {r.seed}, reference {r.number}: {esc(r.raw)}}}\n}}\n")
+        kind, fields = bib_entry(r)
+        body = []
+        for k, v in fields.items():
+            if k == "author":
+                v = " and ".join(a if a.startswith("{") else esc(a) for a in v.split(" and "))
+            elif k in ("url", "doi"):
+                v = v.replace("{", "").replace("}", "")
+            else:
+                v = esc(v)
+            body.append(f"  {k} = {{{{{v}}}}}" if k == "title" else f"  {k} = {{{v}}}")
+        out.append(f"@{kind}{{{r.key}_{r.seed},\n" + ",\n".join(body) + "\n}\n")
     return "\n".join(out)
 
 
