@@ -220,6 +220,8 @@ def test_study_items_follow_the_coding_rule(lines):
             source = answer if r.coded_from == "appendix field" else " ".join(QUOTED.findall(s_(r.note)))
             if cue is None or not re.search(cue, source, re.I):
                 wrong.append(f"{where}: not named by the {r.coded_from}")
+            elif r.coded_from == "quotation" and re.search(cue, answer, re.I):
+                wrong.append(f"{where}: the appendix field itself names it (coded_from should be appendix field)")
         elif r.coded_from == "quotation":
             quoted = QUOTED.findall(s_(r.note))
             if re.sub(r"[\W_]", "", answer) or not quoted or fold(r.value) not in fold(quoted[0]):
@@ -353,3 +355,24 @@ def test_meng_forman_tables_are_the_seed_tables(lines):
         routes = [r.strip() for r in row[3].split("•")[1:]]
         parsed += [(row[0], row[1], row[2], k, r) for k, r in enumerate(routes, 1)]
     assert parsed == list(t3[["lock_in", "reasons", "orientation", "route_no", "route"]].itertuples(index=False, name=None))
+
+
+def test_clusnet_tables_2_and_3_are_the_seed_tables(lines):
+    seed = lines["004"]
+    t2 = seeds.load("clusnet_table2_models")
+    rows = [tuple(r) for r in _table(seed, "\tMembership model\tPartnership model")]
+    assert rows == list(t2[["characteristic", "membership_model", "partnership_model"]].itertuples(index=False, name=None))
+    t3 = seeds.load("clusnet_table3_policy_areas")
+    rows = [tuple(r) for r in _table(seed, "Policy area\tImplication for clusters")]
+    assert rows == list(t3[["policy_area", "implication_for_clusters"]].itertuples(index=False, name=None))
+
+
+def test_every_actor_the_appendix_names_is_coded(lines):
+    blocks = appendix(lines)
+    items = seeds.load("review_study_items")
+    missing = []
+    for sid, block in blocks.items():
+        said = norm(_raw_fields(block)["actor"])
+        coded = set(items[(items["study_id"] == sid) & (items["field"] == "actor")]["value"].dropna())
+        missing += [f"{sid} {a}" for a, cue in ACTORS.items() if re.search(cue, said, re.I) and a not in coded]
+    assert missing == []
