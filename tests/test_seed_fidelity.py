@@ -269,7 +269,7 @@ def test_ties_follow_the_coding_rule(lines):
             wrong.append(f"{t.study_id} {t.cluster_a}-{t.cluster_b}: quote does not begin on line {line}")
         page = re.search(r"\((?:pp?|s)\.\s*([\d\-– ]+)\)", norm(blocks[t.study_id]).split(norm(t.quote), 1)[-1])
         if page and f"(p. {page.group(1).strip()})" not in t.note:
-            wrong.append(f"{t.study_id} {t.cluster_a}-{t.cluster_b}: the note does not give the quote's page {page.group(1)}")
+            wrong.append(f"{t.study_id} {t.cluster_a}-{t.cluster_b}: the note lacks the quote's page {page.group(1)}")
         paired = any(fold(t.cluster_a) in fold(q) and fold(t.cluster_b) in fold(q) for q in QUOTED.findall(s_(t.note)))
         identified = (len(clusters) == 2 or paired
                       or all(_named(c, country[c], t.quote, clusters) for c in (t.cluster_a, t.cluster_b)))

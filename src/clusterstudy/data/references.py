@@ -333,104 +333,79 @@ def shared(cited: pd.DataFrame, lists: pd.DataFrame | None = None) -> pd.DataFra
             .reset_index(drop=True))
 
 
-_RANGE = re.compile(r"^([A-Z]?\d+)\s*[-–~]\s*([A-Z]?\d+)$")
-_REPORT = re.compile(r"report|research paper|working paper|\bWP\b|Research Centre|Brookings|Bureau of Economic"
+_REPORT = re.compile(r"report|research paper\b|working paper|\bWP\b|Research Centre|Brookings|Bureau of Economic"
                      r"|CESPRI|European Commission", re.I)
+_ARTICLE = re.compile(r"^(?:(?:19|20)\d\d\.\s*)?(?:\w+\s*(?:\([\w–-]+\))?\s*[:,]|\w+\s*\(|doi:)|^\d+(?:\s*\(\d+\))?$")
 
 
 def _pages(s: str) -> str:
     """A page range in BibTeX form ('533- 544' -> '533--544'); a single page as printed."""
-    m = _RANGE.match(s.strip())
+    m = re.match(r"^([A-Z]?\d+)\s*[-–~]\s*([A-Z]?\d+)$", s.strip())
     return f"{m.group(1)}--{m.group(2)}" if m else s.strip()
 
 
-def _serial(details: str) -> dict[str, str]:
+def _serial(d: str) -> dict[str, str]:
     """Volume, number, pages, doi, url and issn of a journal's details ('36 (2): 197-215', '7, 433. doi:...')."""
     out: dict[str, str] = {}
-    d = details
     for name, pattern in (("doi", r"\.?\s*doi:\s*(\S+?)\.?$"), ("url", r",?\s*<(https?://[^>]+)>"),
                           ("issn", r"\.\s*ISSN\s+(\S+)$")):
-        m = re.search(pattern, d)
-        if m:
-            out[name] = m.group(1).replace("–", "-")
-            d = d[:m.start()] + d[m.end():]
+        if m := re.search(pattern, d):
+            out[name], d = m.group(1).replace("–", "-"), d[:m.start()] + d[m.end():]
     d = re.sub(r"^(?:19|20)\d\d(?:[.,]\s*|$)", "", d.strip())  # a year repeated before the volume
-    m = re.match(r"^(\w+)\s*(?:\(([\w–-]+)\))?\s*(?:[:,]\s*(.+?))?\.?$", d)
-    if m:
-        out |= {"volume": m.group(1), **({"number": m.group(2).replace("–", "--")} if m.group(2) else {}),
-                **({"pages": _pages(m.group(3))} if m.group(3) else {})}
+    if m := re.match(r"^(\w+)\s*(?:\(([\w–-]+)\))?\s*(?:[:,]\s*(.+?))?\.?$", d):
+        out |= {"volume": m.group(1), "number": (m.group(2) or "").replace("–", "--"), "pages": _pages(m.group(3) or "")}
     return out
 
 
-def _place(venue: str) -> dict[str, str]:
-    """'City: Publisher' or 'Publisher, City' -> publisher and address."""
+def _place(venue: str, who: str = "publisher") -> dict[str, str]:
+    """'City: Publisher' or 'Publisher, Paris' -> publisher (or institution) and address."""
     if ": " in venue:
-        address, publisher = venue.split(": ", 1)
-        return {"address": address, "publisher": publisher}
+        return dict(zip(("address", who), venue.split(": ", 1), strict=True))
     m = re.match(r"^(.+), (Paris|Washington)$", venue)
-    return {"publisher": m.group(1), "address": m.group(2)} if m else {"publisher": venue}
+    return {who: m.group(1), "address": m.group(2)} if m else {who: venue}
 
 
 def bib_entry(r) -> tuple[str, dict[str, str]]:
-    """Entry type and fields of one reference-list row (``seed_references.csv``).
+    """Entry type and fields of one ``seed_references.csv`` row, every field a span of the entry.
 
-    In-book chapters are ``incollection`` (editor, booktitle, pages), proceedings papers
-    ``inproceedings``, journal papers ``article`` (volume, number, pages, doi as fields), reports
-    and working papers ``techreport``, other books ``book``; a document with no venue is ``misc``.
-    The year keeps its a/b suffix as printed (``2001a``). Source quirks go to ``note``.
-    """
+    "In Editor (Ed.), Book" is ``incollection``, proceedings ``inproceedings``, a journal with volume, pages
+    or doi ``article``, reports ``techreport``, other books ``book``, no venue ``misc``. The year keeps its a/b
+    suffix (``2001a``); quirks go to ``note``."""
     venue, details, title = r.venue or "", r.details or "", r.title
-    f: dict[str, str] = {"author": " and ".join(a if ", " in a else f"{{{a}}}" for a in r.authors.split("; ")),
-                         "year": r.year, "title": title}
+    f = {"author": " and ".join(a if ", " in a else f"{{{a}}}" for a in r.authors.split("; ")),
+         "year": r.year, "title": title}
     notes = [f"Seed {r.seed}, reference {r.number}"] + ([r.note] if r.note else [])
-    m = re.search(r"\s*\((p\. \d+)\)$", title)
-    if m:  # a stray page mark printed after the title
-        f["title"] = title[:m.start()]
-        notes.append(f"the source prints '({m.group(1)})' after the title")
-    if "~" in details:
-        notes.append("the source prints the page range with a tilde")
-    if re.search(r"\(in chinese\)", details, re.I):
-        f["language"] = "Chinese"
-    m = re.match(r"^In:?\s+(.*)$", details)
-    if m and re.search(r"\((?:eds?|Eds?)\.?\)", m.group(1)):
-        kind = "incollection"
-        editor = re.split(r"\s*\((?:eds?|Eds?)\.?\)", m.group(1))[0]
-        pages = re.search(r"\(pp\. ([^)]+)\)", details)
-        tail = re.search(r"[.,]\s*([^.*]+: [^.*]+)$", details)
+    if m := re.search(r"\s*\((p\. \d+)\)$", title):  # a stray page mark printed after the title
+        f["title"], notes = title[:m.start()], [*notes, f"the source prints '({m.group(1)})' after the title"]
+    notes += ["the source prints the page range with a tilde"] if "~" in details else []
+    f["language"] = "Chinese" if re.search(r"\(in chinese\)", details, re.I) else ""
+    inside = re.match(r"^In:?\s+(.*)$", details)
+    if inside and re.search(r"\((?:eds?|Eds?)\.?\)", details):
+        kind, editor = "incollection", re.split(r"\s*\((?:eds?|Eds?)\.?\)", inside.group(1))[0]
+        pages, tail = re.search(r"\(pp\. ([^)]+)\)", details), re.search(r"[.,]\s*([^.*]+: [^.*]+)$", details)
         f |= {"editor": re.sub(r",?\s*et\s?al\.?$", " and others", editor), "booktitle": venue,
-              **({"pages": _pages(pages.group(1))} if pages else {}), **(_place(tail.group(1)) if tail else {})}
-    elif m and "Proceedings" in venue:
-        kind = "inproceedings"
+              "pages": _pages(pages.group(1)) if pages else "", **(_place(tail.group(1)) if tail else {})}
+    elif inside and "Proceedings" in venue:
         vol = re.search(r"Vol\. (\w+), No\. (\w+), pp\. ([^)]+)\)\.\s*(.*)$", details)
-        f |= {"booktitle": venue, **({"volume": vol.group(1), "number": vol.group(2), "pages": _pages(vol.group(3)),
-                                      "publisher": vol.group(4)} if vol else {})}
-    elif m or re.match(r"^(?:(?:19|20)\d\d\.\s*)?(?:\w+\s*(?:\([\w–-]+\))?\s*[:,]|\w+\s*\(|doi:|\d+$)", details) \
-            and not re.match(r"^\d+$", details) or (venue and re.match(r"^\d+(?:\s*\(\d+\))?$", details)) and \
-            not _REPORT.search(venue):
-        kind = "article"
-        f |= {"journal": venue, **_serial(m.group(1).replace(f"*{venue}*", "").strip(" ,") if m else details)}
-    elif _REPORT.search(venue) or _REPORT.search(title) or details.startswith("Series") or re.match(r"^\d+$", details):
-        kind = "techreport"
-        inst = re.sub(r"^Report of ", "", venue)
-        number = re.search(r"(?:No\. |Report$)(.*)", inst)
-        if re.match(r"^\d+$", details):
-            f["number"] = details
-        elif re.search(r"No\. (\S+?)\.?$", details):
-            f["number"] = re.search(r"No\. (\S+?)\.?$", details).group(1)
-        if number and "Report" not in inst[number.start():]:
-            f["number"], inst = number.group(1), inst[:number.start()].strip().removesuffix(" Research Paper")
-            f["type"] = "Research Paper"
-        f |= {k if k != "publisher" else "institution": v for k, v in _place(inst.removesuffix(" Report")).items()}
-        ssrn = re.search(r"(https://ssrn\.com/\S+) or (10\.\S+?)\.?$", details)
-        if ssrn:
-            f |= {"url": ssrn.group(1), "doi": ssrn.group(2)}
+        kind, f = "inproceedings", f | {"booktitle": venue, "volume": vol.group(1), "number": vol.group(2),
+                                        "pages": _pages(vol.group(3)), "publisher": vol.group(4)}
+    elif inside or (_ARTICLE.search(details) and venue and not _REPORT.search(venue)):
+        serial = inside.group(1).replace(f"*{venue}*", "").strip(" ,") if inside else details
+        kind, f = "article", f | {"journal": venue, **_serial(serial)}
+    elif _REPORT.search(venue + " " + title) or details.startswith("Series") or details.isdigit():
+        kind, inst = "techreport", re.sub(r"^Report of ", "", venue).removesuffix(" Report")
+        if m := re.search(r"^(.*?) Research Paper No\. (.*)$", inst):
+            inst, f["type"], f["number"] = m.group(1), "Research Paper", m.group(2)
+        elif m := re.search(r"^(\d+)$|No\. (\S+?)\.?$", details):
+            f["number"] = m.group(1) or m.group(2)
+        f |= _place(inst, "institution")
+        if m := re.search(r"(https://ssrn\.com/\S+) or (10\.\S+?)\.?$", details):
+            f |= {"url": m.group(1), "doi": m.group(2)}
     elif venue:
-        kind = "book"
-        f |= _place(venue)
+        kind, f = "book", f | _place(venue)
     else:
         kind = "misc"
-        rest = re.sub(r"\(in chinese\),?\s*", "", details, flags=re.I)
-        if rest:
+        if rest := re.sub(r"\(in chinese\),?\s*", "", details, flags=re.I):
             notes.append(f"the source adds: {rest}")
     f["note"] = "; ".join(notes)
     return kind, {k: v for k, v in f.items() if v}
@@ -441,21 +416,16 @@ def bibtex(lists: pd.DataFrame) -> str:
     def esc(s: str) -> str:
         return (s.replace("\\", "").replace("{", "").replace("}", "").replace("&", r"\&").replace("%", r"\%")
                 .replace("#", r"\#").replace("_", r"\_").replace("~", r"\textasciitilde{}"))
+
+    def value(k: str, v: str) -> str:
+        if k == "author":
+            return " and ".join(a if a.startswith("{") else esc(a) for a in v.split(" and "))
+        return v.replace("{", "").replace("}", "") if k in ("url", "doi") else f"{{{esc(v)}}}" if k == "title" else esc(v)
     out = []
-    lists = lists.astype({c: object for c in ("venue", "details", "note")}).fillna(
-        {"venue": "", "details": "", "note": ""})
-    for r in lists.itertuples(index=False):
+    for r in lists.astype(object).fillna({"venue": "", "details": "", "note": ""}).itertuples(index=False):
         kind, fields = bib_entry(r)
-        body = []
-        for k, v in fields.items():
-            if k == "author":
-                v = " and ".join(a if a.startswith("{") else esc(a) for a in v.split(" and "))
-            elif k in ("url", "doi"):
-                v = v.replace("{", "").replace("}", "")
-            else:
-                v = esc(v)
-            body.append(f"  {k} = {{{{{v}}}}}" if k == "title" else f"  {k} = {{{v}}}")
-        out.append(f"@{kind}{{{r.key}_{r.seed},\n" + ",\n".join(body) + "\n}\n")
+        out.append(f"@{kind}{{{r.key}_{r.seed},\n" + ",\n".join(f"  {k} = {{{value(k, v)}}}" for k, v in fields.items())
+                   + "\n}\n")
     return "\n".join(out)
 
 
