@@ -53,6 +53,7 @@ QUIRKS = {
     "year at end": "the source gives the year at the end of the entry",
     "year repeated": "the source repeats the year [sic]",
     "year after title": "the source gives the year after the title",
+    "page after title": "the source prints a page mark after the title",
 }
 
 
@@ -66,8 +67,7 @@ def seeds_dir() -> Path:
 
 def ascii_lower(s: str) -> str:
     """ASCII, lower case, letters and digits only (for keys and matching)."""
-    s = s.translate(_FOLD)
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
+    s = unicodedata.normalize("NFKD", s.translate(_FOLD)).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]", "", s)
 
 
@@ -207,6 +207,8 @@ def parse_entry(raw: str, seed: str, number: int) -> dict:
 def _row(seed: str, number: int, raw: str, authors_raw: str, year: str, title: str, venue: str,
          details: str, note: str) -> dict:
     people = split_authors(authors_raw.replace(" + ", " "))
+    if page := re.search(r"\s*(\(p\. \d+\))$", title):  # 003 [58]: '... innovation policy (p. 2009).'
+        title, details, note = title[:page.start()], f"{page.group(1)} {details}", QUIRKS["page after title"]
     return {"seed": seed, "number": number, "authors": format_authors(people), "first_author": people[0][0],
             "n_authors": len(people), "year": year, "title": title, "venue": venue,
             "authors_raw": authors_raw.strip(" ,"), "details": details.strip(" ,."), "raw": raw, "note": note}
@@ -375,8 +377,6 @@ def bib_entry(r) -> tuple[str, dict[str, str]]:
     f = {"author": " and ".join(a if ", " in a else f"{{{a}}}" for a in r.authors.split("; ")),
          "year": r.year, "title": title}
     notes = [f"Seed {r.seed}, reference {r.number}"] + ([r.note] if r.note else [])
-    if m := re.search(r"\s*\((p\. \d+)\)$", title):  # a stray page mark printed after the title
-        f["title"], notes = title[:m.start()], [*notes, f"the source prints '({m.group(1)})' after the title"]
     notes += ["the source prints the page range with a tilde"] if "~" in details else []
     f["language"] = "Chinese" if re.search(r"\(in chinese\)", details, re.I) else ""
     inside = re.match(r"^In:?\s+(.*)$", details)
