@@ -379,3 +379,10 @@ def test_every_actor_the_appendix_names_is_coded(lines):
         coded = set(items[(items["study_id"] == sid) & (items["field"] == "actor")]["value"].dropna())
         missing += [f"{sid} {a}" for a, cue in ACTORS.items() if re.search(cue, said, re.I) and a not in coded]
     assert missing == []
+
+
+def test_quoted_passages_in_fact_notes_are_in_their_seed(texts):
+    facts = seeds.load("seed_facts").astype("string")
+    wrong = [f"{r.fact_id}: {q!r}" for r in facts.itertuples(index=False) if r.seed in texts
+             for q in QUOTED.findall(s_(r.note)) for p in passages(q) if norm(p) not in texts[r.seed]]
+    assert wrong == []
