@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from clusterstudy.analyses import qualitative
@@ -111,7 +112,20 @@ def test_ties_carry_the_direction_the_appendix_states():
         assert [q for q in ties["quote"] if _flat(q) not in text] == []
 
 
-def test_city_gap_cells_coded_twice_show_both_codes():
+def test_city_gap_cells_coded_twice_show_both_codes(monkeypatch):
     labels = qualitative.city_gap_labels()
-    assert labels.at["Budapest", "Capital"] == "bridge + limited"
+    assert labels.at["Budapest", "Capital"] == "limited"  # the national Pole program is not a Budapest bridge
+    assert labels.at["Manchester", "Research"] == "goal"  # Salford 'has plans': a goal, not a bridge in place
+    assert qualitative.city_gap_labels(show_limited=False).at["Budapest", "Capital"] == ""
+    real = seeds.load
+
+    def load(name):
+        df = real(name)
+        if name == "clusnet_city_gap_coding":  # a cell coded twice
+            extra = df[(df["city_region"] == "Budapest") & (df["gap"] == "Capital")].assign(coding="bridging")
+            df = pd.concat([df, extra], ignore_index=True)
+        return df
+
+    monkeypatch.setattr(qualitative.seeds, "load", load)
+    assert qualitative.city_gap_labels().at["Budapest", "Capital"] == "bridge + limited"
     assert qualitative.city_gap_labels(show_limited=False).at["Budapest", "Capital"] == "bridge"

@@ -20,7 +20,8 @@ from clusterstudy.data import seeds
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = Path(os.environ.get("CLUSTERS_SEEDS", ROOT.parent / "shared" / "seeds"))
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-         "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "second": 2, "half": 0.5, "quarter": 0.25}
+         "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "second": 2, "half": 0.5, "quarter": 0.25,
+         "double": 2}
 SCALE = {"million": 1e6, "billion": 1e9}
 QUALIFIER = [("more than", ("more than", "over")), ("at least", ("at least",)), ("nearly", ("nearly",)),
              ("about", ("about", "some ", "around"))]

@@ -121,6 +121,8 @@ def test_known_misparses_are_mended():
     assert refs.at["goulding2001", "title"] == "Information poverty or overload?"
     assert (refs.at["maskell2001a", "year"], refs.at["maskell2001b", "year"]) == ("2001a", "2001b")
     assert refs.at["cervantes2014", "venue"] == "Foresight and STI Governance"
+    assert refs.at["lundvall1997", "title"].endswith("implications for innovation policy")  # '(p. 2009)' follows
+    assert refs.at["lundvall1997", "details"] == "(p. 2009)"
 
 
 def test_keys_are_unique_and_the_bibtex_matches():
