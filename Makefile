@@ -62,7 +62,7 @@ resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_
 EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary \
   nace_naics_bridge us_naics_clusters)
 eu_specialisation_innovation_INPUTS := $(EU_EXTRACTS)
-eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded estimation/models publish/plots
+eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_constructs measures/indices measures/traded estimation/models publish/plots
 eu_specialisation_innovation_SWEEP  := measure
 eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 

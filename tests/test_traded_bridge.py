@@ -101,3 +101,19 @@ def test_category_stars():
     cats = set(europe.sector_classification()["cluster_category"]) - {""}
     assert set(st["category"]) == cats
     assert st.groupby("category")["size_star"].mean().between(0.05, 0.2).all()
+
+
+def test_composition_retail_part_of_hhi_and_largest_traded_division():
+    from clusterstudy.analyses import eu_constructs
+
+    emp = pd.DataFrame({"G47": [50.0, 10.0], "C21": [30.0, 60.0], "C29": [20.0, 30.0]}, index=["r1", "r2"])
+    cls = pd.DataFrame({"nace_r2": ["G47", "C21", "C29"], "traded": [False, True, True]})
+    regions = pd.DataFrame({"nuts2": ["r1", "r2"]})
+    c = eu_constructs.composition(regions, emp, cls).set_index("nuts2")
+    assert c.at["r1", "retail_share"] == pytest.approx(0.5)
+    assert c.at["r1", "retail_part_of_hhi"] == pytest.approx(0.25 / (0.25 + 0.09 + 0.04))
+    assert c.at["r1", "local_share"] == pytest.approx(0.5)
+    assert c.at["r2", "top_traded_division"] == "C21"
+    assert c.at["r2", "top_traded_part_of_hhi_traded"] == pytest.approx((2 / 3) ** 2 / ((2 / 3) ** 2 + (1 / 3) ** 2))
+    lt = eu_constructs.largest_traded(c.reset_index(), "us_clusters")
+    assert lt.set_index("nace_r2").at["C21", "regions_largest"] == 2

@@ -131,7 +131,9 @@ def sector_classification(period: tuple[int, int] = (2008, 2012), cutoff: float 
     (:func:`indices.locational_gini`), traded when above ``cutoff`` (``traded_gini``).
     ``split`` picks which one is ``traded``: ``"us_clusters"`` (default) or ``"gini"`` (a
     sensitivity choice). ``cluster_category``: the traded U.S. cluster holding most of the
-    division's traded employment, for divisions traded a priori.
+    division's traded employment, for divisions traded a priori (``cluster_category_share``:
+    its part of that employment); ``cluster_coverage_us``: the part of the bridged U.S.
+    employment in NAICS industries that the cluster definitions cover.
     """
     if split not in TRADED_SPLITS:
         raise ValueError(f"unknown traded split {split!r}; choose one of {', '.join(TRADED_SPLITS)}")
@@ -148,10 +150,12 @@ def sector_classification(period: tuple[int, int] = (2008, 2012), cutoff: float 
     out["traded_share_us"] = share["traded_share_us"].to_numpy()
     out["traded_us"] = share["traded"].astype(bool).to_numpy()
     out["cluster_category"] = share["top_cluster"].where(share["traded"].astype(bool), "").to_numpy()
+    out["cluster_category_share"] = share["top_cluster_share"].where(share["traded"].astype(bool)).to_numpy()
     out["cluster_coverage_us"] = share["cluster_coverage"].to_numpy()
     out["traded"] = out["traded_us"] if split == "us_clusters" else out["traded_gini"]
     return out[["nace_r2", "label", "traded", "traded_share_us", "traded_us", "traded_gini", "locational_gini",
-                "employment_share", "cluster_category", "cluster_coverage_us", "regions_observed"]]
+                "employment_share", "cluster_category", "cluster_category_share", "cluster_coverage_us",
+                "regions_observed"]]
 
 
 def split_disagreements(cls: pd.DataFrame) -> pd.DataFrame:
@@ -166,8 +170,8 @@ def split_disagreements(cls: pd.DataFrame) -> pd.DataFrame:
     def reason(r: pd.Series) -> str:
         us = (f"{r['traded_share_us']:.0%} of its bridged U.S. employment is in traded clusters"
               + (f" (mainly {r['cluster_category']})" if r["cluster_category"] else ""))
-        geo = (f"its European locational Gini {r['locational_gini']:.2f} is "
-               + ("above" if r["traded_gini"] else "below") + f" the Gini cut-off ({gini_cut:.2f} is the lowest traded)")
+        geo = (f"its locational Gini across EU regions, {r['locational_gini']:.3f}, is "
+               + ("above" if r["traded_gini"] else "below") + f" the Gini split (traded from {gini_cut:.3f})")
         return f"traded a priori: {us}; {geo}" if r["traded_us"] else f"local a priori: {us}; but {geo}"
 
     d["reason"] = d.apply(reason, axis=1) if len(d) else pd.Series(dtype=str)
@@ -328,7 +332,7 @@ def region_sector_stars(period: tuple[int, int] = (2008, 2012), sectors: str = "
                         min_cell_share: float = 0.5, *, lq_threshold: float = 2.0,
                         star_quantile: float = 0.9, gini_cutoff: float | str = "median",
                         suppressed: str = "missing", traded_split: str = "us_clusters",
-                        level: str = "division") -> pd.DataFrame:
+                        traded_threshold: float = 0.5, level: str = "division") -> pd.DataFrame:
     """The long star table over traded divisions (``level="division"``: ``nuts2``, ``nace_r2``,
     the three stars, ``stars``) or over cluster categories (``level="category"``: ``nuts2``,
     ``category``, ...; the a-priori traded divisions summed by
@@ -342,7 +346,7 @@ def region_sector_stars(period: tuple[int, int] = (2008, 2012), sectors: str = "
     sbs = extracts.load("eu_sbs_employment")
     matrix, _ = employment_matrix(period, sectors, min_cell_share, sbs, suppressed)
     cls = sector_classification(period, gini_cutoff, suppressed, min_cell_share, sbs,
-                                "us_clusters" if level == "category" else traded_split)
+                                "us_clusters" if level == "category" else traded_split, traded_threshold)
     divs = [s for s in cls.loc[cls["traded"], "nace_r2"] if s in matrix.columns]
     if level == "category":
         cats = traded.categories(cls.rename(columns={"nace_r2": "nace_division", "cluster_category": "top_cluster"}))
