@@ -172,7 +172,9 @@ def bullet_constructs() -> str:
     corr = table("eu_construct_correlations").set_index(["split", "construct", "with"])["spearman"]
     head, gini = table("eu_headline_models"), table("eu_headline_models_gini_split")
     splits = table("eu_traded_splits").set_index("split")
-    top = table("eu_largest_traded_division").groupby("split").head(1).set_index("split")
+    largest = table("eu_largest_traded_division")
+    top = (largest.sort_values(["regions_largest", "nace_r2"], ascending=[False, True], kind="mergesort")
+           .groupby("split").head(1).set_index("split"))
     n = int(head["n"].max())
 
     def sign(t: pd.DataFrame, m: str) -> float:
