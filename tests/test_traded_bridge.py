@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from clusterstudy.analyses import europe
+from clusterstudy.analyses import eu_constructs, europe
 from clusterstudy.data import extracts
 from clusterstudy.measures import traded
 
@@ -68,7 +68,7 @@ def test_classification_table_columns_and_splits(cls):
 
 
 def test_disagreements_are_exactly_the_divisions_that_differ(cls):
-    d = europe.split_disagreements(cls.reset_index())
+    d = eu_constructs.split_disagreements(cls.reset_index())
     differ = cls.index[cls["traded_us"] != cls["traded_gini"]]
     assert sorted(d["nace_r2"]) == sorted(differ)
     assert d.set_index("nace_r2").at["N78", "reason"].startswith("local a priori")

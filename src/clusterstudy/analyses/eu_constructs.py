@@ -10,7 +10,8 @@ constructs that are easily confused. Named for what they measure:
 - ``related_variety`` / ``unrelated_variety``: entropy within / across NACE sections.
 
 :func:`composition` adds the shares that explain them (retail's share of employment and its
-part of the HHI; the largest traded division's part of ``hhi_traded``).
+part of the HHI; the largest traded division's part of ``hhi_traded``);
+:func:`split_summary`, :func:`split_disagreements` compare the a-priori and the Gini split.
 """
 
 from __future__ import annotations
@@ -104,3 +105,24 @@ def categories(cls: pd.DataFrame, stars: pd.DataFrame, min_stars: int = 2) -> pd
     out["regions_with_stars"] = starred.reindex(out.index).fillna(0).astype(int)
     out["regions_present"] = stars.groupby("category").size().reindex(out.index).fillna(0).astype(int)
     return out.rename_axis("category").reset_index().sort_values("category").reset_index(drop=True)
+
+
+def split_disagreements(cls: pd.DataFrame) -> pd.DataFrame:
+    """Divisions the two splits classify differently, with the reason in words.
+
+    ``cls`` is :func:`europe.sector_classification`. Columns: ``nace_r2``, ``label``, ``traded_us``,
+    ``traded_gini``, ``traded_share_us``, ``locational_gini``, ``employment_share``, ``reason``.
+    """
+    gini_cut = cls.loc[cls["traded_gini"], "locational_gini"].min()
+    d = cls[cls["traded_us"] != cls["traded_gini"]].copy()
+
+    def reason(r: pd.Series) -> str:
+        us = (f"{r['traded_share_us']:.0%} of its bridged U.S. employment is in traded clusters"
+              + (f" (mainly {r['cluster_category']})" if r["cluster_category"] else ""))
+        geo = (f"its locational Gini across EU regions, {r['locational_gini']:.3f}, is "
+               + ("above" if r["traded_gini"] else "below") + f" the Gini split (traded from {gini_cut:.3f})")
+        return f"traded a priori: {us}; {geo}" if r["traded_us"] else f"local a priori: {us}; but {geo}"
+
+    d["reason"] = d.apply(reason, axis=1) if len(d) else pd.Series(dtype=str)
+    return d[["nace_r2", "label", "traded_us", "traded_gini", "traded_share_us", "locational_gini",
+              "employment_share", "reason"]].reset_index(drop=True)

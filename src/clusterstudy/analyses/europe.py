@@ -158,27 +158,6 @@ def sector_classification(period: tuple[int, int] = (2008, 2012), cutoff: float 
                 "regions_observed"]]
 
 
-def split_disagreements(cls: pd.DataFrame) -> pd.DataFrame:
-    """Divisions the two splits classify differently, with the reason in words.
-
-    ``cls`` is :func:`sector_classification`. Columns: ``nace_r2``, ``label``, ``traded_us``,
-    ``traded_gini``, ``traded_share_us``, ``locational_gini``, ``employment_share``, ``reason``.
-    """
-    gini_cut = cls.loc[cls["traded_gini"], "locational_gini"].min()
-    d = cls[cls["traded_us"] != cls["traded_gini"]].copy()
-
-    def reason(r: pd.Series) -> str:
-        us = (f"{r['traded_share_us']:.0%} of its bridged U.S. employment is in traded clusters"
-              + (f" (mainly {r['cluster_category']})" if r["cluster_category"] else ""))
-        geo = (f"its locational Gini across EU regions, {r['locational_gini']:.3f}, is "
-               + ("above" if r["traded_gini"] else "below") + f" the Gini split (traded from {gini_cut:.3f})")
-        return f"traded a priori: {us}; {geo}" if r["traded_us"] else f"local a priori: {us}; but {geo}"
-
-    d["reason"] = d.apply(reason, axis=1) if len(d) else pd.Series(dtype=str)
-    return d[["nace_r2", "label", "traded_us", "traded_gini", "traded_share_us", "locational_gini",
-              "employment_share", "reason"]].reset_index(drop=True)
-
-
 def patent_year_completeness(share: float = COMPLETE_SHARE) -> pd.DataFrame:
     """EU patent applications per priority year, over regions reporting every year, and completeness.
 
