@@ -59,16 +59,17 @@ resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_
 
 # CLUSNET Figure 6 rebuilt and its claim tested on Eurostat NUTS-2 data, once per measure
 # (default: traded cluster strength; every measure's headline models are in each run)
-EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary)
+EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary \
+  nace_naics_bridge us_naics_clusters)
 eu_specialisation_innovation_INPUTS := $(EU_EXTRACTS)
-eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices estimation/models publish/plots
+eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_constructs measures/indices measures/traded estimation/models publish/plots
 eu_specialisation_innovation_SWEEP  := measure
 eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 
 # Specification curve of the European result with Simonsohn et al. (2020) inference under the null
 # (batched estimation; resampling on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)
-eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices estimation/models analyses/speccurve estimation/batchfit publish/specplots
+eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded estimation/models analyses/speccurve estimation/batchfit publish/specplots
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
@@ -80,7 +81,7 @@ cn_resource_cities_VALUES := registered
 # United States: cluster strength and patenting, states (default) and CBSAs
 us_cluster_patenting_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_regpat_cbsa us_cbsa_population)
-us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices estimation/models publish/plots analyses/europe publish/findings
+us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices measures/traded estimation/models publish/plots analyses/europe publish/findings
 us_cluster_patenting_SWEEP  := geography
 us_cluster_patenting_VALUES := cbsa
 

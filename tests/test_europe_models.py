@@ -52,8 +52,8 @@ def test_last_patent_year_is_incomplete():
     assert europe.patent_years((2008, 2012), complete_years=False)[-1] == 2012
 
 
-def test_traded_and_local_divisions():
-    cls = europe.sector_classification().set_index("nace_r2")
+def test_traded_and_local_divisions_under_the_gini_split():
+    cls = europe.sector_classification(split="gini").set_index("nace_r2")
     assert len(cls) == 68 and cls["label"].notna().all()
     for local in ["G47", "I56", "F43", "L68"]:
         assert not cls.at[local, "traded"], local

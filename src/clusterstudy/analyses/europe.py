@@ -31,10 +31,11 @@ from clusterstudy.core import paths
 from clusterstudy.core.prose import pval
 from clusterstudy.data import extracts
 from clusterstudy.estimation import models
-from clusterstudy.measures import indices
+from clusterstudy.measures import indices, traded
 
 SECTOR_SETS = {"all": r"[B-S]\d\d", "manufacturing": r"C\d\d"}
 SUPPRESSED = ("missing", "zero")
+TRADED_SPLITS = ("us_clusters", "gini")
 COMPLETE_SHARE = 0.9
 INDICATOR_COLUMNS = ["nuts2", "country", "patents_per_million", "hhi", "krugman", "cluster_strength",
                      "n_star_sectors", "gdp_pps_per_inhabitant", "tertiary_share", "employment",
@@ -119,20 +120,42 @@ def employment_matrix(period: tuple[int, int], sectors: str = "all", min_cell_sh
 
 def sector_classification(period: tuple[int, int] = (2008, 2012), cutoff: float | str = "median",
                           suppressed: str = "missing", min_cell_share: float = 0.5,
-                          sbs: pd.DataFrame | None = None) -> pd.DataFrame:
+                          sbs: pd.DataFrame | None = None, split: str = "us_clusters",
+                          traded_threshold: float = 0.5) -> pd.DataFrame:
     """Traded or local, per NACE division of the SBS table (all divisions, the period's regions).
 
-    Statistic: the locational Gini of the division's employment against total
-    business-economy employment across NUTS-2 regions (:func:`indices.locational_gini`);
-    traded when above ``cutoff`` (default: the median division). Columns: ``nace_r2``,
-    ``label``, ``traded``, ``locational_gini``, ``employment_share``, ``regions_observed``.
+    Two statistics, side by side. ``traded_share_us``: the share of the division's bridged U.S.
+    employment in traded clusters (Porter 2003; Delgado, Porter & Stern 2016; a priori, see
+    :mod:`clusterstudy.measures.traded`), traded when >= ``traded_threshold``;
+    ``locational_gini``: the division's locational Gini across NUTS-2 regions
+    (:func:`indices.locational_gini`), traded when above ``cutoff`` (``traded_gini``).
+    ``split`` picks which one is ``traded``: ``"us_clusters"`` (default) or ``"gini"`` (a
+    sensitivity choice). ``cluster_category``: the traded U.S. cluster holding most of the
+    division's traded employment, for divisions traded a priori (``cluster_category_share``:
+    its part of that employment); ``cluster_coverage_us``: the part of the bridged U.S.
+    employment in NAICS industries that the cluster definitions cover.
     """
+    if split not in TRADED_SPLITS:
+        raise ValueError(f"unknown traded split {split!r}; choose one of {', '.join(TRADED_SPLITS)}")
     matrix, _ = employment_matrix(period, "all", min_cell_share, sbs, suppressed)
     cls = indices.classify_sectors(matrix, cutoff)
-    out = cls.rename_axis("nace_r2").reset_index()
+    out = cls.rename_axis("nace_r2").reset_index().rename(columns={"traded": "traded_gini"})
     out.insert(1, "label", out["nace_r2"].map(NACE_LABELS))
     out["regions_observed"] = matrix.notna().sum(axis=0).reindex(out["nace_r2"]).to_numpy()
-    return out[["nace_r2", "label", "traded", "locational_gini", "employment_share", "regions_observed"]]
+    share = traded.division_traded_share(extracts.load("nace_naics_bridge"), extracts.load("us_naics_clusters"),
+                                         traded_threshold).set_index("nace_division").reindex(out["nace_r2"])
+    if share["traded_share_us"].isna().any():
+        raise ValueError(f"division {share.index[share['traded_share_us'].isna()][0]!r} has no bridged "
+                         "U.S. employment in the cluster definitions")
+    out["traded_share_us"] = share["traded_share_us"].to_numpy()
+    out["traded_us"] = share["traded"].astype(bool).to_numpy()
+    out["cluster_category"] = share["top_cluster"].where(share["traded"].astype(bool), "").to_numpy()
+    out["cluster_category_share"] = share["top_cluster_share"].where(share["traded"].astype(bool)).to_numpy()
+    out["cluster_coverage_us"] = share["cluster_coverage"].to_numpy()
+    out["traded"] = out["traded_us"] if split == "us_clusters" else out["traded_gini"]
+    return out[["nace_r2", "label", "traded", "traded_share_us", "traded_us", "traded_gini", "locational_gini",
+                "employment_share", "cluster_category", "cluster_category_share", "cluster_coverage_us",
+                "regions_observed"]]
 
 
 def patent_year_completeness(share: float = COMPLETE_SHARE) -> pd.DataFrame:
@@ -221,8 +244,9 @@ def region_indicators(period: tuple[int, int] = (2008, 2012), sectors: str = "al
                       min_cell_share: float = 0.5, *, size_quantile: float = 0.9,
                       lq_threshold: float = 2.0, focus_quantile: float = 0.9,
                       star_quantile: float = 0.9, min_stars: int = 2, gini_cutoff: float | str = "median",
-                      suppressed: str = "missing",
-                      complete_years: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      suppressed: str = "missing", complete_years: bool = True,
+                      traded_split: str = "us_clusters",
+                      traded_threshold: float = 0.5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The indicator table (one row per region in the sample) and the excluded regions.
 
     Columns :data:`INDICATOR_COLUMNS`: the pooled measures (``cluster_strength``,
@@ -232,19 +256,21 @@ def region_indicators(period: tuple[int, int] = (2008, 2012), sectors: str = "al
     ``min_stars`` stars; HHI and Krugman over traded divisions); related and unrelated
     variety over all divisions of the set; ``patents`` (mean annual EPO applications),
     ``population`` (applications / per-million rate) and the size variables
-    ``log_employment``, ``log_population``. The excluded table lists every NUTS 2013 region
-    not in the sample with its reason.
+    ``log_employment``, ``log_population``. Traded divisions: :func:`sector_classification`
+    with ``split=traded_split`` (a priori from the U.S. clusters by default, ``"gini"`` as a
+    sensitivity choice). The excluded table lists every NUTS 2013 region not in the sample
+    with its reason.
     """
     sbs = extracts.load("eu_sbs_employment")
     matrix, excluded = employment_matrix(period, sectors, min_cell_share, sbs, suppressed)
     measures = indices.all_measures(matrix, size_quantile=size_quantile, lq_threshold=lq_threshold,
                                     focus_quantile=focus_quantile, min_stars=min_stars)
-    cls = sector_classification(period, gini_cutoff, suppressed, min_cell_share, sbs)
-    traded = [s for s in cls.loc[cls["traded"], "nace_r2"] if s in matrix.columns]
-    if not traded:
+    cls = sector_classification(period, gini_cutoff, suppressed, min_cell_share, sbs, traded_split, traded_threshold)
+    divs = [s for s in cls.loc[cls["traded"], "nace_r2"] if s in matrix.columns]
+    if not divs:
         raise ValueError(f"no traded division in sector set {sectors!r}")
-    strength = indices.traded_cluster_strength(matrix, traded, min_stars, lq_threshold, star_quantile)
-    tm = matrix[traded]
+    strength = indices.traded_cluster_strength(matrix, divs, min_stars, lq_threshold, star_quantile)
+    tm = matrix[divs]
     tm = tm[tm.fillna(0.0).sum(axis=1) > 0]
     var = indices.variety(matrix)
     years = patent_years(period, complete_years)
@@ -284,18 +310,29 @@ def region_indicators(period: tuple[int, int] = (2008, 2012), sectors: str = "al
 def region_sector_stars(period: tuple[int, int] = (2008, 2012), sectors: str = "all",
                         min_cell_share: float = 0.5, *, lq_threshold: float = 2.0,
                         star_quantile: float = 0.9, gini_cutoff: float | str = "median",
-                        suppressed: str = "missing") -> pd.DataFrame:
-    """The long star table over traded divisions: ``nuts2``, ``nace_r2``, the three stars, ``stars``.
+                        suppressed: str = "missing", traded_split: str = "us_clusters",
+                        traded_threshold: float = 0.5, level: str = "division") -> pd.DataFrame:
+    """The long star table over traded divisions (``level="division"``: ``nuts2``, ``nace_r2``,
+    the three stars, ``stars``) or over cluster categories (``level="category"``: ``nuts2``,
+    ``category``, ...; the a-priori traded divisions summed by
+    :func:`clusterstudy.measures.traded.category_matrix`, stars ranked within category).
 
-    One row per region of the employment sample x traded division present there (same
-    rules as :func:`region_indicators`).
+    One row per region of the employment sample x traded division (or category) present
+    there (same rules as :func:`region_indicators`).
     """
+    if level not in ("division", "category"):
+        raise ValueError(f"unknown star level {level!r}; choose 'division' or 'category'")
     sbs = extracts.load("eu_sbs_employment")
     matrix, _ = employment_matrix(period, sectors, min_cell_share, sbs, suppressed)
-    cls = sector_classification(period, gini_cutoff, suppressed, min_cell_share, sbs)
-    traded = [s for s in cls.loc[cls["traded"], "nace_r2"] if s in matrix.columns]
-    st = indices.observatory_stars(matrix, traded, lq_threshold, star_quantile)
-    return st.rename(columns={"region": "nuts2", "sector": "nace_r2"})
+    cls = sector_classification(period, gini_cutoff, suppressed, min_cell_share, sbs,
+                                "us_clusters" if level == "category" else traded_split, traded_threshold)
+    divs = [s for s in cls.loc[cls["traded"], "nace_r2"] if s in matrix.columns]
+    if level == "category":
+        cats = traded.categories(cls.rename(columns={"nace_r2": "nace_division", "cluster_category": "top_cluster"}))
+        cats = {d: c for d, c in cats.items() if d in divs}
+        matrix, divs = traded.category_matrix(matrix, cats), sorted(set(cats.values()))
+    st = indices.observatory_stars(matrix, divs, lq_threshold, star_quantile)
+    return st.rename(columns={"region": "nuts2", "sector": "nace_r2" if level == "division" else "category"})
 
 
 # ---------------------------------------------------------------- models of the Figure 6 notebook

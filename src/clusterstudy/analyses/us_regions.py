@@ -3,7 +3,9 @@
 A Delgado-Porter-Stern style test of "innovation on specialisation": the 2016 region x
 cluster employment gives the share of traded employment in strong clusters, their number,
 and the HHI and Krugman indices over the 51 traded clusters (the same index functions as
-the European analysis); patents are USPTO grants by inventor county, aggregated.
+the European analysis); patents are USPTO grants by inventor county, aggregated. The
+European counterpart takes its traded divisions from the same U.S. cluster definitions
+(NACE bridged to NAICS), so both sides define traded industries alike.
 """
 
 from __future__ import annotations
@@ -114,19 +116,26 @@ def fit_specs(frame: pd.DataFrame, outcome: str, measure: str, se: str, cluster:
     return pd.concat(rows, ignore_index=True)
 
 
-def eu_frame(period: tuple[int, int] = (2008, 2012)) -> pd.DataFrame:
-    """EU NUTS-2 regions with the traded measures and patents per 10k employees (SBS persons employed)."""
+def eu_frame(period: tuple[int, int] = (2008, 2012), traded_split: str = "us_clusters") -> pd.DataFrame:
+    """EU NUTS-2 regions with the traded measures and patents per 10k employees (SBS persons employed).
+
+    Traded divisions: ``traded_split="us_clusters"`` (default) takes them from the same U.S.
+    cluster definitions as the U.S. side, NACE bridged to NAICS
+    (:func:`clusterstudy.analyses.europe.sector_classification`); ``"gini"`` is the earlier
+    European locational-Gini split, a sensitivity.
+    """
     from clusterstudy.analyses import europe
 
-    regions, _ = europe.region_indicators(period)
+    regions, _ = europe.region_indicators(period, traded_split=traded_split)
     return regions.assign(patents_per_10k_employees=1e4 * regions["patents"] / regions["employment"])
 
 
-def eu_headline(period: tuple[int, int] = (2008, 2012)) -> pd.DataFrame:
+def eu_headline(period: tuple[int, int] = (2008, 2012), traded_split: str = "us_clusters") -> pd.DataFrame:
     """EU counterpart of the U.S. size model: log patents per 10k employees (and per million
     inhabitants) on each standardised traded measure with the matching log size; errors
-    clustered by country (regions are nested in countries), with a wild cluster bootstrap p."""
-    frame = eu_frame(period)
+    clustered by country (regions are nested in countries), with a wild cluster bootstrap p.
+    ``traded_split``: see :func:`eu_frame`."""
+    frame = eu_frame(period, traded_split)
     rows = []
     for outcome, (column, size) in OUTCOMES.items():
         for us_measure, eu_measure in EU_COUNTERPART.items():
@@ -134,6 +143,25 @@ def eu_headline(period: tuple[int, int] = (2008, 2012)) -> pd.DataFrame:
             res = models.fit(d, eu_measure, [size], None, "cluster", cluster="country", standardise=True)
             row = models.tidy(res, "EU NUTS-2", wild_terms=(eu_measure,)).set_index("term").loc[eu_measure]
             rows.append({"outcome": outcome, "us_measure": us_measure, "measure": eu_measure, **row.to_dict()})
+    return pd.DataFrame(rows).assign(traded_split=traded_split)
+
+
+def eu_split_sensitivity(us_table: pd.DataFrame, eu_by_split: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per measure (patents per employee): the U.S. size-model coefficient and the EU one under each split.
+
+    ``eu_by_split`` maps a split name to its :func:`eu_headline`. Columns: ``us_measure``,
+    ``us_coef_per_sd``, ``us_p``, ``us_p_wild``, then ``eu_coef_<split>``, ``eu_p_<split>``,
+    ``eu_p_wild_<split>`` per split, and ``same_sign_<split>``.
+    """
+    rows = []
+    for m in MEASURES:
+        u = us_table[(us_table["term"] == m) & (us_table["model"] == f"{m}: {HEADLINE_SPEC}")].iloc[0]
+        row = {"us_measure": m, "us_coef_per_sd": u["coef"], "us_p": u["p"], "us_p_wild": u["p_wild"]}
+        for split, eu in eu_by_split.items():
+            e = eu[(eu["outcome"] == "patents per employee") & (eu["us_measure"] == m)].iloc[0]
+            row |= {f"eu_coef_{split}": e["coef"], f"eu_p_{split}": e["p"], f"eu_p_wild_{split}": e["p_wild"],
+                    f"same_sign_{split}": bool(u["coef"] * e["coef"] > 0)}
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

@@ -162,6 +162,47 @@ def bullet_europe() -> str:
             f"of the regions ({len(shares)} measures).")
 
 
+def _ols(head: pd.DataFrame, measure: str, comparison: str = "across countries") -> str:
+    r = head[(head["measure"] == measure) & (head["comparison"] == comparison) & (head["estimator"] == "OLS")].iloc[0]
+    return f"{r['coef']:+.2f} ({pval(r['p'], 'clustered p')}, {pval(r['p_wild'], 'wild p')})"
+
+
+def bullet_constructs() -> str:
+    """Europe: what the two concentration constructs measure, and the traded split (issue 20)."""
+    corr = table("eu_construct_correlations").set_index(["split", "construct", "with"])["spearman"]
+    head, gini = table("eu_headline_models"), table("eu_headline_models_gini_split")
+    splits = table("eu_traded_splits").set_index("split")
+    largest = table("eu_largest_traded_division")
+    top = (largest.sort_values(["regions_largest", "nace_r2"], ascending=[False, True], kind="mergesort")
+           .groupby("split").head(1).set_index("split"))
+    n = int(head["n"].max())
+
+    def sign(t: pd.DataFrame, m: str) -> float:
+        return t.loc[(t["measure"] == m) & (t["comparison"] == "across countries") & (t["estimator"] == "OLS"),
+                     "coef"].iloc[0]
+
+    differ_us = sign(head, "hhi") * sign(head, "hhi_traded") < 0
+    flipped = sign(head, "hhi") * sign(gini, "hhi_traded") < 0 and not differ_us
+
+    def split_words(sp: str) -> str:
+        return (f"{splits.at[sp, 'traded_divisions']} traded divisions, "
+                f"{pct(splits.at[sp, 'traded_employment_share'])} of employment")
+
+    return ("*Constructs named for what they measure* (`tables/eu_construct_correlations.csv`): concentration of "
+            "the whole business economy (HHI over all divisions) tracks how much retail and other local services "
+            f"dominate a region (Spearman {corr[('us_clusters', 'hhi', 'retail_share')]:.2f} with the retail share), "
+            f"so its coefficient, {_ols(head, 'hhi')} across countries, is not about clusters. Traded industries are "
+            f"now defined a priori from the U.S. cluster definitions ({split_words('us_clusters')}; the earlier "
+            f"locational-Gini split had {split_words('gini')}). Concentration within traded industries is "
+            f"{_ols(head, 'hhi_traded')} a priori against {_ols(gini, 'hhi_traded')} with the Gini split, where "
+            f"{top.at['gini', 'label'].lower()} was the largest traded division in {top.at['gini', 'regions_largest']} "
+            f"of {n} regions (Spearman with the HHI {corr[('gini', 'hhi', 'hhi_traded')]:.2f}; a priori "
+            f"{corr[('us_clusters', 'hhi', 'hhi_traded')]:.2f}, {top.at['us_clusters', 'label'].lower()} being the "
+            f"largest traded division in {top.at['us_clusters', 'regions_largest']}). The two concentration measures "
+            + ("differ in sign under the Gini split only." if flipped else
+               "have the same sign under both splits." if not differ_us else "differ in sign under both splits."))
+
+
 def spec_curve_inference_sentence(inference: pd.DataFrame) -> str:
     """Per construct: shares of significant estimates and Simonsohn et al.'s share test under the null."""
     parts = []
@@ -257,7 +298,8 @@ def bullet_comparison() -> str:
             f"states the signs agree for {same} of {len(rows)} measures.")
 
 
-BULLETS: list[Callable[[], str]] = [bullet_europe, bullet_spec_curve, bullet_us, bullet_comparison, bullet_china]
+BULLETS: list[Callable[[], str]] = [bullet_europe, bullet_constructs, bullet_spec_curve, bullet_us, bullet_comparison,
+                                    bullet_china]
 
 
 def render() -> str:

@@ -97,3 +97,27 @@ def csv(path: Path, **kwargs) -> pd.DataFrame:
         return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "NA"], **kwargs)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path}: unreadable CSV ({exc})") from None
+
+
+def excel(path: Path, sheet: str, **kwargs) -> pd.DataFrame:
+    """Read one sheet of a mirror Excel workbook as strings (typing happens in the schema)."""
+    require(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl: "Unknown extension is not supported"
+            return pd.read_excel(path, sheet_name=sheet, dtype=str, **kwargs)
+    except (ValueError, KeyError, OSError) as exc:
+        raise DataError(f"{path}: unreadable Excel sheet {sheet!r} ({exc})") from None
+
+
+def r_list(path: Path) -> dict:
+    """Read an R list (``.rds``/``.rda``) as nested dicts and arrays (rdata)."""
+    require(path)
+    import rdata
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return rdata.conversion.convert(rdata.parser.parse_file(str(path)))
+    except Exception as exc:  # rdata raises several parser errors
+        raise DataError(f"{path}: unreadable R list ({exc})") from None

