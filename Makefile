@@ -39,7 +39,7 @@ export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 TIMEOUT ?= 1800
 RUN := $(PY) -m clusterstudy.build.runner --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
-COMMON_SRC := __init__ core/__init__ data/__init__ measures/__init__ estimation/__init__ analyses/__init__ publish/__init__ build/__init__ core/paths core/atomic publish/outputs publish/figures publish/tables core/validate build/runner core/prose
+COMMON_SRC := __init__ core/__init__ data/__init__ measures/__init__ estimation/__init__ analyses/__init__ publish/__init__ build/__init__ core/paths core/atomic publish/outputs publish/figures publish/tables core/validate build/runner build/parameters core/prose
 EXTRACT_SRC := data/extracts data/ingest/registry
 
 # ---------------------------------------------------------------- notebooks
@@ -208,7 +208,7 @@ check-committed: $(ENV_STAMP) ## fail if figures/, tables/, results.csv or noteb
 
 run: $(ENV_STAMP) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
 	@test -n "$(NB)" || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
-	@$(RUN) $(if $(filter %.ipynb,$(NB)),$(NB),notebooks/$(NB).ipynb) --variant $(NAME) --set $(P)
+	@$(RUN) $(if $(filter %.ipynb,$(NB)),$(NB),notebooks/$(NB).ipynb) --variant $(NAME) --assign '$(subst ','\'',$(P))'
 
 lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
 	@$(PY) -m ruff check src tests tools notebooks
