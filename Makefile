@@ -182,8 +182,8 @@ verify-data: $(ENV_STAMP) ## check every data file's sha256 (data/datapackage.js
 	@$(PY) -m clusterstudy.data.provenance verify
 	@$(PY) -m clusterstudy.data.extracts check
 
-extracts: $(ENV_STAMP) ## rebuild data/extracts/ from the mirror (MIRROR=../shared/data)
-	@$(PY) -m clusterstudy.data.ingest
+extracts: $(ENV_STAMP) ## rebuild data/extracts/ from the pinned mirror (MIRROR=../shared/data; ACCEPT_MIRROR=1 accepts changed mirror files)
+	@$(PY) -m clusterstudy.data.ingest $(if $(ACCEPT_MIRROR),--accept-mirror)
 
 references: $(ENV_STAMP) ## re-parse the seeds' reference lists into data/seeds/ and data/references.bib
 	@$(PY) -m clusterstudy.data.references
