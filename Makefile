@@ -238,8 +238,13 @@ student: $(ENV_STAMP) ## nbgrader course in build/student/: source/ (solutions +
 verify: ## rebuild the committed state from scratch in a temporary clone; compare every result by sha256
 	@$(PY) -m clusterstudy.build.verify
 
-clean: ## remove build products (build/); never touches data/, figures/ or tables/
-	rm -rf build
+# The nbgrader course (build/student/: submissions, gradebook, feedback) is kept: it holds
+# students' work that no make target can rebuild. Remove it by hand when a course is over.
+clean: ## remove build products (build/) except the course build/student/; never touches data/, figures/ or tables/
+	@if [ -d build/student ]; then \
+	  find build -mindepth 1 -maxdepth 1 ! -name student -exec rm -rf {} +; \
+	  echo "✔ build/ cleaned; kept build/student/ (the nbgrader course: submissions and gradebook; remove it by hand with rm -rf build/student)"; \
+	else rm -rf build; echo "✔ build/ removed"; fi
 
-distclean: clean ## also remove the environment (.venv)
+distclean: clean ## also remove the environment (.venv); the course build/student/ is still kept
 	rm -rf .venv
