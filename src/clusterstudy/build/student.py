@@ -254,11 +254,12 @@ def sanitize_preprocessors() -> list:
     from nbgrader.preprocessors import OverwriteCells
 
     restore = _restore_hidden_tests_class()
-    return [restore if p is OverwriteCells else p for p in Autograde.sanitize_preprocessors.default_value]
+    return [restore if p is OverwriteCells else p for p in Autograde.class_traits()["sanitize_preprocessors"].default()]
 
 
-def nbgrader(course: Path, command: str, assignment: str, student: str | None = None) -> None:
-    """Run nbgrader's ``generate_assignment`` or ``autograde`` (its Python API) in ``course``.
+def nbgrader(course: Path, command: str, assignment: str, student: str | None = None) -> str:
+    """Run nbgrader's ``generate_assignment`` or ``autograde`` (its Python API) in ``course``;
+    return nbgrader's log.
 
     Raises with the end of nbgrader's log on failure.
     """
@@ -284,6 +285,7 @@ def nbgrader(course: Path, command: str, assignment: str, student: str | None = 
     if not result["success"]:
         tail = (result.get("error") or result.get("log") or "").strip().splitlines()[-5:]
         raise RuntimeError(f"nbgrader {command} {assignment} failed: " + " | ".join(tail))
+    return result.get("log") or ""
 
 
 def build(course: Path, release: bool = True) -> dict[str, int]:
