@@ -276,9 +276,11 @@ def _open_exercise(executed: Path, exc: pm.PapermillExecutionError) -> int | Non
         cells = json.loads(executed.read_text())["cells"]
     except (OSError, ValueError, KeyError):
         return None
-    i = exc.cell_index
-    if not 0 <= i < len(cells) or "nbgrader" not in cells[i].get("metadata", {}):
+    # the cell that raised (papermill marks it; its error banner shifts indices by one)
+    failed = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("papermill", {}).get("exception")]
+    if not failed or "nbgrader" not in cells[failed[0]].get("metadata", {}):
         return None
+    i = failed[0]
     for cell in reversed(cells[:i]):
         src = "".join(cell.get("source", ""))
         if cell.get("cell_type") == "markdown" and src.startswith("**Exercise "):
