@@ -64,7 +64,10 @@ def test_accepted_truncation_still_reports_the_lost_rows(cut_mirror):
     assert len(accepted) == 1 and accepted[0].startswith("accepted new version of mirror file china/CN_Public.csv")
     readers.ROWS_READ.clear()
     readers.csv(cut_mirror / "china" / "CN_Public.csv")
+    readers.csv(cut_mirror / "us_cluster_mapping" / "cbsa_regpat.csv")  # through a symlinked folder
     new, notes = pins.update(cut_mirror, pinned, dict(readers.ROWS_READ))
+    assert set(new) == {"china/CN_Public.csv", "us_cluster_mapping/cbsa_regpat.csv"}
+    assert new["us_cluster_mapping/cbsa_regpat.csv"] == pinned["us_cluster_mapping/cbsa_regpat.csv"]
     rows = pinned["china/CN_Public.csv"]["rows"]
     assert new["china/CN_Public.csv"]["rows"] == rows - CUT
     assert notes == [f"⚠ mirror file china/CN_Public.csv: {rows} → {rows - CUT} rows ({CUT} fewer than pinned)"]

@@ -100,7 +100,8 @@ def test_every_default_is_accepted(nb, name):
     assert specs[name].valid(defaults[name]), f"{nb}: {name}'s default {defaults[name]!r} breaks its own spec"
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=400, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pair=st.sampled_from(PAIRS), data=st.data())
 def test_bad_value_is_refused_in_one_line_naming_it(untouched, capsys, pair, data):
     nb, name = pair

@@ -12,6 +12,7 @@ its ``sha256``, ``bytes`` and the ``rows`` of the table read from it. ``make ext
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from clusterstudy.core import atomic, paths
@@ -58,7 +59,7 @@ def check_unchanged(mirror: Path, pins: dict[str, dict], accept: bool = False) -
 
 def update(mirror: Path, pins: dict[str, dict], rows_read: dict[Path, int]) -> tuple[dict[str, dict], list[str]]:
     """Pins of the files read this run, and notes: new pins and every drop in rows."""
-    base = mirror.resolve()
+    base = Path(os.path.abspath(mirror))
     new, notes = {}, []
     for path, rows in sorted(rows_read.items()):
         rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)

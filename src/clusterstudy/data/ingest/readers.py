@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import warnings
 from pathlib import Path
 
@@ -17,7 +18,7 @@ ROWS_READ: dict[Path, int] = {}
 
 
 def _count(path: Path, df: pd.DataFrame) -> pd.DataFrame:
-    ROWS_READ[path.resolve()] = len(df)
+    ROWS_READ[Path(os.path.abspath(path))] = len(df)  # symlinks kept: paths stay under the mirror
     return df
 
 
