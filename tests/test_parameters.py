@@ -107,7 +107,7 @@ def test_bad_value_is_refused_in_one_line_naming_it(untouched, capsys, pair, dat
     nb, name = pair
     spec = notebook_specs()[nb][1][name]
     candidates = st.one_of(ANY_VALUE, st.sampled_from(out_of_range(spec) or [{"not": 1}]))
-    value = data.draw(candidates.filter(lambda v: not spec.valid(v) and (v != v or yaml.safe_load(as_typed(v)) == v)))
+    value = data.draw(candidates.filter(lambda v: not spec.valid(v) and (v != v or runner._parse_value(as_typed(v)) == v)))
     err = refused(nb, name, value, capsys)
     assert f"parameter {name}=" in err and f"{name} takes " in err
 
@@ -143,6 +143,7 @@ def test_assignments_keep_lists_with_spaces():
         "controls=[tertiary_share, gdp_pps_per_inhabitant]", "country_fe=false", "title='a b'"]
     assert runner.parse_assignments(runner.split_assignments(text)) == {
         "controls": ["tertiary_share", "gdp_pps_per_inhabitant"], "country_fe": False, "title": "a b"}
+    assert runner.parse_assignments(["min_employment=1e6", "name='1e6'"]) == {"min_employment": 1e6, "name": "1e6"}
 
 
 def test_bad_yaml_and_unknown_notebook_are_one_line(capsys):

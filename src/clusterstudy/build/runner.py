@@ -31,6 +31,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import resource
 import shutil
 import sys
@@ -122,11 +123,14 @@ def _running_cell(executed: Path) -> str:
 def _parse_value(text: str, name: str = "") -> object:
     """Parse a ``-p`` value as YAML (numbers, booleans, lists), like papermill's ``-y``."""
     try:
-        return yaml.safe_load(text)
+        value = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RunError(f"bad value {text!r} for {name or 'a parameter'}: not valid YAML ({problem}); "
                        "write e.g. 3, 0.5, true, text or [a, b]") from None
+    if isinstance(value, str) and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+", text.strip()):
+        return float(value)  # YAML 1.1 reads 1e6 as text; a user means the number
+    return value
 
 
 def _promote(staging: Path, root: Path, notebook: str, parameters: dict) -> list[str]:
