@@ -39,7 +39,7 @@ export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 TIMEOUT ?= 1800
 RUN := $(PY) -m clusterstudy.build.runner --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
-COMMON_SRC := __init__ core/__init__ data/__init__ measures/__init__ estimation/__init__ analyses/__init__ publish/__init__ build/__init__ core/paths core/atomic publish/outputs publish/figures publish/tables core/validate build/runner core/prose
+COMMON_SRC := __init__ core/__init__ data/__init__ measures/__init__ estimation/__init__ analyses/__init__ publish/__init__ build/__init__ core/paths core/atomic publish/outputs publish/figures publish/tables core/validate build/runner build/parameters core/prose
 EXTRACT_SRC := data/extracts data/ingest/registry
 
 # ---------------------------------------------------------------- notebooks
@@ -183,8 +183,8 @@ verify-data: $(ENV_STAMP) ## check every data file's sha256 (data/datapackage.js
 	@$(PY) -m clusterstudy.data.provenance verify
 	@$(PY) -m clusterstudy.data.extracts check
 
-extracts: $(ENV_STAMP) ## rebuild data/extracts/ from the mirror (MIRROR=../shared/data)
-	@$(PY) -m clusterstudy.data.ingest
+extracts: $(ENV_STAMP) ## rebuild data/extracts/ from the pinned mirror (MIRROR=../shared/data; ACCEPT_MIRROR=1 accepts changed mirror files)
+	@$(PY) -m clusterstudy.data.ingest $(if $(ACCEPT_MIRROR),--accept-mirror)
 
 references: $(ENV_STAMP) ## re-parse the seeds' reference lists into data/seeds/ and data/references.bib
 	@$(PY) -m clusterstudy.data.references
@@ -209,7 +209,7 @@ check-committed: $(ENV_STAMP) ## fail if figures/, tables/, results.csv or noteb
 
 run: $(ENV_STAMP) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
 	@test -n "$(NB)" || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
-	@$(RUN) $(if $(filter %.ipynb,$(NB)),$(NB),notebooks/$(NB).ipynb) --variant $(NAME) --set $(P)
+	@$(RUN) $(if $(filter %.ipynb,$(NB)),$(NB),notebooks/$(NB).ipynb) --variant $(NAME) --assign '$(subst ','\'',$(P))'
 
 lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
 	@$(PY) -m ruff check src tests tools notebooks
@@ -247,8 +247,13 @@ student: $(ENV_STAMP) ## nbgrader course in build/student/: source/ (solutions +
 verify: ## rebuild the committed state in a temporary clone; compare every result by sha256; certificate in build/
 	@$(PY) -m clusterstudy.build.verify
 
-clean: ## remove build products (build/); never touches data/, figures/ or tables/
-	rm -rf build
+# The nbgrader course (build/student/: submissions, gradebook, feedback) is kept: it holds
+# students' work that no make target can rebuild. Remove it by hand when a course is over.
+clean: ## remove build products (build/) except the course build/student/; never touches data/, figures/ or tables/
+	@if [ -d build/student ]; then \
+	  find build -mindepth 1 -maxdepth 1 ! -name student -exec rm -rf {} +; \
+	  echo "✔ build/ cleaned; kept build/student/ (the nbgrader course: submissions and gradebook; remove it by hand with rm -rf build/student)"; \
+	else rm -rf build; echo "✔ build/ removed"; fi
 
-distclean: clean ## also remove the environment (.venv)
+distclean: clean ## also remove the environment (.venv); the course build/student/ is still kept
 	rm -rf .venv

@@ -153,6 +153,11 @@ def test_corrupt_mirror_file_leaves_extracts_untouched(project_copy, tmp_path):
     result = subprocess.run([sys.executable, "-m", "clusterstudy.data.ingest"], env=env,
                             capture_output=True, text=True)
     assert result.returncode == 1
+    assert "mirror file eurostat/all_nuts_codes.rda changed since it was pinned" in result.stderr
+    # accepted as a new version, the damaged file is still stopped by its reader
+    result = subprocess.run([sys.executable, "-m", "clusterstudy.data.ingest", "--accept-mirror"], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
     assert "all_nuts_codes.rda: unreadable R data file" in result.stderr
     assert _digest(project_copy / "data") == before
 

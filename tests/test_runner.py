@@ -121,3 +121,35 @@ def test_readme_variant_example_runs_apart(project_copy):
         Path(f"notebooks/{nb}.ipynb"), runner.parse_assignments(pairs))
     assert (variant / f"{nb}.ipynb").is_file() and any((variant / "tables").glob("*.csv"))
     assert not (project_copy / "tables").exists() and not (project_copy / "figures").exists()
+
+
+def test_killed_run_leaves_committed_results_and_the_next_run_cleans_its_staging(project_copy):
+    """A `make all` killed mid-notebook: nothing reaches tables/; the next run starts from a clean staging."""
+    import signal
+    import time
+
+    nb = _notebook([
+        ("name = 'stale'\npause = 120", ["parameters"]),
+        ("import time\nimport pandas as pd\nfrom clusterstudy.publish.tables import write_table\n"
+         "write_table(pd.DataFrame({'x': [1]}), f't_{name}', caption='cap')\ntime.sleep(pause)", []),
+    ])
+    src = project_copy / "notebooks" / "slow.ipynb"
+    src.write_text(json.dumps(nb))
+    out = project_copy / "build" / "notebooks" / "slow.ipynb"
+    staged = project_copy / "build" / "staging" / "slow" / "tables" / "t_stale.csv"
+    env = {**os.environ, "CLUSTERS_ROOT": str(project_copy)}
+    proc = subprocess.Popen([sys.executable, "-m", "clusterstudy.build.runner", str(src), str(out)],
+                            env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not staged.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert staged.exists(), "the run never staged its table"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernel, as a killed `make` would
+        proc.wait()
+    assert not (project_copy / "tables").exists() and not out.exists()
+    # the next run of that notebook clears the staging left behind: only its own outputs are promoted
+    assert runner.run(src, out, {"name": "fresh", "pause": 0}) == 0
+    assert {p.stem for p in (project_copy / "tables").iterdir()} == {"t_fresh"}
+    assert not (project_copy / "build" / "staging" / "slow").exists()

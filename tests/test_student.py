@@ -4,7 +4,11 @@ The instructors' solutions get full marks; the untouched stubs get zero.
 """
 
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -73,7 +77,9 @@ def test_autograde_gives_solutions_full_marks_and_stubs_zero(tmp_path, monkeypat
         for who, src in (("solutions", course / "source" / name), ("stubs", course / "release" / name)):
             shutil.copytree(src, course / "submitted" / who / name)
         for who in ("solutions", "stubs"):
-            student.nbgrader(course, "autograde", name, who)
+            log = student.nbgrader(course, "autograde", name, who)
+            # untouched locked cells are restored silently (stock nbgrader warns for each test cell)
+            assert "has changed!" not in log, (name, who, log)
     # a plausible but wrong answer (a coefficient 1% off) passes the visible checks, not the hidden ones
     name = "cn_resource_cities"
     wrong = course / "submitted" / "wrong" / name / f"{name}.ipynb"
@@ -82,8 +88,11 @@ def test_autograde_gives_solutions_full_marks_and_stubs_zero(tmp_path, monkeypat
     cell = next(c for c in nb.cells if c.get("id") == "model")
     cell.source = cell.source.replace("### END SOLUTION",
                                       'coefs.loc[coefs["term"] == "declining", "coef"] *= 1.01\n### END SOLUTION')
+    test_cell = next(c for c in nb.cells if c.get("id") == "model-test")
+    test_cell.source = test_cell.source.replace("assert", "assert True or", 1)  # tampering is still reported
     nbformat.write(nb, wrong)
-    student.nbgrader(course, "autograde", name, "wrong")
+    log = student.nbgrader(course, "autograde", name, "wrong")
+    assert "Attribute 'checksum' for cell model-test has changed!" in log
     scores = _scores(course)
     print(json.dumps({f"{a}/{w}": s for (a, w), s in scores.items()}))
     from nbgrader.api import Gradebook
@@ -92,7 +101,70 @@ def test_autograde_gives_solutions_full_marks_and_stubs_zero(tmp_path, monkeypat
         assert gb.find_submission(name, "wrong").score == 0
     graded = _cells(course / "autograded" / "wrong" / name / f"{name}.ipynb")
     error = next(o for c in graded if c.get("id") == "model-test" for o in c.outputs if o.output_type == "error")
-    assert (error.ename, error.evalue) == ("AssertionError", "declining")  # the hidden coefficient check
+    # the hidden coefficient check says what differs: which model and term, expected vs got
+    assert error.ename == "AssertionError"
+    assert re.fullmatch(r"model declining vs other resource; county-level resource cities coded resource-bearing: "
+                        r"coefficient of declining: expected (-?[\d.e+-]+), got (-?[\d.e+-]+)", error.evalue), error.evalue
+    want, got = map(float, re.findall(r"(?:expected|got) (-?[\d.e+-]+)", error.evalue))
+    assert got == pytest.approx(want * 1.01, rel=1e-4)
     for name, total in totals.items():
         assert scores[(name, "solutions")] == (total, total)
         assert scores[(name, "stubs")] == (0, total)
+
+
+def test_prompts_name_what_their_tests_read(tmp_path):
+    for name, exercises in student.ASSIGNMENTS.items():
+        dest = tmp_path / f"{name}.ipynb"
+        student.make_source(ROOT / "notebooks" / f"{name}.ipynb", dest, exercises)
+        prompts = [c.source for c in _cells(dest) if c.get("id", "").endswith("-prompt")]
+        for ex, prompt in zip(exercises, prompts, strict=True):
+            variable = re.match(r"`(\w+)`", ex.expects).group(1)
+            assert f"The test reads `{variable}`" in prompt, prompt
+            assert re.search(rf"\b{variable}\b", ex.visible + ex.hidden), (name, ex.cell, variable)
+
+
+def test_student_variant_stops_at_the_first_exercise_ready(tmp_path):
+    """The README's per-student variant: a release notebook run as a variant ends with a ✔ line, exit 0."""
+    name = "cn_resource_cities"
+    course = tmp_path / "course"
+    student.ASSIGNMENTS, saved = {name: student.ASSIGNMENTS[name]}, student.ASSIGNMENTS
+    try:
+        student.build(course)
+    finally:
+        student.ASSIGNMENTS = saved
+    release = course / "release" / name / f"{name}.ipynb"
+    env = {**os.environ, "CLUSTERS_ROOT": str(ROOT)}
+    env.pop("CLUSTERS_OUTPUT_ROOT", None)
+    got = subprocess.run([sys.executable, "-m", "clusterstudy.build.runner", str(release), "--variant",
+                          "pytest-student", "--set", "population=registered"],
+                         capture_output=True, text=True, env=env)
+    variant = ROOT / "build" / "variants" / "pytest-student"
+    try:
+        assert got.returncode == 0, got.stderr
+        last = got.stdout.strip().splitlines()[-1]
+        assert last.startswith("✔ build/variants/pytest-student/cn_resource_cities.ipynb: stopped at Exercise 1, "
+                               "ready for the student"), last
+        assert (variant / f"{name}.ipynb").is_file()
+    finally:
+        shutil.rmtree(variant, ignore_errors=True)
+
+
+def test_make_clean_keeps_the_course_with_its_submission(tmp_path):
+    """`make clean` over a course with a submission and a gradebook: both intact, and it says so."""
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    course = tmp_path / "build" / "student"
+    submission = course / "submitted" / "alice" / "cn_resource_cities" / "cn_resource_cities.ipynb"
+    submission.parent.mkdir(parents=True)
+    submission.write_text('{"cells": []}')
+    (course / "gradebook.db").write_bytes(b"SQLite format 3\x00")
+    (tmp_path / "build" / "notebooks").mkdir()
+    (tmp_path / "build" / "notebooks" / "x.ipynb").write_text("{}")
+    (tmp_path / "build" / ".data-verified").write_text("")
+    got = subprocess.run(["make", "-s", "clean"], cwd=tmp_path, capture_output=True, text=True)
+    assert got.returncode == 0, got.stderr
+    assert submission.read_text() == '{"cells": []}' and (course / "gradebook.db").is_file()
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == ["student"]
+    assert "kept build/student/" in got.stdout
+    shutil.rmtree(course)  # without a course, make clean removes build/ entirely
+    got = subprocess.run(["make", "-s", "clean"], cwd=tmp_path, capture_output=True, text=True)
+    assert got.returncode == 0 and not (tmp_path / "build").exists()

@@ -6,24 +6,32 @@ Usage::
     python -m clusterstudy.build.runner notebooks/NB.ipynb build/notebooks/NB.ipynb [-p NAME VALUE]...
     # a variant (`make run`): everything goes under build/variants/VARIANT/, nothing else is touched
     python -m clusterstudy.build.runner --variant VARIANT notebooks/NB.ipynb [-p NAME VALUE]...
+    python -m clusterstudy.build.runner --variant VARIANT notebooks/NB.ipynb --assign "a=1 b=[x, y]"
 
 The notebook runs in the project's named kernel with ``CLUSTERS_OUTPUT_ROOT`` pointing at a
 staging folder. Only when every cell has run are the staged figures and tables moved into
 ``figures/`` and ``tables/`` (for a variant: ``build/variants/VARIANT/figures`` and
 ``.../tables``), their records (with notebook and parameters added) into ``build/meta/``, and
-the executed notebook into place. A parameter the notebook does not declare, a failing cell or
-a cell running longer than the execution timeout (``--timeout``, seconds per cell) stops the
-run with one line naming the cause; the staging folder is removed and the exit status is 1.
+the executed notebook into place. Before a kernel starts, every value is checked against the
+notebook's parameters and their types and ranges (:mod:`clusterstudy.build.parameters`). An
+unknown notebook or parameter, a value it does not accept, a failing cell or a cell running
+longer than the execution timeout (``--timeout``, seconds per cell) stops the run with one
+line naming the cause (for a variant, the folder it left); the staging folder is removed and
+the exit status is 1. A student release run as a variant that stops at its first open
+exercise is a success: one ✔ line, exit status 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
+import difflib
 import hashlib
 import json
 import logging
 import os
+import re
 import resource
 import shutil
 import sys
@@ -33,6 +41,7 @@ from pathlib import Path
 import papermill as pm
 import yaml
 
+from clusterstudy.build import parameters as typed
 from clusterstudy.core import atomic, paths
 
 KERNEL = "clusters"
@@ -57,13 +66,45 @@ def default_variant_name(notebook: Path, parameters: dict) -> str:
     return "".join(c if c.isalnum() or c in "-_.=" else "_" for c in name)
 
 
+def known_notebooks() -> list[str]:
+    """The notebooks of the project (names without ``.ipynb``)."""
+    return sorted(p.stem for p in (paths.project_root() / "notebooks").glob("*.ipynb"))
+
+
+def check_notebook(notebook: Path) -> None:
+    """Raise :class:`RunError` listing the notebooks when ``notebook`` does not exist."""
+    if notebook.is_file():
+        return
+    names = known_notebooks()
+    close = difflib.get_close_matches(notebook.stem, names, n=2, cutoff=0.7)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise RunError(f"no notebook {notebook}; {hint}the notebooks are: {', '.join(names) or '(none)'}")
+
+
+def notebook_defaults(notebook: Path) -> dict[str, object]:
+    """The ``parameters`` cell's names and default values (literals; other expressions as text)."""
+    out = {}
+    for name, p in pm.inspect_notebook(str(notebook)).items():
+        try:
+            out[name] = ast.literal_eval(p["default"])
+        except (ValueError, SyntaxError):
+            out[name] = p["default"]
+    return out
+
+
 def check_parameters(notebook: Path, parameters: dict) -> None:
-    """Raise :class:`RunError` naming any parameter the notebook's ``parameters`` cell lacks."""
-    declared = list(pm.inspect_notebook(str(notebook)))
-    unknown = [k for k in parameters if k not in declared]
+    """Raise :class:`RunError` naming a parameter the notebook lacks or a value it does not accept
+    (types, allowed values and ranges: :mod:`clusterstudy.build.parameters`)."""
+    check_notebook(notebook)
+    defaults = notebook_defaults(notebook)
+    unknown = [k for k in parameters if k not in defaults]
     if unknown:
         raise RunError(f"{notebook}: unknown parameter {', '.join(map(repr, unknown))}; "
-                       f"its parameters are: {', '.join(declared) or '(none)'}")
+                       f"its parameters are: {', '.join(defaults) or '(none)'}")
+    try:
+        typed.check(notebook, defaults, parameters)
+    except typed.ParameterError as exc:
+        raise RunError(str(exc)) from None
 
 
 def _running_cell(executed: Path) -> str:
@@ -79,9 +120,17 @@ def _running_cell(executed: Path) -> str:
     return f"cell {i + 1} (id {cells[i].get('id', '?')})"
 
 
-def _parse_value(text: str):
+def _parse_value(text: str, name: str = "") -> object:
     """Parse a ``-p`` value as YAML (numbers, booleans, lists), like papermill's ``-y``."""
-    return yaml.safe_load(text)
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RunError(f"bad value {text!r} for {name or 'a parameter'}: not valid YAML ({problem}); "
+                       "write e.g. 3, 0.5, true, text or [a, b]") from None
+    if isinstance(value, str) and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+", text.strip()):
+        return float(value)  # YAML 1.1 reads 1e6 as text; a user means the number
+    return value
 
 
 def _promote(staging: Path, root: Path, notebook: str, parameters: dict) -> list[str]:
@@ -145,22 +194,32 @@ def run(input_nb: Path, output_nb: Path | None, parameters: dict, *, variant: st
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
     except pm.PapermillExecutionError as exc:
+        exercise = _open_exercise(tmp_nb, exc) if variant else None
+        if exercise is not None:  # a student release stops at its first stub: that is the goal
+            outputs = _promote(staging, dest, str(input_nb), parameters)
+            _keep_partial(tmp_nb, output_nb)
+            shutil.rmtree(staging, ignore_errors=True)
+            print(f"✔ {_rel(output_nb, root)}: stopped at Exercise {exercise}, ready for the student "
+                  f"({len(outputs)} outputs)", flush=True)
+            return 0
         _keep_partial(tmp_nb, output_nb if variant else None)
         shutil.rmtree(staging, ignore_errors=True)
         last = exc.evalue.strip().splitlines()[-1] if exc.evalue.strip() else ""
-        print(f"✘ {input_nb} failed in cell {exc.exec_count}: {exc.ename}: {last}", file=sys.stderr)
+        print(f"✘ {input_nb} failed in cell {exc.exec_count}: {exc.ename}: {last}"
+              f"{_left(dest, root) if variant else ''}", file=sys.stderr)
         return 1
     except TimeoutError:  # nbclient's CellTimeoutError
         cell = _running_cell(tmp_nb)
         _keep_partial(tmp_nb, output_nb if variant else None)
         shutil.rmtree(staging, ignore_errors=True)
         print(f"✘ {input_nb}: {cell} ran longer than the execution timeout ({timeout} s); "
-              "the kernel was stopped", file=sys.stderr)
+              f"the kernel was stopped{_left(dest, root) if variant else ''}", file=sys.stderr)
         return 1
     except Exception as exc:  # kernel death, missing kernel, unreadable notebook
         shutil.rmtree(staging, ignore_errors=True)
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        print(f"✘ {input_nb} failed: {type(exc).__name__}: {msg}", file=sys.stderr)
+        print(f"✘ {input_nb} failed: {type(exc).__name__}: {msg}"
+              f"{_left(dest, root) if variant else ''}", file=sys.stderr)
         return 1
     wall = time.perf_counter() - start
     nb = json.loads(tmp_nb.read_text())
@@ -201,6 +260,44 @@ def _kernel_stderr_to(log: Path):
             os.close(saved)
 
 
+def _rel(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path
+
+
+def _left(dest: Path, root: Path) -> str:
+    """The end of a failed variant's message: the folder it left (removed when empty)."""
+    if dest.is_dir() and not any(dest.iterdir()):
+        dest.rmdir()
+    if not dest.exists():
+        return "; nothing was kept"
+    return f"; the partly run notebook is kept in {_rel(dest, root)}/ (remove it with rm -r {_rel(dest, root)})"
+
+
+def _open_exercise(executed: Path, exc: pm.PapermillExecutionError) -> int | None:
+    """The exercise number when a student release stopped at an unanswered exercise, else None.
+
+    nbgrader's stubs raise ``NotImplementedError``; the prompt cell before the stub reads
+    ``**Exercise N**`` (:mod:`clusterstudy.build.student`).
+    """
+    if exc.ename != "NotImplementedError":
+        return None
+    try:
+        cells = json.loads(executed.read_text())["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    # the cell that raised (papermill marks it; its error banner shifts indices by one)
+    failed = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("papermill", {}).get("exception")]
+    if not failed or "nbgrader" not in cells[failed[0]].get("metadata", {}):
+        return None
+    i = failed[0]
+    for cell in reversed(cells[:i]):
+        src = "".join(cell.get("source", ""))
+        if cell.get("cell_type") == "markdown" and src.startswith("**Exercise "):
+            number = src.removeprefix("**Exercise ").split("*", 1)[0]
+            return int(number) if number.isdigit() else None
+    return None
+
+
 def _keep_partial(executed: Path, dest: Path | None) -> None:
     """Keep a failed variant's partially executed notebook (a student's starting point)."""
     if dest is not None and executed.is_file():
@@ -215,8 +312,41 @@ def parse_assignments(items: list[str]) -> dict:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise RunError(f"bad parameter {item!r}: write name=value")
-        params[name.strip()] = _parse_value(value)
+        params[name.strip()] = _parse_value(value, name.strip())
     return params
+
+
+def split_assignments(text: str) -> list[str]:
+    """Split ``make run``'s ``P="a=1 b=[x, y]"`` into ``["a=1", "b=[x, y]"]``.
+
+    Spaces inside brackets, braces or quotes stay in the value; a word without ``=`` belongs
+    to the value before it.
+    """
+    items, buf, depth, quote = [], "", 0, ""
+    for ch in text.strip():
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch.isspace() and depth == 0:
+            if buf:
+                items.append(buf)
+            buf = ""
+            continue
+        buf += ch
+    if buf:
+        items.append(buf)
+    merged: list[str] = []
+    for item in items:
+        if merged and "=" not in item:
+            merged[-1] += " " + item
+        else:
+            merged.append(item)
+    return merged
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,14 +356,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                     metavar=("NAME", "VALUE"))
     ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
-                    help="parameters as name=value (what `make run P=...` passes)")
+                    help="parameters as name=value")
+    ap.add_argument("--assign", default="", metavar='"NAME=VALUE ..."',
+                    help="parameters as one string (what `make run P=...` passes; lists may hold spaces)")
     ap.add_argument("--variant", metavar="NAME", nargs="?", const="",
                     help="write everything under build/variants/NAME/ (empty: named after the parameters)")
     ap.add_argument("--timeout", type=int, default=TIMEOUT, help=f"seconds per cell (default {TIMEOUT})")
     args = ap.parse_args(argv)
-    params = {name: _parse_value(value) for name, value in args.parameter}
     try:
-        params |= parse_assignments(args.set)
+        params = {name: _parse_value(value, name) for name, value in args.parameter}
+        params |= parse_assignments([*args.set, *split_assignments(args.assign)])
     except RunError as exc:
         print(f"✘ {exc}", file=sys.stderr)
         return 1

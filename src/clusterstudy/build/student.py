@@ -37,16 +37,30 @@ COURSE_ID = "clusters"
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: the solution cell's id, its points, and the test code.
+    """One exercise: the solution cell's id, its points, the test code and what it expects.
 
     ``visible`` holds mild checks the student sees; ``hidden`` the check against the data
-    (names starting with ``_`` keep the test's variables out of the student's way).
+    (names starting with ``_`` keep the test's variables out of the student's way; each
+    assertion says what differs: expected vs got, and for which model or term); ``expects``
+    names the variable the test reads and what it must hold (shown in the prompt).
     """
 
     cell: str
     points: int
     visible: str
     hidden: str
+    expects: str = ""
+
+
+# one line of a hidden test: the student's number against the data's, saying which and by how much
+_SAME = ("    _got, _want = float(_row[\"{col}\"].iloc[0]), float({want})\n"
+         "    assert abs(_got - _want) < 1e-6, f\"model {{_model}}: {what}: expected {{_want:.6g}}, got {{_got:.6g}}\"\n")
+_SAME_N = ("    assert int(_row[\"n\"].iloc[0]) == int(_res.nobs), "
+           "f\"model {_model}: expected n = {int(_res.nobs)}, got {int(_row['n'].iloc[0])}\"\n")
+
+
+def _indent(code: str) -> str:
+    return "".join("    " + line for line in code.splitlines(keepends=True))
 
 
 _EU_EXPECTED = ("_expected, _ = europe.region_indicators(\n"
@@ -61,12 +75,18 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                  visible='assert isinstance(regions, pd.DataFrame), "regions should be a DataFrame"\n'
                          'assert {"nuts2", measure} <= set(regions.columns), "regions needs nuts2 and the measure"\n',
                  hidden=_EU_EXPECTED
-                 + 'assert len(regions) == len(_expected), f"{len(regions)} regions; the data give {len(_expected)}"\n'
-                   'assert set(regions["nuts2"]) == set(_expected["nuts2"])\n'
+                 + 'assert len(regions) == len(_expected), f"regions: expected {len(_expected)} rows, got {len(regions)}"\n'
+                   '_extra = sorted(set(regions["nuts2"]) - set(_expected["nuts2"]))\n'
+                   '_lost = sorted(set(_expected["nuts2"]) - set(regions["nuts2"]))\n'
+                   'assert not _extra and not _lost, f"regions: unexpected {_extra[:5]}, missing {_lost[:5]}"\n'
                    'import numpy as _np\n'
                    '_m = regions.set_index("nuts2")[measure].reindex(_expected["nuts2"]).to_numpy(dtype=float)\n'
                    '_e = _expected[measure].to_numpy(dtype=float)\n'
-                   'assert _np.allclose(_m, _e, rtol=1e-9, equal_nan=True), measure\n'),
+                   '_off = ~_np.isclose(_m, _e, rtol=1e-9, equal_nan=True)\n'
+                   'assert not _off.any(), (f"{measure} of {_expected[\'nuts2\'].to_numpy()[_off][0]}: expected "\n'
+                   '    f"{_e[_off][0]:.6g}, got {_m[_off][0]:.6g} ({_off.sum()} regions differ)")\n',
+                 expects="`regions`: a DataFrame with one row per region of the sample, columns `nuts2` and "
+                         "the measure (`europe.region_indicators` with the parameters above)"),
         Exercise("models", 3,
                  visible='assert {"model", "term", "coef", "se", "p"} <= set(table.columns)\n'
                          'assert measure in set(table["term"])\n',
@@ -79,18 +99,24 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                    "for _model, _fe in _specs:\n"
                    "    _res = models.fit(_d, measure, _ctrl, _fe, se, standardise=True)\n"
                    "    _row = table[(table[\"model\"] == _model) & (table[\"term\"] == measure)]\n"
-                   "    assert len(_row) == 1, f\"one row for the measure in model {_model}\"\n"
-                   "    assert abs(_row[\"coef\"].iloc[0] - _res.params[measure]) < 1e-6, measure\n"
-                   "    assert abs(_row[\"se\"].iloc[0] - _res.bse[measure]) < 1e-6, _model\n"
-                   "    assert int(_row[\"n\"].iloc[0]) == int(_res.nobs), _model\n"),
+                   "    assert len(_row) == 1, f\"model {_model}: expected one row for {measure}, got {len(_row)}\"\n"
+                   + _SAME.format(col="coef", want="_res.params[measure]", what="coefficient of {measure}")
+                   + _SAME.format(col="se", want="_res.bse[measure]", what="standard error of {measure}")
+                   + _SAME_N,
+                 expects="`table`: the tidy model table (columns `model`, `term`, `coef`, `se`, `p`, `n`) with "
+                         "models `(2) size + controls` and, with country fixed effects, `(3) + country FE`"),
     ),
     "us_cluster_patenting": (
         Exercise("indicators", 2,
                  visible='assert isinstance(regions, pd.DataFrame) and len(regions) > 0\n'
                          'assert "patents_per_10k_employees" in regions.columns\n',
                  hidden=_US_EXPECTED
-                 + 'assert len(regions) == len(_expected), f"{len(regions)} regions; the data give {len(_expected)}"\n'
-                   'assert set(regions["region_code"]) == set(_expected["region_code"])\n'),
+                 + 'assert len(regions) == len(_expected), f"regions: expected {len(_expected)} rows, got {len(regions)}"\n'
+                   '_extra = sorted(set(regions["region_code"]) - set(_expected["region_code"]))\n'
+                   '_lost = sorted(set(_expected["region_code"]) - set(regions["region_code"]))\n'
+                   'assert not _extra and not _lost, f"regions: unexpected {_extra[:5]}, missing {_lost[:5]}"\n',
+                 expects="`regions`: a DataFrame with one row per region (`region_code`) and "
+                         "`patents_per_10k_employees` (`us_regions.region_indicators`)"),
         Exercise("models", 3,
                  visible='assert {"model", "term", "coef", "se", "p"} <= set(table.columns)\n'
                          'assert set(us_regions.MEASURES) <= set(table["term"]), "one set of models per measure"\n',
@@ -103,10 +129,12 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                    "        _d = _models.prepare(_frame, \"patents_per_10k_employees\", _m, _ctrl, cluster=\"state\")\n"
                    "        _res = _models.fit(_d, _m, _ctrl, None, se, cluster=\"state\", standardise=True)\n"
                    "        _row = table[(table[\"model\"] == f\"{_m}: {_spec}\") & (table[\"term\"] == _m)]\n"
-                   "        assert len(_row) == 1, f\"one row for {_m} in model {_m}: {_spec}\"\n"
-                   "        assert abs(_row[\"coef\"].iloc[0] - _res.params[_m]) < 1e-6, _m\n"
-                   "        assert abs(_row[\"se\"].iloc[0] - _res.bse[_m]) < 1e-6, f\"{_m}: {_spec}\"\n"
-                   "        assert int(_row[\"n\"].iloc[0]) == int(_res.nobs), f\"{_m}: {_spec}\"\n"),
+                   "        _model = f\"{_m}: {_spec}\"\n"
+                   "        assert len(_row) == 1, f\"model {_model}: expected one row for {_m}, got {len(_row)}\"\n"
+                   + _indent(_SAME.format(col="coef", want="_res.params[_m]", what="coefficient of {_m}")
+                             + _SAME.format(col="se", want="_res.bse[_m]", what="standard error of {_m}") + _SAME_N),
+                 expects="`table`: the tidy results (columns `model`, `term`, `coef`, `se`, `p`, `n`), one model "
+                         "per measure and specification, named `<measure>: <specification>`"),
     ),
     "cn_resource_cities": (
         Exercise("model", 3,
@@ -116,9 +144,10 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                         "_model = \"declining vs other resource; county-level resource cities coded resource-bearing\"\n"
                         "for _t in (\"declining\", \"other_resource\"):\n"
                         "    _row = coefs[(coefs[\"model\"] == _model) & (coefs[\"term\"] == _t)]\n"
-                        "    assert len(_row) == 1, f\"one row for {_t}\"\n"
-                        "    assert abs(_row[\"coef\"].iloc[0] - _res.params[_t]) < 1e-6, _t\n"
-                        "    assert int(_row[\"n\"].iloc[0]) == int(_res.nobs)\n"),
+                        "    assert len(_row) == 1, f\"model {_model}: expected one row for {_t}, got {len(_row)}\"\n"
+                        + _SAME.format(col="coef", want="_res.params[_t]", what="coefficient of {_t}") + _SAME_N,
+                 expects="`coefs`: the tidy table of both codings (columns `model`, `term`, `coef`, `n`), "
+                         "from `china_cities.regression_table`"),
     ),
 }
 
@@ -170,7 +199,8 @@ def make_source(src: Path, dest: Path, exercises: tuple[Exercise, ...]) -> int:
         n += 1
         points += ex.points
         prompt, code = _prompt(cell.source)
-        md = nbformat.v4.new_markdown_cell(f"**Exercise {n}** ({ex.points} points). {prompt}")
+        expects = f" The test reads {ex.expects}." if ex.expects else ""
+        md = nbformat.v4.new_markdown_cell(f"**Exercise {n}** ({ex.points} points). {prompt}{expects}")
         md.id = f"{ex.cell}-prompt"
         cell.source = f"### BEGIN SOLUTION\n{code}\n### END SOLUTION"
         cell.metadata["nbgrader"] = _meta(f"{ex.cell}-solution", solution=True)
@@ -186,8 +216,50 @@ def make_source(src: Path, dest: Path, exercises: tuple[Exercise, ...]) -> int:
     return points
 
 
-def nbgrader(course: Path, command: str, assignment: str, student: str | None = None) -> None:
-    """Run nbgrader's ``generate_assignment`` or ``autograde`` (its Python API) in ``course``.
+def _restore_hidden_tests_class():
+    """:class:`RestoreHiddenTests`, defined on first use (nbgrader is imported only for grading)."""
+    from nbgrader.preprocessors import OverwriteCells
+    from nbgrader.utils import compute_checksum
+
+    class RestoreHiddenTests(OverwriteCells):
+        """nbgrader's ``OverwriteCells``, silent about locked cells the student did not touch.
+
+        The cause of the warning "Attribute 'checksum' for cell ... has changed!" on untouched
+        test cells: ``generate_assignment`` saves each cell's checksum in the gradebook *before*
+        it strips the hidden tests, and stamps the release cell with the checksum *after*. A
+        released test cell therefore never matches the gradebook, and stock nbgrader reports
+        every one as changed while it puts the hidden tests back. Here a locked cell whose source
+        still matches the checksum it was released with is restored without a warning; a cell
+        the student edited is still reported (and restored).
+        """
+
+        def preprocess_cell(self, cell, resources, cell_index):
+            meta = cell.metadata.get("nbgrader", {})
+            released = meta.get("checksum")
+            self._untouched = (meta.get("grade_id") if meta.get("locked") and released and "grade_id" in meta
+                               and compute_checksum(cell) == released else None)
+            return super().preprocess_cell(cell, resources, cell_index)
+
+        def report_change(self, name, attr, old, new):
+            if attr == "checksum" and name == self._untouched:
+                return
+            super().report_change(name, attr, old, new)
+
+    return RestoreHiddenTests
+
+
+def sanitize_preprocessors() -> list:
+    """nbgrader's autograde sanitisers with :class:`RestoreHiddenTests` for ``OverwriteCells``."""
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import OverwriteCells
+
+    restore = _restore_hidden_tests_class()
+    return [restore if p is OverwriteCells else p for p in Autograde.class_traits()["sanitize_preprocessors"].default()]
+
+
+def nbgrader(course: Path, command: str, assignment: str, student: str | None = None) -> str:
+    """Run nbgrader's ``generate_assignment`` or ``autograde`` (its Python API) in ``course``;
+    return nbgrader's log.
 
     Raises with the end of nbgrader's log on failure.
     """
@@ -198,6 +270,7 @@ def nbgrader(course: Path, command: str, assignment: str, student: str | None = 
     config.CourseDirectory.root = str(course)
     config.CourseDirectory.course_id = COURSE_ID
     config.ExecutePreprocessor.timeout = 600
+    config.Autograde.sanitize_preprocessors = sanitize_preprocessors()
     # nbgrader runs the ``alembic`` executable of its environment to set up the gradebook
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
@@ -212,6 +285,7 @@ def nbgrader(course: Path, command: str, assignment: str, student: str | None = 
     if not result["success"]:
         tail = (result.get("error") or result.get("log") or "").strip().splitlines()[-5:]
         raise RuntimeError(f"nbgrader {command} {assignment} failed: " + " | ".join(tail))
+    return result.get("log") or ""
 
 
 def build(course: Path, release: bool = True) -> dict[str, int]:
@@ -221,7 +295,10 @@ def build(course: Path, release: bool = True) -> dict[str, int]:
     (course / "nbgrader_config.py").write_text(
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
-        "c.ExecutePreprocessor.timeout = 600\n", encoding="utf-8")
+        "c.ExecutePreprocessor.timeout = 600\n"
+        "# untouched test cells are restored without a checksum warning (clusterstudy.build.student)\n"
+        "from clusterstudy.build.student import sanitize_preprocessors  # noqa: E402\n"
+        "c.Autograde.sanitize_preprocessors = sanitize_preprocessors()\n", encoding="utf-8")
     totals = {}
     for name, exercises in ASSIGNMENTS.items():
         totals[name] = make_source(root / "notebooks" / f"{name}.ipynb",

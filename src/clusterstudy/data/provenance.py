@@ -222,8 +222,10 @@ def verify() -> int:
             raise DataError(f"{f}: file not found (listed in data/datapackage.json)")
         want = r["hash"].removeprefix("sha256:")
         if sha256(f) != want:
-            raise DataError(f"{f}: checksum mismatch with data/datapackage.json "
-                            "(the file changed; run `make extracts` or `make datapackage`)")
+            rel = f"data/{r['path']}"
+            raise DataError(f"{f}: checksum mismatch with data/datapackage.json: the file changed; "
+                            f"restore the committed version with `git checkout -- {rel}` (only if the change "
+                            "is intended: `make extracts` for an extract, `make datapackage` to record it)")
     unlisted = [p for p in sorted(data.glob("*/*.csv")) if p.resolve() not in listed]
     if unlisted:
         raise DataError(f"{unlisted[0]}: data file not listed in data/datapackage.json")

@@ -2,10 +2,16 @@
 
 Extracts whose bytes do not change are left alone (content and modification time), as is
 ``data/datapackage.json``, so a ``make extracts`` that changes nothing triggers no rebuild.
+The mirror is pinned (:mod:`clusterstudy.data.ingest.pins`): a mirror file whose sha256
+changed is refused, naming it, unless ``--accept-mirror`` (``make extracts ACCEPT_MIRROR=1``)
+is given; fewer rows than before, in a mirror file or an extract, are always reported.
+
+Usage: ``python -m clusterstudy.data.ingest [--accept-mirror]``
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -16,6 +22,7 @@ from clusterstudy.core import atomic, paths
 from clusterstudy.core.validate import DataError, check
 from clusterstudy.data import provenance
 
+from . import pins, readers
 from .registry import EXTRACTS
 
 # extracts keep ten significant digits (tables shown to readers keep six: publish.tables)
@@ -50,21 +57,47 @@ def build_all(mirror: Path, out_dir: Path) -> dict[str, int]:
     return counts
 
 
-def main() -> int:
+def _rows(path: Path) -> int | None:
+    """Data rows of a CSV extract (None when absent)."""
+    if not path.is_file():
+        return None
+    with open(path, encoding="utf-8") as fh:
+        return max(sum(1 for _ in fh) - 1, 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--accept-mirror", action="store_true",
+                    help="accept mirror files whose sha256 changed since they were pinned")
+    args = ap.parse_args(argv)
     mirror = paths.mirror_dir()
     target = paths.data_dir() / "extracts"
     print(f"▶ building extracts from {mirror}")
     try:
         if not mirror.is_dir():
             raise DataError(f"{mirror}: mirror folder not found (set MIRROR=... or CLUSTERS_MIRROR)")
+        pinned = pins.load()
+        notes = pins.check_unchanged(mirror, pinned, accept=args.accept_mirror)
+        readers.ROWS_READ.clear()
         with tempfile.TemporaryDirectory(dir=paths.data_dir()) as tmp:
             counts = build_all(mirror, Path(tmp))
+            new_pins, row_notes = pins.update(mirror, pinned, readers.ROWS_READ)
+            notes += row_notes
             target.mkdir(exist_ok=True)
+            before = {f.name: _rows(target / f.name) for f in Path(tmp).glob("*.csv")}
             # unchanged extracts keep their bytes and mtime, so nothing downstream is rebuilt
             changed = [f.name for f in sorted(Path(tmp).glob("*.csv"))
                        if atomic.replace_if_changed(f, target / f.name)]
+        for name in changed:
+            old, new = before[name], _rows(target / name)
+            if old is not None and new < old:
+                notes.append(f"⚠ extract {name}: {old} → {new} rows ({old - new} fewer than before)")
         provenance.write()
+        if pins.write(new_pins):
+            notes.append(f"wrote {pins.pins_path().relative_to(paths.project_root())}")
         print(f"  {len(changed)} extract(s) changed{': ' + ', '.join(changed) if changed else ''}")
+        for note in notes:
+            print(f"  {note}")
     except DataError as exc:
         print(f"✘ {exc}", file=sys.stderr)
         return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import warnings
 from pathlib import Path
 
@@ -10,6 +11,15 @@ import numpy as np
 import pandas as pd
 
 from clusterstudy.core.validate import DataError
+
+# rows of every mirror file read in this process (path -> rows of the table read from it),
+# for the pinned mirror (clusterstudy.data.ingest.pins)
+ROWS_READ: dict[Path, int] = {}
+
+
+def _count(path: Path, df: pd.DataFrame) -> pd.DataFrame:
+    ROWS_READ[Path(os.path.abspath(path))] = len(df)  # symlinks kept: paths stay under the mirror
+    return df
 
 
 def require(path: Path) -> Path:
@@ -33,7 +43,7 @@ def eurostat_tsv(path: Path) -> pd.DataFrame:
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rt", encoding="utf-8") as fh:
-            raw = pd.read_csv(fh, sep="\t", dtype=str, keep_default_na=False)
+            raw = _count(path, pd.read_csv(fh, sep="\t", dtype=str, keep_default_na=False))
     except (OSError, EOFError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise DataError(f"{path}: unreadable Eurostat TSV ({type(exc).__name__}: {exc})") from None
     first = raw.columns[0]
@@ -77,7 +87,7 @@ def r_data(path: Path, obj: str | None = None) -> pd.DataFrame:
     except Exception as exc:  # pyreadr raises its own LibrdataError
         raise DataError(f"{path}: unreadable R data file ({exc})") from None
     if result:
-        return result[obj] if obj else next(iter(result.values()))
+        return _count(path, result[obj] if obj else next(iter(result.values())))
     import rdata  # R lists (pyreadr skips them)
 
     with warnings.catch_warnings():
@@ -87,14 +97,14 @@ def r_data(path: Path, obj: str | None = None) -> pd.DataFrame:
         raise DataError(f"{path}: no object {obj!r} in R list")
     df = converted[obj]
     df.columns = [str(c) for c in df.columns]
-    return df
+    return _count(path, df)
 
 
 def csv(path: Path, **kwargs) -> pd.DataFrame:
     """Read a mirror CSV as strings, with "" and R's "NA" as missing (typing happens in the schema)."""
     require(path)
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "NA"], **kwargs)
+        return _count(path, pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "NA"], **kwargs))
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path}: unreadable CSV ({exc})") from None
 
