@@ -168,6 +168,8 @@ def declared() -> dict[str, dict[str, Spec]]:
             "gini_cutoff": Spec(("str", "float"), choices=("median",), low=0, high=1, high_open=True),
             "corner_quantile": Spec(("float",), low=0, high=0.5, low_open=True, high_open=True),
             "n_permutations": count, "n_boot": count, "wild_B": count,
+            "traded_split": choice("analyses.europe", "TRADED_SPLITS"),
+            "traded_threshold": Spec(("float",), low=0, high=1, low_open=True),
         },
         "eu_specification_curve": {"draws": count, "n_jobs": count},
         "us_cluster_patenting": {
