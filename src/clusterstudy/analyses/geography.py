@@ -12,11 +12,12 @@ for :mod:`clusterstudy.estimation.spatial`).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from clusterstudy.analyses import china_cities, europe, us_regions
 from clusterstudy.data import boundaries
-from clusterstudy.estimation import models
+from clusterstudy.estimation import models, spatial
 
 EU_MODELS = {"(2) size + controls": None, "(3) + country FE": "country"}
 
@@ -58,3 +59,40 @@ def cn_sample():
 def cn_fit(cities: pd.DataFrame, outcome: str, coding: str = "coded"):
     """The type model of :func:`china_cities.fit_types` (province FE, clustered by province)."""
     return china_cities.fit_types(pd.DataFrame(cities), outcome, coding)
+
+
+def spatial_tables(gdf, fits: dict, term: str, sample: str, variables: dict[str, str], *, k: int = 5,
+                   permutations: int = spatial.PERMUTATIONS, seed: int = spatial.SEED, hac_k: int = spatial.HAC_K,
+                   draws: int = spatial.DRAWS) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Diagnostics, spatial models and weights summary of one sample (projected ``gdf``).
+
+    Weights ``knn<k>`` and, for polygons, ``contiguity``. Diagnostics: Moran's I of each of
+    ``variables`` (label -> column) and of each fit's residuals with the LM tests. Models, per
+    fit: the OLS coefficient of ``term`` (its own errors, wild p), the same with spatial HAC
+    errors, and per weights the SLX and spatial Durbin direct and indirect effects.
+    """
+    kinds = {f"knn{k}": "knn"}
+    if gdf.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        kinds["contiguity"] = "contiguity"
+    ws = {name: spatial.weights(gdf, kind, k) for name, kind in kinds.items()}
+    diag, mods = [], []
+    for name, w in ws.items():
+        for label, column in variables.items():
+            v = gdf[column].dropna()
+            sub = spatial.reorder(w, list(v.index))
+            diag.append({"model": "none", "variable": label, "weights": name, "n": len(v),
+                         **spatial.moran(v.to_numpy(), sub, permutations, seed)})
+        for model, res in fits.items():
+            diag.append(spatial.residual_diagnostics(res, w, model, name, permutations, seed))
+    for model, res in fits.items():
+        ids = spatial.design(res)[2]
+        pts = gdf.loc[ids].geometry.centroid
+        mods += [spatial.ols_row(res, term, model),
+                 spatial.hac(res, np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()]), term, model, hac_k)]
+        for name, w in ws.items():
+            mods += [spatial.slx(res, w, term, name, model), spatial.durbin(res, w, term, name, model, draws, seed)]
+    diag_t = pd.DataFrame(diag).reindex(columns=spatial.DIAGNOSTIC_COLUMNS)
+    summary = pd.DataFrame([spatial.summarise(w, name) for name, w in ws.items()])
+    return (diag_t.assign(sample=sample)[["sample", *spatial.DIAGNOSTIC_COLUMNS]],
+            pd.concat(mods, ignore_index=True).assign(sample=sample)[["sample", *spatial.MODEL_COLUMNS]],
+            summary.assign(sample=sample)[["sample", *summary.columns]])

@@ -17,6 +17,8 @@ spatial HAC covariance. Models start from a fitted OLS of :mod:`clusterstudy.est
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 
 import numpy as np
@@ -114,11 +116,11 @@ def _lag(w, X: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     from libpysal.weights import lag_spatial
 
     if list(w.id_order) != list(X.index):
-        w = _reorder(w, list(X.index))
+        w = reorder(w, list(X.index))
     return pd.DataFrame({f"W_{c}": lag_spatial(w, X[c].to_numpy()) for c in cols}, index=X.index)
 
 
-def _reorder(w, ids: list):
+def reorder(w, ids: list):
     """``w`` restricted and ordered to ``ids`` (row-standardised again)."""
     from libpysal.weights import w_subset
 
@@ -137,7 +139,7 @@ def residual_diagnostics(result, w, model: str, name: str, permutations: int = P
     import spreg
 
     y, X, ids = design(result)
-    w = _reorder(w, ids)
+    w = reorder(w, ids)
     ols = spreg.OLS(y.reshape(-1, 1), X.to_numpy(), w=w, spat_diag=True, nonspat_diag=False)
     row = {"model": model, "variable": "residuals", "weights": name, "n": len(ids),
            **moran(np.asarray(result.resid, dtype=float), w, permutations, seed)}
@@ -167,7 +169,7 @@ def slx(result, w, term: str, name: str, model: str, wild: bool = True) -> pd.Da
     in the OLS (clustered or HC3), wild cluster bootstrap p of both where clustered.
     """
     y, X, ids = design(result)
-    w = _reorder(w, ids)
+    w = reorder(w, ids)
     Xw = pd.concat([X, _lag(w, X, _lagged(X))], axis=1)
     res = _clustered(y, Xw, result.cs_meta)
     res.cs_meta["estimator"] = "OLS"
@@ -198,9 +200,9 @@ def durbin(result, w, term: str, name: str, model: str, draws: int = DRAWS, seed
     import spreg
 
     y, X, ids = design(result)
-    w = _reorder(w, ids)
+    w = reorder(w, ids)
     Xw = pd.concat([X, _lag(w, X, _lagged(X))], axis=1)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):  # spreg prints its name
         warnings.simplefilter("ignore")
         ml = spreg.ML_Lag(y.reshape(-1, 1), Xw.to_numpy(), w=w, method="full", name_x=list(Xw.columns),
                           spat_impacts=None, spat_diag=False)
