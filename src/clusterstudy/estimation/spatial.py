@@ -249,7 +249,7 @@ def hac(result, points: np.ndarray, term: str, model: str, k: int = HAC_K) -> pd
     half = se * float(stats.t.ppf(0.975, ols.n - ols.k))
     return pd.DataFrame([{"model": model, "weights": f"kernel (triangular, k={k})", "term": term, "effect": "coefficient",
                           "coef": coef, "se": se, "p": float(p), "ci_low": coef - half, "ci_high": coef + half,
-                          "p_wild": np.nan, "n": len(ids), "estimator": "OLS",
+                          "p_wild": np.nan, "n": len(ids), "estimator": "OLS (spatial HAC)",
                           "se_type": f"spatial HAC (Kelejian-Prucha, triangular kernel, adaptive k={k})"}])[MODEL_COLUMNS]
 
 

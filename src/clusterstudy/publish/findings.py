@@ -277,7 +277,7 @@ def spatial_sentence(diag: pd.DataFrame, mods: pd.DataFrame, sample: str, model:
                       for r in d.itertuples())
     verdict = ("spatially dependent under every weights" if dep.all() else
                "not spatially dependent under any weights" if not dep.any() else "spatially dependent under some weights")
-    ols = m[m["estimator"] == "OLS"].iloc[0]
+    ols = m[(m["estimator"] == "OLS") & (m["weights"] == "none")].iloc[0]
     hac = m[m["se_type"].str.startswith("spatial HAC")].iloc[0]
     sdm = m[(m["estimator"] == "spatial Durbin (ML)")]
     direct, indirect = sdm[sdm["effect"] == "direct"], sdm[sdm["effect"] == "indirect"]
@@ -291,9 +291,14 @@ def spatial_sentence(diag: pd.DataFrame, mods: pd.DataFrame, sample: str, model:
     effects = "; ".join(f"{r.weights}: direct {r.coef:+.2f} ({pval(r.p, 'ML p')}), indirect "
                         f"{i.coef:+.2f} ({pval(i.p, 'ML p')})"
                         for r, i in zip(direct.itertuples(), indirect.itertuples(), strict=True))
+    kind = "clustered p" if "cluster" in ols["se_type"] else "HC3 p"
     return (f"*{sample}* ({label}, {model}): the residuals are {verdict} ({moran}). The headline "
-            f"coefficient {ols['coef']:+.2f} ({pval(ols['p'], 'clustered p' if 'cluster' in ols['se_type'] else 'HC3 p')}; "
-            f"{pval(hac['p'], 'spatial HAC p')}) {survive}: spatial Durbin effects per SD, {effects}.")
+            f"coefficient {ols['coef']:+.2f} ({pval(ols['p'], kind)}{_wild(ols)}; "
+            f"{pval(hac['p'], 'spatial HAC p')}) {survive}: spatial Durbin effects, {effects}.")
+
+
+def _wild(row: pd.Series) -> str:
+    return "" if pd.isna(row["p_wild"]) else f", {pval(row['p_wild'], 'wild p')}"
 
 
 def bullet_space() -> str:

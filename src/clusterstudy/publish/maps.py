@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 NO_DATA = "#d9d9d9"
+SIMPLIFY_M = 1500.0  # drawing tolerance in metres: far below a pixel at these scales, keeps the SVGs small
 LAND = "#f0f0f0"
 EDGE = "#ffffff"
 
@@ -43,7 +44,17 @@ def _norm(values: np.ndarray, scale: str):
     return mcolors.Normalize(float(finite.min()), float(finite.max())), "viridis"
 
 
-def _draw(ax, gdf, column, norm, cmap, background, outlines, linewidth):
+def _simple(gdf, extent=None):
+    """``gdf`` without the features outside ``extent`` and with outlines simplified for drawing."""
+    if extent is not None:
+        gdf = gdf.cx[extent[0]:extent[1], extent[2]:extent[3]]
+    return gdf.set_geometry(gdf.geometry.simplify(SIMPLIFY_M, preserve_topology=True))
+
+
+def _draw(ax, gdf, column, norm, cmap, background, outlines, linewidth, extent=None):
+    gdf = _simple(gdf, extent)
+    background = None if background is None else _simple(background, extent)
+    outlines = None if outlines is None else _simple(outlines, extent)
     if background is not None and len(background):
         background.plot(ax=ax, color=NO_DATA, edgecolor=EDGE, linewidth=linewidth)
     values = gdf[column].to_numpy(dtype=float)
@@ -84,7 +95,7 @@ def choropleth(gdf, column: str, *, title: str, label: str, credit: str, scale: 
         if okeep is not None and "outline_mask" in inset:
             okeep &= ~np.asarray(inset["outline_mask"], bool)
     _draw(ax, gdf[keep], column, norm, cmap, None if background is None else background[bkeep],
-          None if outlines is None else outlines[okeep], linewidth)
+          None if outlines is None else outlines[okeep], linewidth, extent)
     if extent is not None:
         ax.set_xlim(extent[0], extent[1])
         ax.set_ylim(extent[2], extent[3])
@@ -112,7 +123,7 @@ def points(gdf, category: str, size: str, *, title: str, credit: str, categories
     with ``colour``, by a continuous diverging column; marker area by ``size`` (square root)."""
     fig, ax = plt.subplots(figsize=figsize)
     if background is not None:
-        background.plot(ax=ax, color=LAND, edgecolor="#b0b0b0", linewidth=0.4)
+        _simple(background, extent).plot(ax=ax, color=LAND, edgecolor="#b0b0b0", linewidth=0.4)
     s = gdf[size].to_numpy(dtype=float)
     area = 6 + 120 * np.sqrt(np.clip(s, 0, None) / np.nanmax(s))
     xy = np.column_stack([gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()])
