@@ -168,3 +168,28 @@ def test_maps_are_byte_stable(tmp_path):
         subprocess.run([sys.executable, "-c", MAP], env=env, check=True, capture_output=True, cwd=ROOT)
         hashes.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((out / "figures").iterdir())})
     assert set(hashes[0]) == {"m.png", "m.svg"} and hashes[0] == hashes[1]
+
+
+def _tables(p_moran: float, p_direct: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    diag = pd.DataFrame([{"sample": "S", "model": "m", "variable": "residuals", "weights": w, "morans_i": 0.3,
+                          "p": p_moran} for w in ("knn5", "contiguity")])
+    rows = [{"estimator": "OLS", "weights": "none", "effect": "coefficient", "coef": 0.2, "p": 0.01, "p_wild": 0.03,
+             "se_type": "clustered by country"},
+            {"estimator": "OLS (spatial HAC)", "weights": "kernel", "effect": "coefficient", "coef": 0.2, "p": 0.02,
+             "p_wild": np.nan, "se_type": "spatial HAC (Kelejian-Prucha)"}]
+    for w in ("knn5", "contiguity"):
+        rows += [{"estimator": "spatial Durbin (ML)", "weights": w, "effect": e, "coef": c, "p": p, "p_wild": np.nan,
+                  "se_type": "ML asymptotic"} for e, c, p in (("direct", 0.15, p_direct), ("indirect", 0.4, 0.2))]
+    return diag, pd.DataFrame(rows).assign(sample="S", model="m", term="x")
+
+
+def test_spatial_sentence_says_what_space_changes():
+    from clusterstudy.publish import findings
+
+    text = findings.spatial_sentence(*_tables(0.001, 0.01), "S", "m", "x", "x")
+    assert "spatially dependent under every weights" in text and "survives the spatial models" in text
+    assert "clustered p = 0.010, wild p = 0.030" in text and "spatial HAC p = 0.020" in text
+    text = findings.spatial_sentence(*_tables(0.4, 0.2), "S", "m", "x", "x")
+    assert "not spatially dependent under any weights" in text and "does not survive" in text
+    with pytest.raises(ValueError, match="no spatial rows"):
+        findings.spatial_sentence(*_tables(0.4, 0.2), "S", "other", "x", "x")
