@@ -110,7 +110,7 @@ claims_ledger_SRC    := publish/claims
 
 # Space (issue 22): maps of every regional sample, spatial weights, Moran's I, LM tests, SLX, spatial Durbin
 # and spatial HAC for the European, U.S. and Chinese headline models
-GEO_EXTRACTS := $(patsubst %,data/extracts/%.csv,geo_nuts2_2013 geo_world_countries geo_us_states geo_us_cbsa \
+GEO_EXTRACTS := $(patsubst %,data/extracts/%.csv,geo_nuts2_2013 geo_nuts0_2013 geo_world_countries geo_us_states geo_us_cbsa \
   cn_city_coordinates)
 spatial_dependence_INPUTS := $(EU_EXTRACTS) $(GEO_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_cbsa_population cn_cities cn_resource_cities)
