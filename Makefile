@@ -44,7 +44,8 @@ EXTRACT_SRC := data/extracts data/ingest/registry
 
 # ---------------------------------------------------------------- notebooks
 NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu_specification_curve \
-  cn_resource_cities us_cluster_patenting clusnet_evidence literature_evidence claims_ledger
+  cn_resource_cities us_cluster_patenting clusnet_evidence literature_evidence claims_ledger \
+  spatial_dependence
 
 # The data layer: sources table, European panel coverage, harmonisation losses
 data_sources_INPUTS := data/datapackage.json $(wildcard data/extracts/*.csv)
@@ -107,6 +108,15 @@ claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_pa
 claims_ledger_INPUTS = $(claims_ledger_TABLES) $(eu_specialisation_innovation_TARGETS) \
   $(eu_specification_curve_TARGETS) $(us_cluster_patenting_TARGETS) $(cn_resource_cities_TARGETS)
 claims_ledger_SRC    := publish/claims
+
+# Space (issue 22): maps of every regional sample, spatial weights, Moran's I, LM tests, SLX, spatial Durbin
+# and spatial HAC for the European, U.S. and Chinese headline models
+GEO_EXTRACTS := $(patsubst %,data/extracts/%.csv,geo_nuts2_2013 geo_nuts0_2013 geo_world_countries geo_us_states geo_us_cbsa \
+  cn_city_coordinates)
+spatial_dependence_INPUTS := $(EU_EXTRACTS) $(GEO_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
+  us_county_patents us_cbsa_counties us_cbsa_population cn_cities cn_resource_cities)
+spatial_dependence_SRC    := $(EXTRACT_SRC) analyses/geography analyses/europe analyses/us_regions analyses/china_cities \
+  data/boundaries data/us_patents measures/indices estimation/models estimation/spatial publish/maps publish/findings
 
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules

@@ -298,8 +298,62 @@ def bullet_comparison() -> str:
             f"states the signs agree for {same} of {len(rows)} measures.")
 
 
+# ---------------------------------------------------------------- space (issue 22)
+SPATIAL = {"eu": ("EU NUTS-2", "(3) + country FE", "cluster_strength_traded"),
+           "us": ("U.S. CBSAs", "(2) size", "strong_cluster_share"),
+           "cn": ("Chinese cities", "types", "declining")}
+
+
+def spatial_sentence(diag: pd.DataFrame, mods: pd.DataFrame, sample: str, model: str, term: str,
+                     label: str, alpha: float = 0.05) -> str:
+    """What space changes for one sample: are the headline model's residuals spatially dependent
+    (Moran's I, permutation p, per weights) and does the headline survive the spatial models
+    (spatial HAC, and the direct effect in the spatial Durbin model under every weights)?"""
+    d = diag[(diag["sample"] == sample) & (diag["model"] == model) & (diag["variable"] == "residuals")]
+    m = mods[(mods["sample"] == sample) & (mods["model"] == model) & (mods["term"] == term)]
+    if d.empty or m.empty:
+        raise ValueError(f"no spatial rows for {sample!r}, model {model!r}, term {term!r}")
+    dep = d["p"] < alpha
+    moran = "; ".join(f"Moran's I {r.morans_i:.2f} with {r.weights}, {pval(r.p, 'permutation p')}"
+                      for r in d.itertuples())
+    verdict = ("spatially dependent under every weights" if dep.all() else
+               "not spatially dependent under any weights" if not dep.any() else "spatially dependent under some weights")
+    ols = m[(m["estimator"] == "OLS") & (m["weights"] == "none")].iloc[0]
+    hac = m[m["se_type"].str.startswith("spatial HAC")].iloc[0]
+    sdm = m[(m["estimator"] == "spatial Durbin (ML)")]
+    direct, indirect = sdm[sdm["effect"] == "direct"], sdm[sdm["effect"] == "indirect"]
+    base_sig = ols["p"] < alpha
+    keeps = ((direct["p"] < alpha) & (direct["coef"] * ols["coef"] > 0)).all() and hac["p"] < alpha
+    if base_sig:
+        survive = "survives the spatial models" if keeps else "does not survive the spatial models"
+    else:
+        survive = ("is not significant in OLS and becomes significant in the spatial models" if keeps
+                   else "is not significant in OLS and stays short of significance in the spatial models")
+    effects = "; ".join(f"{r.weights}: direct {r.coef:+.2f} ({pval(r.p, 'ML p')}), indirect "
+                        f"{i.coef:+.2f} ({pval(i.p, 'ML p')})"
+                        for r, i in zip(direct.itertuples(), indirect.itertuples(), strict=True))
+    kind = "clustered p" if "cluster" in ols["se_type"] else "HC3 p"
+    return (f"*{sample}* ({label}, {model}): the residuals are {verdict} ({moran}). The headline "
+            f"coefficient {ols['coef']:+.2f} ({pval(ols['p'], kind)}{_wild(ols)}; "
+            f"{pval(hac['p'], 'spatial HAC p')}) {survive}: spatial Durbin effects, {effects}.")
+
+
+def _wild(row: pd.Series) -> str:
+    return "" if pd.isna(row["p_wild"]) else f", {pval(row['p_wild'], 'wild p')}"
+
+
+def bullet_space() -> str:
+    """Per sample, what accounting for space changes (tables eu_/us_/cn_spatial_*)."""
+    labels = {"eu": "traded cluster strength", "us": "strong-cluster share", "cn": "declining resource city"}
+    parts = []
+    for key, (sample, model, term) in SPATIAL.items():
+        diag, mods = table(f"{key}_spatial_diagnostics"), table(f"{key}_spatial_models")
+        parts.append(spatial_sentence(diag, mods, sample, model, term, labels[key]))
+    return "*Space* (spatial weights: k nearest neighbours and contiguity): " + " ".join(parts)
+
+
 BULLETS: list[Callable[[], str]] = [bullet_europe, bullet_constructs, bullet_spec_curve, bullet_us, bullet_comparison,
-                                    bullet_china]
+                                    bullet_china, bullet_space]
 
 
 def render() -> str:

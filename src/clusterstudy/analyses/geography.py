@@ -1,0 +1,98 @@
+"""Where the samples lie: each analysis's own sample with its geometry, and its headline fits.
+
+Nothing here redefines a sample or a model: the European regions come from
+:func:`clusterstudy.analyses.europe.region_indicators` and the headline OLS of
+:func:`~clusterstudy.analyses.europe.fit_models` ((2) size + controls, (3) + country FE);
+the U.S. regions from :func:`clusterstudy.analyses.us_regions.region_indicators` with the size
+model ``us_regions.HEADLINE_SPEC``; the Chinese cities from
+:func:`clusterstudy.analyses.china_cities.city_indicators` with ``fit_types``. The results
+returned are statsmodels fits of :mod:`clusterstudy.estimation.models` (residuals and design
+for :mod:`clusterstudy.estimation.spatial`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from clusterstudy.analyses import china_cities, europe, us_regions
+from clusterstudy.data import boundaries
+from clusterstudy.estimation import models, spatial
+
+EU_MODELS = {"(2) size + controls": None, "(3) + country FE": "country"}
+
+
+def eu_sample(period: tuple[int, int] = (2008, 2012), **kwargs):
+    """The European sample (``europe.region_indicators(period, **kwargs)``) with NUTS-2 polygons, EPSG:3035."""
+    regions, _ = europe.region_indicators(period, **kwargs)
+    return boundaries.project(boundaries.attach(regions, "nuts2", "nuts2"), "europe")
+
+
+def eu_fits(regions: pd.DataFrame, measure: str, controls: tuple[str, ...] = ("tertiary_share",),
+            size: str = "log_population", zero_patents: str = "drop") -> dict:
+    """The headline OLS of :func:`europe.fit_models`, (2) and (3), as fitted results (clustered by country)."""
+    base = [size, *controls]
+    d = models.prepare(regions, "patents_per_million", measure, base, zero_patents, cluster="country")
+    return {name: models.fit(d, measure, base, fe, "cluster", standardise=True) for name, fe in EU_MODELS.items()}
+
+
+def us_sample(geography: str = "cbsa", patent_years: tuple[int, int] = (2011, 2015), min_employment: float = 0):
+    """U.S. states or CBSAs (``us_regions.region_indicators``, model frame) with polygons, lon/lat."""
+    regions = us_regions.model_frame(us_regions.region_indicators(geography, patent_years, min_employment))
+    if geography == "state":
+        return boundaries.attach(regions.assign(state_fips=regions["region_code"]), "state_fips", "us_states")
+    return boundaries.attach(regions, "region_code", "us_cbsa")
+
+
+def us_fit(regions: pd.DataFrame, measure: str, se: str, cluster: str = "state"):
+    """The U.S. headline size model (``us_regions.HEADLINE_SPEC``) of log patents per 10k employees."""
+    controls = us_regions.SPECS[us_regions.HEADLINE_SPEC]
+    d = models.prepare(regions, "patents_per_10k_employees", measure, controls, cluster=cluster)
+    return models.fit(d, measure, controls, None, se, cluster=cluster, standardise=True)
+
+
+def cn_sample():
+    """Chinese cities (``china_cities.city_indicators``) with their coordinates as points, lon/lat."""
+    return boundaries.attach(china_cities.city_indicators(), "city_code", "cn_cities")
+
+
+def cn_fit(cities: pd.DataFrame, outcome: str, coding: str = "coded"):
+    """The type model of :func:`china_cities.fit_types` (province FE, clustered by province)."""
+    return china_cities.fit_types(pd.DataFrame(cities), outcome, coding)
+
+
+def spatial_tables(gdf, fits: dict, term: str, sample: str, variables: dict[str, str], *, k: int = 5,
+                   permutations: int = spatial.PERMUTATIONS, seed: int = spatial.SEED, hac_k: int = spatial.HAC_K,
+                   draws: int = spatial.DRAWS) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Diagnostics, spatial models and weights summary of one sample (projected ``gdf``).
+
+    Weights ``knn<k>`` and, for polygons, ``contiguity``. Diagnostics: Moran's I of each of
+    ``variables`` (label -> column) and of each fit's residuals with the LM tests. Models, per
+    fit: the OLS coefficient of ``term`` (its own errors, wild p), the same with spatial HAC
+    errors, and per weights the SLX and spatial Durbin direct and indirect effects.
+    """
+    kinds = {f"knn{k}": "knn"}
+    if gdf.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        kinds["contiguity"] = "contiguity"
+    ws = {name: spatial.weights(gdf, kind, k) for name, kind in kinds.items()}
+    diag, mods = [], []
+    for name, w in ws.items():
+        for label, column in variables.items():
+            v = gdf[column].dropna()
+            sub = spatial.reorder(w, list(v.index))
+            diag.append({"model": "none", "variable": label, "weights": name, "n": len(v),
+                         **spatial.moran(v.to_numpy(), sub, permutations, seed)})
+        for model, res in fits.items():
+            diag.append(spatial.residual_diagnostics(res, w, model, name, permutations, seed))
+    for model, res in fits.items():
+        ids = spatial.design(res)[2]
+        pts = gdf.loc[ids].geometry.centroid
+        mods += [spatial.ols_row(res, term, model),
+                 spatial.hac(res, np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()]), term, model, hac_k)]
+        for name, w in ws.items():
+            mods += [spatial.slx(res, w, term, name, model), spatial.durbin(res, w, term, name, model, draws, seed)]
+    diag_t = pd.DataFrame(diag).reindex(columns=spatial.DIAGNOSTIC_COLUMNS)
+    summary = pd.DataFrame([spatial.summarise(w, name) for name, w in ws.items()])
+    return (diag_t.assign(sample=sample)[["sample", *spatial.DIAGNOSTIC_COLUMNS]],
+            pd.concat(mods, ignore_index=True).assign(sample=sample)[["sample", *spatial.MODEL_COLUMNS]],
+            summary.assign(sample=sample)[["sample", *summary.columns]])
