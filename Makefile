@@ -115,7 +115,7 @@ GEO_EXTRACTS := $(patsubst %,data/extracts/%.csv,geo_nuts2_2013 geo_nuts0_2013 g
   cn_city_coordinates)
 spatial_dependence_INPUTS := $(EU_EXTRACTS) $(GEO_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_cbsa_population cn_cities cn_resource_cities)
-spatial_dependence_SRC    := $(EXTRACT_SRC) analyses/geography analyses/europe analyses/us_regions analyses/china_cities \
+spatial_dependence_SRC    := $(EXTRACT_SRC) analyses/geography analyses/europe measures/traded analyses/us_regions analyses/china_cities \
   data/boundaries data/us_patents measures/indices estimation/models estimation/spatial publish/maps publish/findings
 
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).

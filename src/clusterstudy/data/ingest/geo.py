@@ -50,7 +50,7 @@ def _read(mirror: Path, name: str, columns: dict[str, str]) -> pd.DataFrame:
     geom = gdf.geometry.to_numpy()
     out = pd.DataFrame({new: gdf[old].astype("string").to_numpy() for old, new in columns.items()})
     out["geometry"] = shapely.to_wkt(geom, rounding_precision=DIGITS, trim=True)
-    return out
+    return readers.count(path, out)
 
 
 def nuts2(mirror: Path) -> pd.DataFrame:

@@ -17,6 +17,11 @@ from clusterstudy.core.validate import DataError
 ROWS_READ: dict[Path, int] = {}
 
 
+def count(path: Path, df: pd.DataFrame) -> pd.DataFrame:
+    """Record the rows read from a mirror file (for the pins, ``data/ingest/pins.py``); return ``df``."""
+    return _count(path, df)
+
+
 def _count(path: Path, df: pd.DataFrame) -> pd.DataFrame:
     ROWS_READ[Path(os.path.abspath(path))] = len(df)  # symlinks kept: paths stay under the mirror
     return df
@@ -115,9 +120,10 @@ def excel(path: Path, sheet: str, **kwargs) -> pd.DataFrame:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl: "Unknown extension is not supported"
-            return pd.read_excel(path, sheet_name=sheet, dtype=str, **kwargs)
+            df = pd.read_excel(path, sheet_name=sheet, dtype=str, **kwargs)
     except (ValueError, KeyError, OSError) as exc:
         raise DataError(f"{path}: unreadable Excel sheet {sheet!r} ({exc})") from None
+    return _count(path, df)
 
 
 def r_list(path: Path) -> dict:
@@ -128,6 +134,8 @@ def r_list(path: Path) -> dict:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return rdata.conversion.convert(rdata.parser.parse_file(str(path)))
+            obj = rdata.conversion.convert(rdata.parser.parse_file(str(path)))
     except Exception as exc:  # rdata raises several parser errors
         raise DataError(f"{path}: unreadable R list ({exc})") from None
+    ROWS_READ[Path(os.path.abspath(path))] = len(obj)  # an R list's rows: its top-level objects
+    return obj
