@@ -61,7 +61,7 @@ resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_
 # (default: traded cluster strength; every measure's headline models are in each run)
 EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary)
 eu_specialisation_innovation_INPUTS := $(EU_EXTRACTS)
-eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices estimation/models publish/plots
+eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices estimation/models publish/plots estimation/multiple_testing
 eu_specialisation_innovation_SWEEP  := measure
 eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 
@@ -73,14 +73,14 @@ eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
   data/seeds/meng_forman_resource_city_clusters.csv
-cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds publish/findings
+cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds publish/findings estimation/multiple_testing
 cn_resource_cities_SWEEP  := population
 cn_resource_cities_VALUES := registered
 
 # United States: cluster strength and patenting, states (default) and CBSAs
 us_cluster_patenting_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_regpat_cbsa us_cbsa_population)
-us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices estimation/models publish/plots analyses/europe publish/findings
+us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices estimation/models publish/plots analyses/europe publish/findings estimation/multiple_testing
 us_cluster_patenting_SWEEP  := geography
 us_cluster_patenting_VALUES := cbsa
 
@@ -105,7 +105,7 @@ claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_pa
   us_state_regression)
 claims_ledger_INPUTS = $(claims_ledger_TABLES) $(eu_specialisation_innovation_TARGETS) \
   $(eu_specification_curve_TARGETS) $(us_cluster_patenting_TARGETS) $(cn_resource_cities_TARGETS)
-claims_ledger_SRC    := publish/claims
+claims_ledger_SRC    := publish/claims estimation/models estimation/multiple_testing
 
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules
