@@ -140,7 +140,9 @@ CLAIMS: tuple[Claim, ...] = (
                   "effects, errors clustered by province, wild cluster bootstrap",
                   "log patents per 10,000 residents (control: log GDP per head)", "OLS",
                   "resource against non-resource cities in the same province",
-                  why="the claim is about resource cities as a whole; the four plan types are secondary, the "
+                  why="tests the outcome part of the claim (resource cities innovate less), an association, not "
+                      "its cause (the next claim); the claim is about resource cities as a whole, so the four plan "
+                      "types are secondary, the "
                       "knowledge-employment share (lower in resource cities, a possible mediator) only a "
                       "labelled variant; adjusted over the pooled indicator and the four types"),
           "cn_models", ("cn_resource_type_regression_patents_per_10k_residents",
@@ -281,7 +283,7 @@ def cn_models(claim: Claim) -> pd.DataFrame:
             & ~t["model"].str.startswith("declining vs")]
         for _, r in keep.iterrows():
             primary = name == claim.tables[0] and r["model"] == CN_PRIMARY and r["term"] == "any_resource"
-            what = r["model"].split(";")[0]
+            what = r["model"].split(";")[0].replace(" (primary)", "")
             rows.append(_row("primary" if primary else "secondary", f"China per 10k {pop}: {r['term']} ({what})",
                              r, r["p"]))
     return pd.DataFrame(rows)
