@@ -31,7 +31,7 @@ def test_every_claim_is_quoted_verbatim_from_its_seed(claim):
 def test_committed_ledger_is_what_the_rules_give_on_the_committed_tables():
     committed = pd.read_csv(ROOT / "tables" / "claims.csv", dtype=str, keep_default_na=False)
     fresh, estimates = claims.ledger()
-    fresh = fresh.fillna("").astype(str)
+    fresh = fresh.astype(object).fillna("").astype(str)
     assert list(committed.columns) == claims.COLUMNS
     pd.testing.assert_frame_equal(committed[["claim_id", "claim", "verdict"]], fresh[["claim_id", "claim", "verdict"]])
     assert set(committed["verdict"]) <= set(claims.VERDICTS)
