@@ -63,26 +63,26 @@ resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_
 EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary \
   nace_naics_bridge us_naics_clusters)
 eu_specialisation_innovation_INPUTS := $(EU_EXTRACTS)
-eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_constructs measures/indices measures/traded estimation/models publish/plots
+eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_constructs measures/indices measures/traded estimation/models publish/plots estimation/multiple_testing
 eu_specialisation_innovation_SWEEP  := measure
 eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 
 # Specification curve of the European result with Simonsohn et al. (2020) inference under the null
 # (batched estimation; resampling on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)
-eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded estimation/models analyses/speccurve estimation/batchfit publish/specplots
+eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded estimation/models analyses/speccurve estimation/batchfit publish/specplots estimation/cluster_bootstrap estimation/multiple_testing
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
   data/seeds/meng_forman_resource_city_clusters.csv
-cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds publish/findings
+cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds publish/findings estimation/multiple_testing
 cn_resource_cities_SWEEP  := population
 cn_resource_cities_VALUES := registered
 
 # United States: cluster strength and patenting, states (default) and CBSAs
 us_cluster_patenting_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_regpat_cbsa us_cbsa_population)
-us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices measures/traded estimation/models publish/plots analyses/europe publish/findings
+us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices measures/traded estimation/models publish/plots analyses/europe publish/findings estimation/multiple_testing
 us_cluster_patenting_SWEEP  := geography
 us_cluster_patenting_VALUES := cbsa
 
@@ -107,7 +107,7 @@ claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_pa
   us_state_regression)
 claims_ledger_INPUTS = $(claims_ledger_TABLES) $(eu_specialisation_innovation_TARGETS) \
   $(eu_specification_curve_TARGETS) $(us_cluster_patenting_TARGETS) $(cn_resource_cities_TARGETS)
-claims_ledger_SRC    := publish/claims
+claims_ledger_SRC    := publish/claims estimation/models estimation/multiple_testing
 
 # Space (issue 22): maps of every regional sample, spatial weights, Moran's I, LM tests, SLX, spatial Durbin
 # and spatial HAC for the European, U.S. and Chinese headline models
@@ -232,7 +232,7 @@ refresh-notebooks: $(DEFAULT_TARGETS) ## copy default-parameter outputs from bui
 lab: $(ENV_STAMP) ## open JupyterLab at the project root (notebooks/ and, after make student, build/student/)
 	$(PY) -m jupyter lab --notebook-dir=$(CURDIR)
 
-bench: $(ENV_STAMP) ## specification curve: specifications/s, batched vs a statsmodels loop (one run)
+bench: $(ENV_STAMP) ## specification curve: specification-draws/s, sufficient statistics vs a statsmodels loop (one run)
 	@$(PY) tools/bench.py speccurve
 
 bench-build: $(ENV_STAMP) ## time cold, no-op, one-notebook and -j2 builds and make test (medians)

@@ -94,3 +94,17 @@ def test_county_codes_cover_the_plan_and_unknown_names_fail():
     with pytest.raises(ValueError, match="county-level city '新城市' of the plan has no GB/T 2260 code"):
         china._county_city("新城市", {"410100"})
     assert china._county_city("登封市", {"410100"}) == ("410185", "410100", "")
+
+
+def test_pooled_primary_leaves_the_mediator_to_its_labelled_variant():
+    c = china_cities.city_indicators()
+    primary = china_cities.fit_pooled(c, "patents_per_10k_residents")
+    variant = china_cities.fit_pooled(c, "patents_per_10k_residents", mediator=True)
+    assert china_cities.MEDIATOR not in primary.params.index and china_cities.MEDIATOR in variant.params.index
+    table = china_cities.regression_table(c, "patents_per_10k_residents")
+    fam = table[table["family"] != ""]
+    # the family: the pooled indicator and the four types, per coding
+    assert sorted(fam.groupby("model")["term"].size().tolist()) == [1, 1, 4, 4]
+    assert (fam["family_size"] == 5).all() and fam["p_adjusted"].between(0, 1).all()
+    row = table[(table["model"].str.startswith(china_cities.POOLED_MODEL)) & (table["term"] == china_cities.POOLED)]
+    assert row["coef"].iloc[0] == pytest.approx(primary.params[china_cities.POOLED])

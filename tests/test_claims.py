@@ -30,11 +30,20 @@ def test_every_claim_is_quoted_verbatim_from_its_seed(claim):
 
 def test_committed_ledger_is_what_the_rules_give_on_the_committed_tables():
     committed = pd.read_csv(ROOT / "tables" / "claims.csv", dtype=str, keep_default_na=False)
-    fresh = claims.ledger().fillna("").astype(str)
+    fresh, estimates = claims.ledger()
+    fresh = fresh.astype(object).fillna("").astype(str)
     assert list(committed.columns) == claims.COLUMNS
     pd.testing.assert_frame_equal(committed[["claim_id", "claim", "verdict"]], fresh[["claim_id", "claim", "verdict"]])
     assert set(committed["verdict"]) <= set(claims.VERDICTS)
     assert committed["claim_id"].is_unique
+    est = pd.read_csv(ROOT / "tables" / "claims_estimates.csv")
+    assert list(est.columns) == claims.ESTIMATE_COLUMNS
+    # one primary per testable claim, and the ledger's p-values are those of its primary row
+    primaries = est[est["role"] == "primary"].set_index("claim_id")
+    testable = committed[committed["verdict"] != "not testable"].set_index("claim_id")
+    assert sorted(primaries.index) == sorted(testable.index)
+    for cid, r in testable.iterrows():
+        assert float(r["p_adjusted"]) == pytest.approx(primaries.at[cid, "p_adjusted"], rel=1e-5)
 
 
 def test_makefile_declares_every_evidence_table():
@@ -43,50 +52,57 @@ def test_makefile_declares_every_evidence_table():
     assert set(claims.input_tables()) <= set(out)
 
 
-def _claim(rule: str, **kw) -> claims.Claim:
-    return claims.Claim("x", "s.txt", "l", "q", "t", tables=(), rule=rule, notebook="n", output="o", **kw)
-
-
-def _coefs(values):
-    return pd.DataFrame({"table": "eu_regression_x", "term": "m", "coef": [c for c, _ in values],
-                         "p": [p for _, p in values], "n": 100})
-
-
-@pytest.mark.parametrize("values, verdict", [
-    ([(0.2, 0.01), (0.3, 0.001)], "holds"),
-    ([(0.2, 0.01), (0.3, 0.20)], "mixed"),
-    ([(-0.2, 0.01), (0.3, 0.20)], "does not hold"),
+@pytest.mark.parametrize("estimate, p_adjusted, sign, joint, verdict", [
+    (0.3, 0.01, +1, None, "holds"),            # rejects after adjustment, claimed sign
+    (0.3, 0.01, +1, True, "holds"),            # ... and the multiverse agrees
+    (0.3, 0.01, +1, False, "not supported"),   # the multiverse's joint test disagrees
+    (-0.3, 0.01, +1, None, "contradicted"),    # rejects with the opposite sign
+    (-0.3, 0.01, -1, None, "holds"),           # a claimed negative effect
+    (0.3, 0.01, -1, True, "contradicted"),
+    (0.3, 0.20, +1, True, "not supported"),    # raw p may be small; adjusted p is not
+    (-0.3, 0.06, +1, None, "not supported"),
+    (float("nan"), float("nan"), +1, None, "not testable"),
 ])
-def test_sign_rule(values, verdict):
-    assert claims.positive_and_significant(_coefs(values), _claim("positive_and_significant"), 0.05)[0] == verdict
-    flipped = [(-c, p) for c, p in values]
-    assert claims.negative_and_significant(_coefs(flipped), _claim("negative_and_significant"), 0.05)[0] == verdict
+def test_verdict_rule_covers_each_branch(estimate, p_adjusted, sign, joint, verdict):
+    assert claims.verdict(estimate, p_adjusted, sign, 0.05, joint) == verdict
 
 
-def test_alpha_changes_the_verdict():
-    rows = _coefs([(0.2, 0.03), (0.3, 0.001)])
-    assert claims.positive_and_significant(rows, _claim("positive_and_significant"), 0.05)[0] == "holds"
-    assert claims.positive_and_significant(rows, _claim("positive_and_significant"), 0.01)[0] == "mixed"
+def test_verdict_rule_uses_alpha_and_refuses_bad_input():
+    assert claims.verdict(0.3, 0.03, +1, 0.05) == "holds"
+    assert claims.verdict(0.3, 0.03, +1, 0.01) == "not supported"
+    with pytest.raises(ValueError, match="alpha"):
+        claims.verdict(0.3, 0.03, +1, 5)
+    with pytest.raises(ValueError, match="sign"):
+        claims.verdict(0.3, 0.03, 0, 0.05)
 
 
-@pytest.mark.parametrize("pos, neg, verdict", [(0.6, 0.1, "holds"), (0.3, 0.2, "mixed"), (0.08, 0.55, "does not hold"),
-                                               (0.05, 0.1, "does not hold")])
-def test_specification_share_rule(pos, neg, verdict):
-    rows = pd.DataFrame({"specifications": [288], "positive and significant": [pos], "negative and significant": [neg]})
-    assert claims.specification_shares(rows, _claim("specification_shares"), 0.05)[0] == verdict
+def test_every_testable_claim_declares_its_primary_test():
+    for c in claims.CLAIMS:
+        if c.evidence != "none":
+            assert c.primary is not None and all(getattr(c.primary, k) for k in
+                                                 ("measure", "design", "outcome", "estimator", "comparison", "why"))
+    table = claims.primary_tests()
+    assert table["claim_id"].tolist() == [c.claim_id for c in claims.CLAIMS]
 
 
-def test_quadrant_rule_counts_the_regions_said_to_be_empty():
-    rows = pd.DataFrame({"table": "eu_triangle_hhi", "report_says": ["empty", "populated", "empty", "populated"],
-                         "regions": [2, 98, 1, 99]})
-    verdict, figure = claims.empty_quadrants(rows, _claim("empty_quadrants"), 0.05)
-    assert verdict == "holds" and "3 of 200" in figure
-    rows.loc[0, "regions"] = 40
-    assert claims.empty_quadrants(rows, _claim("empty_quadrants"), 0.05)[0] == "does not hold"
+def test_quadrant_evidence_tests_the_share_against_five_percent(monkeypatch):
+    frames = {"eu_triangle_a": pd.DataFrame({"report_says": ["empty", "populated", "empty", "populated"],
+                                             "regions": [40, 60, 30, 70]}),
+              "eu_triangle_b": pd.DataFrame({"report_says": ["empty", "populated"], "regions": [1, 199]})}
+    monkeypatch.setattr(claims, "_load", lambda name: frames[name])
+    c = claims.Claim("x", "s", "S (2000)", "l", "q", -1, claims.CLAIMS[3].primary, "eu_quadrants",
+                     tuple(frames), "n", "o")
+    row, est = claims.evaluate(c)
+    assert row["verdict"] == "contradicted"  # 70 of 200 regions where the report sees none
+    assert est.loc[0, "estimate"] == pytest.approx(70 / 200 - 0.05)
+    assert (est["p_adjusted"] >= 0).all() and est.loc[1, "estimate"] < 0
 
 
-def test_a_rule_that_matches_no_rows_names_the_claim(monkeypatch):
-    bad = claims.Claim("004-x", "s", "l", "q", "t", tables=("eu_regression_hhi",), rule="positive_and_significant",
-                       notebook="n", output="o", where={"model": "no such model"})
-    with pytest.raises(ValueError, match="claim 004-x: no rows"):
-        claims.evaluate(bad)
+def test_an_evidence_table_without_a_primary_row_names_the_claim(monkeypatch):
+    monkeypatch.setattr(claims, "_load", lambda name: pd.DataFrame(
+        {"measure": ["hhi_traded"], "comparison": ["within countries"], "estimator": ["OLS"], "coef": [0.1],
+         "ci_low": [0.0], "ci_high": [0.2], "p": [0.1], "p_wild": [0.1], "p_adjusted": [0.3], "family": ["f"],
+         "family_size": [1]}))
+    c = claims.Claim("004-x", "s", "S", "l", "q", +1, claims.CLAIMS[0].primary, "eu_headline", ("t",), "n", "o")
+    with pytest.raises(ValueError, match="claim 004-x: 0 primary rows"):
+        claims.evaluate(c)

@@ -71,7 +71,10 @@ def test_us_bullet_reports_regpat_and_the_three_specifications():
     row = robust[(robust["model"] == "REGPAT 2008-2012: n_strong_clusters: (2) size")
                  & (robust["term"] == "n_strong_clusters")].iloc[0]
     assert f"(2) size {row['coef']:+.2f} ({findings.pboth(row['p'], row['p_wild'])})" in text
-    assert text.count("(possible mediator)") == 3  # states, CBSAs, REGPAT
+    assert text.count("(possible mediator)") == 4  # states, CBSAs, REGPAT for two measures
+    # the REGPAT sentence reports the headline measure first, not only the one that is significant
+    regpat = text[text.index("REGPAT"):]
+    assert regpat.index("strong-cluster share") < regpat.index("number of strong clusters")
 
 
 def test_missing_markers_and_formatting():

@@ -6,7 +6,45 @@ import pytest
 import statsmodels.api as sm
 
 from clusterstudy.analyses import europe, speccurve
-from clusterstudy.estimation import batchfit
+from clusterstudy.estimation import batchfit, cluster_bootstrap, models
+
+
+def fit_statsmodels(problem, i: int, via: str = "models") -> tuple[float, float]:
+    """Refit specification ``i`` with statsmodels; return (coef, se) of the measure.
+
+    ``via="models"``: the project's wrapper (:func:`models.fit` / :func:`models.fit_poisson`,
+    formula API); ``via="arrays"``: ``sm.OLS`` / ``sm.GLM`` on the design matrix, with the
+    country dummies spelled out (the same model, without formula parsing).
+    """
+    if via not in ("models", "arrays"):
+        raise ValueError(f"unknown refit route {via!r}; choose 'models' or 'arrays'")
+    spec = problem.specs.iloc[i]
+    b = problem.blocks[spec["block"]]
+    con, rule = b.x_labels[spec["column"]]
+    d = b.frame.rename(columns={f"{con}|{rule}": "x"})
+    controls = speccurve.CONTROL_SETS[spec["controls"]]
+    fe = None if spec["fixed_effects"] == "none" else "country"
+    se = "cluster"
+    ols = spec["estimator"] == "OLS on logs"
+    oi = spec["outcome_index"]
+    if via == "models":
+        if ols:
+            res = models.fit(d.assign(log_outcome=b.log_rates[:, oi]), "x", controls, fe, se, standardise=True)
+        else:
+            res = models.fit_poisson(d, "patents", list(speccurve.OUTCOMES.values())[oi], "x", controls, fe, se=se,
+                                     standardise=True)
+        return float(res.params["x"]), float(res.bse["x"])
+    x = (d["x"] - d["x"].mean()) / d["x"].std()
+    exog = np.column_stack([x, d[controls].to_numpy(float),
+                            pd.get_dummies(d["country"], dtype=float).to_numpy() if fe else np.ones(len(d))])
+    groups = pd.factorize(d["country"])[0]
+    kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
+    if ols:
+        res = sm.OLS(b.log_rates[:, oi], exog).fit(**kw)
+    else:
+        res = sm.GLM(b.counts, exog, family=sm.families.Poisson(), offset=b.log_exposure[:, oi]).fit(**kw)
+    return float(res.params[0]), float(res.bse[0])
+
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +76,17 @@ def test_grid_has_the_issue_size_and_choices(problem):
     assert specs[["coef", "se", "p"]].notna().all().all()
 
 
+def test_every_specification_is_distinct(problem):
+    """Inference is not a specification, and no two specifications give the same estimate."""
+    specs = problem.estimates
+    assert "errors" not in speccurve.CHOICES
+    dup = specs.duplicated(subset=["coef", "se", "n"], keep=False)
+    assert not dup.any(), f"{int(dup.sum())} duplicate specifications, e.g.\n{specs[dup].head(4)}"
+    # the same sample, controls, fixed effects, outcome and estimator never repeat a measure column
+    cols = ["block", "column", "outcome_index", "estimator"]
+    assert not problem.specs.duplicated(subset=cols).any()
+
+
 def test_default_star_rule_reproduces_the_indicator_table(problem):
     b = next(b for b in problem.blocks if b.key["sectors"] == "manufacturing")
     table, _ = europe.region_indicators(speccurve.PERIODS[b.key["period"]], "manufacturing")
@@ -51,17 +100,17 @@ def test_default_star_rule_reproduces_the_indicator_table(problem):
 def test_every_specification_matches_statsmodels(problem):
     """Coefficient and standard error of every specification against statsmodels OLS / GLM Poisson."""
     specs = problem.estimates
-    ref = np.array([speccurve.fit_statsmodels(problem, i, via="arrays") for i in range(len(specs))])
+    ref = np.array([fit_statsmodels(problem, i, via="arrays") for i in range(len(specs))])
     np.testing.assert_allclose(specs["coef"], ref[:, 0], rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(specs["se"], ref[:, 1], rtol=1e-8, atol=1e-10)
 
 
 def test_specifications_match_the_project_wrapper(problem):
-    """One specification per design, estimator, outcome and error type against models.fit / fit_poisson."""
+    """One specification per design, estimator and outcome against models.fit / fit_poisson."""
     s = problem.specs
-    pick = s.groupby(["block", "estimator", "outcome_index", "errors"]).head(1).index
+    pick = s.groupby(["block", "estimator", "outcome_index"]).head(1).index
     pick = pick[:: max(1, len(pick) // 128)]
-    ref = np.array([speccurve.fit_statsmodels(problem, i, via="models") for i in pick])
+    ref = np.array([fit_statsmodels(problem, i, via="models") for i in pick])
     np.testing.assert_allclose(problem.estimates.loc[pick, "coef"], ref[:, 0], rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(problem.estimates.loc[pick, "se"], ref[:, 1], rtol=1e-8, atol=1e-10)
 
@@ -84,22 +133,21 @@ def test_bootstrap_draw_equals_statsmodels_on_the_replicated_null_data(small, fe
     countries physically replicated (OLS: log y - b x; Poisson: y exp(-b x))."""
     p = small
     specs = p.estimates
-    counts = speccurve.draw_counts(len(p.countries), 2, seed=7)
+    counts = cluster_bootstrap.draw_counts(len(p.countries), 2, seed=7)
     null = speccurve.null_chunk(p, counts)
     bi = next(i for i, b in enumerate(p.blocks) if b.key["fixed_effects"] == fe and b.key["controls"] == "size")
     b = p.blocks[bi]
     for est in speccurve.ESTIMATORS:
         sel = np.flatnonzero((p.specs["block"] == bi) & (p.specs["estimator"] == est) & (p.specs["outcome_index"] == 0))
         for i in sel[:4]:
-            col, err = p.specs.at[i, "column"], speccurve.ERRORS[p.specs.at[i, "errors"]]
+            col = p.specs.at[i, "column"]
             x, bhat = b.X[:, col], specs.at[i, "coef"]
             for d in range(2):
                 rows, cid = _replicate(b, counts[d])
                 exog = np.column_stack([x, b.design.Z])[rows]
                 fes = pd.get_dummies(b.frame["country"].to_numpy()[rows], dtype=float).to_numpy()
                 exog = np.column_stack([exog, fes if fe == "country" else np.ones(len(rows))])
-                kw = {"cov_type": "cluster", "cov_kwds": {"groups": cid}} if err == "cluster" else \
-                    {"cov_type": "HC3" if est == "OLS on logs" else "HC0"}
+                kw = {"cov_type": "cluster", "cov_kwds": {"groups": cid}}
                 if est == "OLS on logs":
                     res = sm.OLS((b.log_rates[:, 0] - bhat * x)[rows], exog).fit(**kw)
                 else:
@@ -141,8 +189,9 @@ def test_draws_do_not_depend_on_chunking_and_seed_matters(small):
     np.testing.assert_allclose(a["coef"], b["coef"], rtol=0, atol=1e-12)
     c = speccurve.resample(small, draws=12, seed=4, chunk=6, n_jobs=1)
     assert not np.allclose(a["coef"], c["coef"])
-    np.testing.assert_array_equal(speccurve.draw_counts(28, 12, 3)[4:8], speccurve.draw_counts(28, 12, 3)[4:8])
-    assert (speccurve.draw_counts(28, 12, 3).sum(axis=1) == 28).all()
+    draws = cluster_bootstrap.draw_counts
+    np.testing.assert_array_equal(draws(28, 12, 3)[4:8], draws(28, 12, 3)[4:8])
+    assert (draws(28, 12, 3).sum(axis=1) == 28).all()
 
 
 def test_joblib_and_dask_give_identical_numbers(small, monkeypatch):

@@ -1,5 +1,5 @@
-"""Benchmarks. `make bench` (``bench.py speccurve``): the specification curve's batched estimator
-against a statsmodels loop on the same specifications, and the null resampling, in one run.
+"""Benchmarks. `make bench` (``bench.py speccurve``): specification-draws per second of the null
+resampling, per-country sufficient statistics against a statsmodels loop, in one run.
 `make bench-build` (``bench.py build``): time the build in the ways issue #2 names; print one
 Markdown table.
 
@@ -51,38 +51,61 @@ def leaf_notebook() -> str:
 
 
 def speccurve_bench() -> int:
-    """Specifications per second: batched (numpy) vs one statsmodels fit per specification."""
+    """Specification-draws per second of the OLS null resampling: per-country sufficient statistics
+    (cluster_bootstrap.ols) against a statsmodels loop (one OLS refit with clustered errors per
+    specification and draw); medians of 3 runs, in one run; then the full null draw (OLS + Poisson)."""
     sys.path.insert(0, str(ROOT / "src"))
-    from clusterstudy.analyses import speccurve
+    import numpy as np
+    import statsmodels.api as sm
 
-    draws = int(os.environ.get("BENCH_DRAWS", "100"))
-    t = time.perf_counter()
+    from clusterstudy.analyses import speccurve
+    from clusterstudy.estimation import cluster_bootstrap
+
+    draws = int(os.environ.get("BENCH_DRAWS", "200"))
+    loop_n = int(os.environ.get("BENCH_LOOP", "150"))
     problem = speccurve.build()
-    t_build = time.perf_counter() - t
-    batch = []
-    for _ in range(3):
+    specs = speccurve.estimate(problem)
+    ols = specs.index[specs["estimator"] == "OLS on logs"]
+    counts = cluster_bootstrap.draw_counts(len(problem.countries), draws, 20201116)
+
+    def fast() -> float:
         t = time.perf_counter()
-        specs = speccurve.estimate(problem)
-        batch.append(time.perf_counter() - t)
-    t_batch = statistics.median(batch)
-    loops = {}
-    for via in ("arrays", "models"):
+        for b in problem.blocks:
+            cluster_bootstrap.ols(b.moments, counts[:, b.block_countries])
+        return time.perf_counter() - t
+
+    pairs = [(int(i), d % draws) for d, i in enumerate(ols[:: max(1, len(ols) // loop_n)][:loop_n])]
+
+    def slow() -> float:
         t = time.perf_counter()
-        for i in range(len(specs)):
-            speccurve.fit_statsmodels(problem, i, via=via)
-        loops[via] = time.perf_counter() - t
+        for i, d in pairs:
+            sp = problem.specs.loc[i]
+            b = problem.blocks[sp["block"]]
+            w = counts[d, b.country_index]
+            rows = np.repeat(np.arange(b.design.n), w)
+            copy = np.concatenate([np.arange(k) for k in w])  # which copy of its country each row is
+            groups = b.country_index[rows] * 1000 + copy  # a copied country is a cluster of its own
+            fe = b.key["fixed_effects"] == "country"
+            dummies = (np.eye(len(problem.countries))[b.country_index[rows]] if fe else np.ones((len(rows), 1)))
+            exog = np.column_stack([b.X[rows, sp["column"]], b.design.Z[rows], dummies])
+            exog = exog[:, np.abs(exog).sum(axis=0) > 0]
+            sm.OLS(b.log_rates[rows, sp["outcome_index"]], exog).fit(cov_type="cluster", cov_kwds={"groups": groups})
+        return time.perf_counter() - t
+
+    t_fast = statistics.median(fast() for _ in range(3))
+    t_slow = statistics.median(slow() for _ in range(3))
+    rate_fast, rate_slow = len(ols) * draws / t_fast, len(pairs) / t_slow
     t = time.perf_counter()
-    speccurve.resample(problem, draws=draws, n_jobs=1)
-    t_null = time.perf_counter() - t
-    n = len(specs)
-    print(f"specification curve: {n} specifications ({problem.specs['block'].nunique()} designs); "
-          f"samples built in {t_build:.2f} s")
-    print(f"batched estimation: {t_batch:.3f} s = {n / t_batch:,.0f} specifications/s (median of 3)")
-    for via, what in (("arrays", "statsmodels OLS/GLM on arrays"), ("models", "models.fit/fit_poisson (formula)")):
-        print(f"loop, {what}: {loops[via]:.2f} s = {n / loops[via]:,.0f} specifications/s; "
-              f"speed-up of the batch {loops[via] / t_batch:,.0f}x")
-    print(f"null resampling, one process: {draws} draws x {n} specifications in {t_null:.2f} s = "
-          f"{draws * n / t_null:,.0f} specifications/s ({t_null / draws * 500:.1f} s per 500 draws)")
+    speccurve.null_chunk(problem, counts[:20])
+    t_null = (time.perf_counter() - t) / 20
+    print(f"specification curve: {len(specs)} distinct specifications ({len(ols)} OLS), {len(problem.blocks)} designs")
+    print(f"OLS null resampling, sufficient statistics: {rate_fast:,.0f} specification-draws/s "
+          f"({len(ols)} specifications x {draws} draws, median of 3)")
+    print(f"OLS null resampling, statsmodels loop: {rate_slow:,.0f} specification-draws/s "
+          f"({len(pairs)} refits on replicated rows, median of 3)")
+    print(f"ratio: {rate_fast / rate_slow:,.0f}x")
+    print(f"one full null draw (OLS + Poisson PML, every specification, one process): {t_null:.3f} s "
+          f"({t_null * speccurve.DRAWS:.0f} s per {speccurve.DRAWS} draws)")
     return 0
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from clusterstudy.data import extracts
-from clusterstudy.estimation import models
+from clusterstudy.estimation import models, multiple_testing
 
 TYPES = ["non-resource", "growing", "mature", "declining", "regenerating"]
 POPULATIONS = {"resident": "resident_pop", "registered": "registered_pop"}
@@ -28,7 +28,13 @@ INDICATOR_COLUMNS = ["city_code", "city_name_en", "city_name_cn", "province", "r
                      "resource_county_cities", "patents_per_10k_residents", "patents_per_10k_registered",
                      "patents_per_billion_gdp", "gdp_per_capita", "knowledge_employment_share"]
 TYPE_DUMMIES = ["growing", "mature", "declining", "regenerating"]
-CONTROLS = ["log_gdp_per_capita", "knowledge_employment_share"]
+CONTROLS = ["log_gdp_per_capita"]
+# lower in resource cities and a channel through which a resource economy may depress patenting:
+# a possible mediator, so only in a labelled variant (as GDP per head is in Europe)
+MEDIATOR = "knowledge_employment_share"
+POOLED = "any_resource"
+POOLED_MODEL = "pooled resource city (primary)"
+MEDIATOR_MODEL = "pooled resource city + knowledge-employment share (possible mediator)"
 COUNTY_DUMMY = "resource_counties_only"
 CONTRAST = "declining - other_resource"
 FIXED_EFFECTS = "province"
@@ -109,16 +115,23 @@ def model_frame(df: pd.DataFrame, outcome: str, coding: str) -> pd.DataFrame:
     return d
 
 
-def _fit(df: pd.DataFrame, outcome: str, coding: str, focal: str, others: list[str]):
+def _fit(df: pd.DataFrame, outcome: str, coding: str, focal: str, others: list[str], mediator: bool = False):
     extra = [COUNTY_DUMMY] if coding == "coded" else []
-    controls = [*others, *extra, *CONTROLS]
+    controls = [*others, *extra, *CONTROLS, *([MEDIATOR] if mediator else [])]
     d = models.prepare(model_frame(df, outcome, coding), outcome, focal, controls, cluster=FIXED_EFFECTS)
     return models.fit(d, focal, controls, fixed_effects=FIXED_EFFECTS, se="cluster", cluster=FIXED_EFFECTS)
 
 
+def fit_pooled(df: pd.DataFrame, outcome: str, coding: str = "coded", mediator: bool = False):
+    """The primary test of "low innovation capability": OLS of log outcome on one resource-city
+    indicator (any type of the plan) and log GDP p.c., province fixed effects, errors clustered by
+    province; ``mediator`` adds the knowledge-employment share (a labelled variant)."""
+    return _fit(df, outcome, coding, POOLED, [], mediator)
+
+
 def fit_types(df: pd.DataFrame, outcome: str, coding: str = "coded"):
-    """OLS of log outcome on the four type dummies (non-resource reference), log GDP p.c. and
-    knowledge share; province fixed effects, errors clustered by province."""
+    """OLS of log outcome on the four type dummies (non-resource reference) and log GDP p.c.;
+    province fixed effects, errors clustered by province (secondary to :func:`fit_pooled`)."""
     return _fit(df, outcome, coding, "declining", ["growing", "mature", "regenerating"])
 
 
@@ -141,20 +154,39 @@ def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.Da
     """Tidy rows of both models under both codings, with estimator, errors and fixed effects stated.
 
     ``p_wild`` (wild cluster bootstrap by province, :func:`clusterstudy.estimation.models.wild_bootstrap_p`)
-    is computed for the type dummies, *other resource* and the declining-minus-other contrast.
+    is computed for the pooled indicator, the type dummies, *other resource* and the declining-minus-other
+    contrast; ``p_adjusted`` (Romano–Wolf, wild cluster bootstrap) and ``p_holm`` over the family of the
+    pooled indicator and the four types, with ``family`` and ``family_size``. First rows: the primary
+    pooled model and its variant with the knowledge-employment share (a possible mediator).
     """
-    rows = []
+    rows, adjusted = [], []
     for coding in CODINGS:
         label = ("county-level resource cities coded resource-bearing" if coding == "coded"
                  else "cities with county-level resource cities dropped")
-        rows.append(models.tidy(fit_types(df, outcome, coding), f"types; {label}",
-                                wild_terms=tuple(TYPE_DUMMIES) if wild else ()))
+        pooled, types = fit_pooled(df, outcome, coding), fit_types(df, outcome, coding)
+        family = [(pooled, POOLED), *((types, t) for t in TYPE_DUMMIES)]
+        rows.append(models.tidy(pooled, f"{POOLED_MODEL}; {label}", wild_terms=(POOLED,) if wild else ()))
+        rows.append(models.tidy(fit_pooled(df, outcome, coding, mediator=True), f"{MEDIATOR_MODEL}; {label}",
+                                wild_terms=(POOLED,) if wild else ()))
+        rows.append(models.tidy(types, f"types; {label}", wild_terms=tuple(TYPE_DUMMIES) if wild else ()))
+        if wild:  # Romano-Wolf over the claim's family: the pooled indicator and the four types
+            adj = multiple_testing.adjust_family(family, cluster=FIXED_EFFECTS)
+            adj["model"] = [f"{POOLED_MODEL}; {label}"] + [f"types; {label}"] * len(TYPE_DUMMIES)
+            adj["term"] = [POOLED, *TYPE_DUMMIES]
+            adjusted.append(adj.assign(family=f"China {coding}: pooled + 4 types, Romano-Wolf wild cluster"))
         name = f"declining vs other resource; {label}"
         rows.append(models.tidy(fit_declining(df, outcome, coding)[0], name,
                                 wild_terms=("declining", "other_resource") if wild else ()))
         contrast = models.tidy(fit_contrast(df, outcome, coding), name, wild_terms=("declining",) if wild else ())
         rows.append(contrast[contrast["term"] == "declining"].assign(term=CONTRAST))
-    return pd.concat(rows, ignore_index=True)
+    out = pd.concat(rows, ignore_index=True)
+    if not adjusted:
+        return out.assign(p_adjusted=np.nan, p_holm=np.nan, family="", family_size=0)
+    adj = pd.concat(adjusted)[["model", "term", "p_adjusted", "p_holm", "family", "family_size"]]
+    out = out.merge(adj, on=["model", "term"], how="left", validate="one_to_one")
+    out["family"] = out["family"].fillna("")
+    out["family_size"] = out["family_size"].fillna(0).astype(int)
+    return out
 
 
 def lowest_type(summary_table: pd.DataFrame, regression: pd.DataFrame, model: str) -> tuple[str, str]:

@@ -30,7 +30,7 @@ import pandas as pd
 from clusterstudy.core import paths
 from clusterstudy.core.prose import pval
 from clusterstudy.data import extracts
-from clusterstudy.estimation import models
+from clusterstudy.estimation import models, multiple_testing
 from clusterstudy.measures import indices, traded
 
 SECTOR_SETS = {"all": r"[B-S]\d\d", "manufacturing": r"C\d\d"}
@@ -390,7 +390,9 @@ def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEAS
 
     One row per measure x specification: ``across countries`` = model (2) / (5), ``within
     countries`` = (3) / (6). Columns: ``measure``, ``comparison``, ``estimator``, ``coef``,
-    ``ci_low``, ``ci_high``, ``p`` (clustered by country), ``p_wild``, ``p_hc3``, ``n``.
+    ``ci_low``, ``ci_high``, ``p`` (clustered by country), ``p_wild``, ``p_hc3``, ``n``, and the
+    family-wise ``p_adjusted`` (Romano–Wolf with the wild cluster bootstrap over all OLS rows;
+    Holm over the Poisson rows), ``p_holm`` (Holm, the check), ``family``, ``family_size``.
     kwargs go to :func:`fit_models`.
     """
     rows = []
@@ -409,7 +411,30 @@ def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEAS
                              "coef": r["coef"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
                              "p": r["p"], "p_wild": r["p_wild"],
                              "p_hc3": t.at[hc3, "p"] if est == "OLS" else np.nan, "n": int(r["n"])})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    # family-wise adjustment: Romano–Wolf (wild cluster bootstrap) over every OLS row, Holm over
+    # the Poisson rows (no wild bootstrap for Poisson PML); Holm beside Romano–Wolf as a check
+    out["p_adjusted"], out["p_holm"], out["family"], out["family_size"] = np.nan, np.nan, "", 0
+    ols = out["estimator"].eq("OLS").to_numpy()
+    if kwargs.get("se", "cluster") == "cluster" and ols.any():
+        fits = []
+        for r in out[ols].itertuples():
+            ctrl = [kwargs.get("size", "log_population"), *kwargs.get("controls", ("tertiary_share",))]
+            d = models.prepare(regions, "patents_per_million", r.measure, ctrl, kwargs.get("zero_patents", "drop"),
+                               cluster="country")
+            fe = "country" if r.comparison == "within countries" else None
+            fits.append((models.fit(d, r.measure, ctrl, fe, "cluster", standardise=True), r.measure))
+        adj = multiple_testing.adjust_family(fits, p_holm_from=out.loc[ols, "p_wild"].tolist())
+        out.loc[ols, "p_adjusted"], out.loc[ols, "p_holm"] = adj["p_adjusted"].to_numpy(), adj["p_holm"].to_numpy()
+        out.loc[ols, "family"] = "Europe OLS: Romano-Wolf, wild cluster bootstrap"
+        out.loc[ols, "family_size"] = int(ols.sum())
+    pml = ~ols
+    if pml.any():
+        out.loc[pml, "p_adjusted"] = multiple_testing.holm(out.loc[pml, "p"].to_numpy())
+        out.loc[pml, "p_holm"] = out.loc[pml, "p_adjusted"]
+        out.loc[pml, "family"] = "Europe Poisson PML: Holm on clustered p"
+        out.loc[pml, "family_size"] = int(pml.sum())
+    return out
 
 
 def construct_sentence(head: pd.DataFrame, measure: str, label: str, alpha: float = 0.05) -> str:

@@ -10,18 +10,28 @@ The grid (one declaration per choice; a construct is one entry of :data:`CONSTRU
   log rate, or Poisson PML of the patent count with the population or employment as
   exposure);
 - *controls* (none, size, + tertiary share, + GDP, a mediator), *fixed effects* (none or
-  country), *errors* (clustered by country, or heteroskedasticity-robust: HC3 for OLS, HC0
-  for Poisson PML).
+  country).
+
+Inference is not a specification: errors are clustered by country in every specification.
+Every specification is distinct: a star rule that gives the same measure as another in a
+sample, or an outlier rule that removes no region, adds no specification (:func:`build`
+drops such duplicates, and a test fails if two specifications give the same estimate).
+Choices the other analyses create enter as one declaration each: a control (an R&D control)
+as one more entry of :data:`CONTROL_SETS`; a sample- or measure-defining choice (the traded
+split, the research design) as one more key of the sample frames in :func:`build`, like
+:data:`PERIODS` and :data:`SECTORS`.
 
 Every specification's measure is standardised in its estimation sample, so each estimate is
 the change in the log outcome per standard deviation. All specifications are estimated in
-batches (:mod:`clusterstudy.estimation.batchfit`); :func:`fit_statsmodels` refits one with statsmodels
-(OLS through :func:`clusterstudy.estimation.models.fit`) for the tests and the benchmark.
+batches: OLS from per-country sufficient statistics (:mod:`clusterstudy.estimation.cluster_bootstrap`),
+Poisson PML by Newton's method on all columns at once (:mod:`clusterstudy.estimation.batchfit`)
+(the tests refit every specification with statsmodels).
 
 Inference (:func:`resample`, :func:`inference`): the null of no effect is imposed on every
 specification (OLS: ``log y - b x``; Poisson: ``y * exp(-b x)``, which removes the estimated
 effect from the conditional mean), countries are drawn with replacement (a cluster bootstrap:
-weight = copies of the country), every specification is re-estimated on each draw, and three
+weight = copies of the country), every specification is re-estimated on each draw (OLS: a weighted sum of per-country
+cross-products, no refit), and three
 statistics per construct are compared with their null distributions. Draw ``d`` uses a seed
 spawned from ``(seed, d)``, so results do not depend on how draws are split among workers.
 """
@@ -36,12 +46,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
 from clusterstudy.analyses import europe
 from clusterstudy.data import extracts
-from clusterstudy.estimation import batchfit, models
+from clusterstudy.estimation import batchfit, cluster_bootstrap
 from clusterstudy.measures import indices
 
 
@@ -107,9 +116,9 @@ CONTROL_SETS = {
     "size + tertiary + GDP": ["log_population", "tertiary_share", "log_gdp"],
 }
 FIXED_EFFECTS = ("none", "country")
-ERRORS = {"clustered by country": "cluster", "heteroskedasticity-robust": "hc"}
 CHOICES = ["construct", "star_rule", "sectors", "period", "outliers", "outcome", "estimator", "controls",
-           "fixed_effects", "errors"]
+           "fixed_effects"]
+DRAWS = 2000
 ALPHA = 0.05
 
 
@@ -126,6 +135,8 @@ class Block:
     log_exposure: np.ndarray  # (n, 2) per OUTCOMES entry
     country_index: np.ndarray  # (n,) position of the row's country in Problem.countries
     frame: pd.DataFrame  # the sample (for statsmodels refits)
+    moments: cluster_bootstrap.Moments  # per-country cross-products for the OLS specifications
+    block_countries: np.ndarray  # (C,) position in Problem.countries of each cluster of the block
     observed: dict = field(default_factory=dict)
 
 
@@ -187,17 +198,23 @@ def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: l
     if not keep.any():
         return None
     X = (X[:, keep] - X[:, keep].mean(axis=0)) / sd[keep]
+    labels = [tuple(c.split("|")) for c, k in zip(measure_cols, keep, strict=True) if k]
+    # a star rule that gives the same measure as another in this sample is no new specification
+    _, first = np.unique(np.round(X, 10), axis=1, return_index=True)
+    distinct = np.sort(first)
+    X, labels = X[:, distinct], [labels[i] for i in distinct]
     cluster_starts = np.flatnonzero(np.r_[True, d["country"].to_numpy()[1:] != d["country"].to_numpy()[:-1]])
     absorb = cluster_starts if key["fixed_effects"] == "country" else np.array([0])
     design = batchfit.Design(d[controls].to_numpy(float), absorb, cluster_starts)
+    log_rates = np.column_stack([np.log(d["patents_per_million"]), np.log(d["patents"] / d["employment_all"])])
+    country_index = np.searchsorted(countries, d["country"].to_numpy())
     return Block(
-        key=key, design=design, X=X,
-        x_labels=[tuple(c.split("|")) for c, k in zip(measure_cols, keep, strict=True) if k],
-        log_rates=np.column_stack([np.log(d["patents_per_million"]), np.log(d["patents"] / d["employment_all"])]),
+        key=key, design=design, X=X, x_labels=labels, log_rates=log_rates,
         counts=d["patents"].to_numpy(float),
         log_exposure=np.log(d[list(OUTCOMES.values())].to_numpy(float)),
-        country_index=np.searchsorted(countries, d["country"].to_numpy()),
-        frame=d,
+        country_index=country_index, frame=d,
+        moments=cluster_bootstrap.moments(design.Z, X, log_rates, cluster_starts, key["fixed_effects"] == "country"),
+        block_countries=country_index[cluster_starts],
     )
 
 
@@ -211,18 +228,21 @@ def build(constructs: list[str] | None = None, periods: list[str] | None = None,
     sbs = extracts.load("eu_sbs_employment")
     frames = {(p, s): sample_frame(p, s, constructs, sbs) for p in periods or PERIODS for s in sectors or SECTORS}
     countries = sorted(set().union(*(f["country"] for f in frames.values())))
-    blocks, rows = [], []
+    blocks, rows, seen = [], [], set()
     for (period, sect), frame in frames.items():
         cols = [c for c in frame.columns if "|" in c]
         for outl, ctrl, fe in itertools.product(OUTLIERS, CONTROL_SETS, FIXED_EFFECTS):
             key = {"sectors": sect, "period": period, "outliers": outl, "controls": ctrl, "fixed_effects": fe}
             b = _block(frame, key, cols, countries)
-            if b is None:
+            # an outlier rule that removes no region repeats a sample: no new specification
+            fingerprint = (sect, period, ctrl, fe, tuple(b.frame["nuts2"]) if b is not None else ())
+            if b is None or fingerprint in seen:
                 continue
-            for (oi, outcome), est, (col, (con, rule)), err in itertools.product(
-                    enumerate(OUTCOMES), ESTIMATORS, enumerate(b.x_labels), ERRORS):
+            seen.add(fingerprint)
+            for (oi, outcome), est, (col, (con, rule)) in itertools.product(
+                    enumerate(OUTCOMES), ESTIMATORS, enumerate(b.x_labels)):
                 rows.append({"construct": con, "star_rule": rule, **key, "outcome": outcome, "estimator": est,
-                             "errors": err, "block": len(blocks), "column": col, "outcome_index": oi})
+                             "block": len(blocks), "column": col, "outcome_index": oi})
             blocks.append(b)
     specs = pd.DataFrame(rows)[[*CHOICES, "block", "column", "outcome_index"]]
     return Problem(blocks, countries, specs)
@@ -231,13 +251,12 @@ def build(constructs: list[str] | None = None, periods: list[str] | None = None,
 def _fit_block(b: Block, w: np.ndarray, null: bool) -> dict[tuple[str, int], dict]:
     """Estimate (or, with ``null``, re-estimate under the null) every specification of a block."""
     out = {}
-    r = batchfit.ols(b.design, b.X, b.log_rates, w)
+    r = cluster_bootstrap.ols(b.moments, w[:, b.design.cluster_starts])
     for oi in range(len(OUTCOMES)):
         coef = r["coef"][..., oi]
         if null:  # M(y - b x) = M y - b M x: the slope on the null-imposed outcome is coef - b
             coef = coef - b.observed["OLS on logs", oi]["coef"][0]
-        out["OLS on logs", oi] = {"coef": coef, "cluster": r["se_cluster"][..., oi], "hc": r["se_hc"][..., oi],
-                                  "n": r["nobs"]}
+        out["OLS on logs", oi] = {"coef": coef, "cluster": r["se_cluster"][..., oi], "n": r["nobs"]}
     for oi in range(len(OUTCOMES)):
         y, start = b.counts, None
         if null:
@@ -245,11 +264,10 @@ def _fit_block(b: Block, w: np.ndarray, null: bool) -> dict[tuple[str, int], dic
             y = b.counts[None, :] * np.exp(-obs["coef"][0][:, None] * b.X.T)  # (m, n)
             start = obs["beta"][0].copy()
             start[:, 0] = 0.0
-        r = batchfit.poisson(b.design, b.X, y, b.log_exposure[:, oi], w, start=start)
+        r = batchfit.poisson(b.design, b.X, y, b.log_exposure[:, oi], w, start=start, hc=False)
         if not r["converged"].all():
             raise RuntimeError(f"Poisson PML did not converge in block {b.key}")
-        out["Poisson PML", oi] = {"coef": r["coef"], "beta": r["beta"], "cluster": r["se_cluster"],
-                                  "hc": r["se_hc"], "n": r["nobs"]}
+        out["Poisson PML", oi] = {"coef": r["coef"], "beta": r["beta"], "cluster": r["se_cluster"], "n": r["nobs"]}
     return out
 
 
@@ -263,10 +281,10 @@ def estimate(problem: Problem) -> pd.DataFrame:
         b.observed = _fit_block(b, np.ones((1, b.design.n)), null=False)
     s = problem.specs
     coef, se, n = (np.empty(len(s)) for _ in range(3))
-    for i, (blk, col, oi, est, err) in enumerate(s[["block", "column", "outcome_index", "estimator", "errors"]]
-                                                  .itertuples(index=False)):
+    for i, (blk, col, oi, est) in enumerate(s[["block", "column", "outcome_index", "estimator"]]
+                                             .itertuples(index=False)):
         r = problem.blocks[blk].observed[est, oi]
-        coef[i], se[i], n[i] = r["coef"][0, col], r[ERRORS[err]][0, col], r["n"][0]
+        coef[i], se[i], n[i] = r["coef"][0, col], r["cluster"][0, col], r["n"][0]
     out = s[CHOICES].copy()
     out["coef"], out["se"] = coef, se
     out["z"] = coef / se
@@ -279,28 +297,21 @@ def estimate(problem: Problem) -> pd.DataFrame:
     return out
 
 
-def draw_counts(n_countries: int, draws: int, seed: int) -> np.ndarray:
-    """Copies of each country in each bootstrap draw; draw d's generator is spawned from (seed, d)."""
-    children = np.random.SeedSequence(seed).spawn(draws)
-    return np.stack([np.bincount(np.random.default_rng(c).integers(0, n_countries, n_countries),
-                                 minlength=n_countries) for c in children])
-
-
 def null_chunk(problem: Problem, counts: np.ndarray) -> dict[str, np.ndarray]:
     """Null-imposed estimates and z values (draws x specifications) for one chunk of draws."""
     fits = [_fit_block(b, _weights(b, counts), null=True) for b in problem.blocks]
     s = problem.specs
     coef = np.empty((counts.shape[0], len(s)))
     z = np.empty_like(coef)
-    for i, (blk, col, oi, est, err) in enumerate(s[["block", "column", "outcome_index", "estimator", "errors"]]
-                                                  .itertuples(index=False)):
+    for i, (blk, col, oi, est) in enumerate(s[["block", "column", "outcome_index", "estimator"]]
+                                             .itertuples(index=False)):
         r = fits[blk][est, oi]
         coef[:, i] = r["coef"][:, col]
-        z[:, i] = r["coef"][:, col] / r[ERRORS[err]][:, col]
+        z[:, i] = r["coef"][:, col] / r["cluster"][:, col]
     return {"coef": coef, "z": z}
 
 
-def resample(problem: Problem, draws: int = 500, seed: int = 20201116, chunk: int = 25, n_jobs: int = 2,
+def resample(problem: Problem, draws: int = DRAWS, seed: int = 20201116, chunk: int = 25, n_jobs: int = 2,
              client=None) -> dict[str, np.ndarray]:
     """Null distribution of every specification's estimate and z (draws x specifications).
 
@@ -310,7 +321,7 @@ def resample(problem: Problem, draws: int = 500, seed: int = 20201116, chunk: in
     """
     if not problem.blocks or not problem.blocks[0].observed:
         raise ValueError("estimate(problem) first: the null is imposed with the observed estimates")
-    counts = draw_counts(len(problem.countries), draws, seed)
+    counts = cluster_bootstrap.draw_counts(len(problem.countries), draws, seed)
     parts = [counts[i:i + chunk] for i in range(0, draws, chunk)]
     address = os.environ.get("CLUSTERS_DASK_SCHEDULER")
     if client is None and address:
@@ -372,44 +383,6 @@ def null_statistics(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.Data
         st = _statistics(null["coef"][:, sel], null["z"][:, sel], sign)
         out.append(pd.DataFrame({"construct": con, "draw": np.arange(len(st["median"])), **st}))
     return pd.concat(out, ignore_index=True)
-
-
-def fit_statsmodels(problem: Problem, i: int, via: str = "models") -> tuple[float, float]:
-    """Refit specification ``i`` with statsmodels; return (coef, se) of the measure.
-
-    ``via="models"``: the project's wrapper (:func:`models.fit` / :func:`models.fit_poisson`,
-    formula API); ``via="arrays"``: ``sm.OLS`` / ``sm.GLM`` on the design matrix, with the
-    country dummies spelled out (the same model, without formula parsing).
-    """
-    if via not in ("models", "arrays"):
-        raise ValueError(f"unknown refit route {via!r}; choose 'models' or 'arrays'")
-    spec = problem.specs.iloc[i]
-    b = problem.blocks[spec["block"]]
-    con, rule = b.x_labels[spec["column"]]
-    d = b.frame.rename(columns={f"{con}|{rule}": "x"})
-    controls = CONTROL_SETS[spec["controls"]]
-    fe = None if spec["fixed_effects"] == "none" else "country"
-    se = "cluster" if ERRORS[spec["errors"]] == "cluster" else "HC3"
-    ols = spec["estimator"] == "OLS on logs"
-    oi = spec["outcome_index"]
-    if via == "models":
-        if ols:
-            res = models.fit(d.assign(log_outcome=b.log_rates[:, oi]), "x", controls, fe, se, standardise=True)
-        else:
-            res = models.fit_poisson(d, "patents", list(OUTCOMES.values())[oi], "x", controls, fe, se=se,
-                                     standardise=True)
-        return float(res.params["x"]), float(res.bse["x"])
-    x = (d["x"] - d["x"].mean()) / d["x"].std()
-    exog = np.column_stack([x, d[controls].to_numpy(float),
-                            pd.get_dummies(d["country"], dtype=float).to_numpy() if fe else np.ones(len(d))])
-    groups = pd.factorize(d["country"])[0]
-    kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}} if se == "cluster" else \
-        {"cov_type": "HC3" if ols else "HC0"}
-    if ols:
-        res = sm.OLS(b.log_rates[:, oi], exog).fit(**kw)
-    else:
-        res = sm.GLM(b.counts, exog, family=sm.families.Poisson(), offset=b.log_exposure[:, oi]).fit(**kw)
-    return float(res.params[0]), float(res.bse[0])
 
 
 def shares(specs: pd.DataFrame, by: str | None = None) -> pd.DataFrame:

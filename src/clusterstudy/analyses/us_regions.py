@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from clusterstudy.data import extracts, us_patents
-from clusterstudy.estimation import models
+from clusterstudy.estimation import models, multiple_testing
 from clusterstudy.measures import indices
 
 GEOGRAPHIES = ("state", "cbsa")
@@ -114,6 +114,33 @@ def fit_specs(frame: pd.DataFrame, outcome: str, measure: str, se: str, cluster:
         res = models.fit(d, measure, controls, None, se, cluster=cluster, standardise=True)
         rows.append(models.tidy(res, f"{measure}: {name}", wild_terms=(measure,) if se == "cluster" else ()))
     return pd.concat(rows, ignore_index=True)
+
+
+def adjust_headline(table: pd.DataFrame, frame: pd.DataFrame, outcome: str, se: str,
+                    cluster: str = "state") -> pd.DataFrame:
+    """``table`` (:func:`fit_specs` rows of every measure) with family-wise adjusted p-values.
+
+    The family is the four measures' coefficients in the headline specification (2): with errors
+    clustered by ``cluster``, Romano–Wolf with the wild cluster bootstrap (``p_adjusted``) and Holm
+    over the wild p-values (``p_holm``); with HC3 errors (states: one region per cluster), Holm over
+    ``p``. Other rows get NaN and an empty ``family``.
+    """
+    head = [(f"{m}: {HEADLINE_SPEC}", m) for m in MEASURES]
+    idx = [table.index[(table["model"] == mod) & (table["term"] == m)][0] for mod, m in head]
+    out = table.assign(p_adjusted=np.nan, p_holm=np.nan, family="", family_size=0)
+    if se == "cluster":
+        fits = []
+        for _, m in head:
+            d = models.prepare(frame, outcome, m, SPECS[HEADLINE_SPEC], cluster=cluster)
+            fits.append((models.fit(d, m, SPECS[HEADLINE_SPEC], None, se, cluster=cluster, standardise=True), m))
+        adj = multiple_testing.adjust_family(fits, cluster=cluster, p_holm_from=out.loc[idx, "p_wild"].tolist())
+        out.loc[idx, "p_adjusted"], out.loc[idx, "p_holm"] = adj["p_adjusted"].to_numpy(), adj["p_holm"].to_numpy()
+        out.loc[idx, "family"] = f"U.S. {HEADLINE_SPEC}, four measures: Romano-Wolf, wild cluster bootstrap"
+    else:
+        out.loc[idx, "p_adjusted"] = out.loc[idx, "p_holm"] = multiple_testing.holm(out.loc[idx, "p"].to_numpy())
+        out.loc[idx, "family"] = f"U.S. {HEADLINE_SPEC}, four measures: Holm on {se} p"
+    out.loc[idx, "family_size"] = len(idx)
+    return out
 
 
 def eu_frame(period: tuple[int, int] = (2008, 2012), traded_split: str = "us_clusters") -> pd.DataFrame:

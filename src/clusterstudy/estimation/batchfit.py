@@ -109,14 +109,16 @@ def ols(design: Design, X: np.ndarray, Y: np.ndarray, w: np.ndarray) -> dict[str
 
 
 def poisson(design: Design, X: np.ndarray, y: np.ndarray, offset: np.ndarray, w: np.ndarray,
-            start: np.ndarray | None = None, tol: float = 1e-6, max_iter: int = 60) -> dict[str, np.ndarray]:
+            start: np.ndarray | None = None, tol: float = 1e-6, max_iter: int = 60,
+            hc: bool = True) -> dict[str, np.ndarray]:
     """Poisson PML of ``y`` on each ``X`` column (+ controls, absorbed factor), per weight row.
 
     ``X`` (n, m); ``y`` (n,) or (m, n) (one outcome per column, e.g. the null-imposed one);
     ``offset`` (n,) = log exposure; ``w`` (D, n). The absorbed factor is concentrated out
     (its MLE given the slopes is closed-form); the slopes follow Newton's method with step
     halving on the concentrated log-likelihood, which is concave. ``start`` (m, p) seeds it.
-    Returns ``coef``, ``se_cluster``, ``se_hc`` (each (D, m)), ``nobs`` and ``converged`` (D, m).
+    Returns ``coef``, ``se_cluster``, ``se_hc`` (each (D, m); ``se_hc`` NaN unless ``hc``), ``nobs`` and
+    ``converged`` (D, m).
     """
     n, q = design.Z.shape
     m, D, p = X.shape[1], w.shape[0], q + 1
@@ -187,7 +189,6 @@ def poisson(design: Design, X: np.ndarray, y: np.ndarray, offset: np.ndarray, w:
     Hinv = np.linalg.inv(H)
     resid = Y[None] - mu  # (D, m, n)
     score = Bt * resid[..., None]  # (D, m, n, p)
-    meat_hc = (score * w[:, None, :, None]).swapaxes(-1, -2) @ score
     c = _counts(w, design.cluster_starts)
     sc = _gsum(score, design.cluster_starts, axis=2)  # (D, m, C, p)
     meat_cl = (sc * c[:, None, :, None]).swapaxes(-1, -2) @ sc
@@ -196,7 +197,11 @@ def poisson(design: Design, X: np.ndarray, y: np.ndarray, offset: np.ndarray, w:
     n_groups = (_gsum(w, A, axis=1) > 0).sum(axis=1)
     k = p + n_groups
     corr = n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - k)
-    var_hc = np.einsum("dmp,dmpk,dmk->dm", Hinv[..., 0, :], meat_hc, Hinv[..., :, 0])
+    if hc:
+        meat_hc = (score * w[:, None, :, None]).swapaxes(-1, -2) @ score
+        var_hc = np.einsum("dmp,dmpk,dmk->dm", Hinv[..., 0, :], meat_hc, Hinv[..., :, 0])
+    else:
+        var_hc = np.full((D, m), np.nan)
     var_cl = np.einsum("dmp,dmpk,dmk->dm", Hinv[..., 0, :], meat_cl, Hinv[..., :, 0]) * corr[:, None]
     return {"coef": beta[..., 0], "beta": beta, "se_cluster": np.sqrt(var_cl), "se_hc": np.sqrt(var_hc),
             "nobs": n_obs, "converged": converged}

@@ -1,293 +1,379 @@
-"""The claims ledger: each claim of the seeds the compendium tests, its test and its verdict.
+"""The claims ledger: each claim of the seeds, its one pre-declared primary test, and its verdict.
 
 Every claim is declared once in :data:`CLAIMS`: where the seed makes it, the claim quoted
-verbatim, the test, and the evidence rule (which committed table, which rows, which rule).
-The verdict and the key figure are computed from the analyses' tables by the rule, never
-typed. To adapt a claim after an analysis changes, edit its one ``Claim(...)`` entry
-(usually the ``tables`` or ``where`` field).
+verbatim, the sign it predicts, and its **primary test** (:class:`Primary`: measure, design,
+outcome, estimator, comparison and why), fixed before any result is read. An evidence function
+(:data:`EVIDENCE`) reads the committed tables and returns the claim's estimates: exactly one
+``primary`` row, every other estimate ``secondary``. The verdict (:func:`verdict`) reads only
+the primary row's family-wise adjusted p-value (Romano–Wolf with the wild cluster bootstrap,
+or Holm where no wild bootstrap exists) and the multiverse's joint test where the claim has one:
 
-Verdicts: ``holds``, ``does not hold``, ``mixed``, ``not testable with these data``.
+- ``holds``: the primary test rejects at ``alpha`` after adjustment with the claimed sign, and
+  the multiverse's joint test (if any) agrees;
+- ``contradicted``: it rejects after adjustment with the opposite sign;
+- ``not supported``: otherwise;
+- ``not testable``: the data have no measure of what the claim is about.
+
+Secondary estimates never change a verdict: counting how many of several tests are
+significant would count chance (1 of 8 at 5% is what noise gives).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
 from clusterstudy.core import paths
-from clusterstudy.core.prose import pval
+from clusterstudy.estimation import models, multiple_testing
 
-VERDICTS = ("holds", "does not hold", "mixed", "not testable with these data")
+VERDICTS = ("holds", "contradicted", "not supported", "not testable")
 ALPHA = 0.05
-COLUMNS = ["claim_id", "seed", "location", "claim", "test", "verdict", "key_figure", "notebook",
-           "output", "evidence_tables", "rule"]
-EU_MEASURES = ("cluster_strength_traded", "n_star_sectors_traded", "hhi_traded", "krugman_traded")
-EU_TRIANGLES = ("cluster_strength_traded", "cluster_strength", "hhi")
-FOCUS_CONSTRUCTS = ("cluster_strength_traded", "n_star_sectors_traded", "hhi", "krugman")
-CN_MODEL = "declining vs other resource; county-level resource cities coded resource-bearing"
-US_MEASURES = ("strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded")
+COLUMNS = ["claim_id", "seed", "source", "location", "claim", "verdict", "primary_test", "estimate",
+           "p_clustered", "p_wild", "p_adjusted", "family", "family_size", "notebook", "output",
+           "evidence_tables"]
+ESTIMATE_COLUMNS = ["claim_id", "role", "label", "estimate", "ci_low", "ci_high", "p_clustered", "p_wild",
+                    "p_adjusted", "family", "notebook", "output"]
+RULE = ("Verdict rule: *holds* when the claim's one pre-declared primary test rejects at {alpha} after "
+        "family-wise adjustment (adjusted p) with the claimed sign, and the multiverse's joint test agrees "
+        "where the claim has one; *contradicted* when it rejects after adjustment with the opposite sign; "
+        "*not supported* otherwise; *not testable* when the data cannot speak. Secondary estimates never "
+        "change a verdict.")
+
+
+@dataclass(frozen=True)
+class Primary:
+    """The one test that decides a claim, declared before any result."""
+
+    measure: str
+    design: str
+    outcome: str
+    estimator: str
+    comparison: str
+    why: str
+
+    def text(self) -> str:
+        return (f"{self.estimator} of {self.outcome} on {self.measure}; {self.design}; {self.comparison}. "
+                f"Why: {self.why}")
 
 
 @dataclass(frozen=True)
 class Claim:
-    """One tested claim: source, verbatim quote, test, and the rule giving its verdict.
+    """One tested claim: source, verbatim quote, claimed sign, primary test and its evidence.
 
-    ``tables`` are names in ``tables/`` (without ``.csv``); ``where`` keeps the rows whose
-    column equals the value (or is in the tuple); ``rule`` names a function of :data:`RULES`.
+    ``evidence`` names a function of :data:`EVIDENCE` reading ``tables`` (names in ``tables/``
+    without ``.csv``); ``joint`` names the multiverse table whose joint test must agree.
     """
 
     claim_id: str
     seed: str
+    source: str
     location: str
     quote: str
-    test: str
+    sign: int
+    primary: Primary | None
+    evidence: str
     tables: tuple[str, ...]
-    rule: str
     notebook: str
     output: str
-    where: dict[str, object] = field(default_factory=dict)
-    column: str = ""
+    joint: str = ""
 
 
 SEED_004 = "004_3c90db32e12d6b87.txt"
 SEED_000 = "000_162d3ef9e57ceb7c.txt"
-FIG6 = ("The more a region is focused on a few clusters, the more innovation output is produced")
+CLUSNET = "Lindqvist & Sölvell (2011)"
+MENG_FORMAN = "Meng & Forman (2016)"
+FIG6 = "The more a region is focused on a few clusters, the more innovation output is produced"
 NO_REGIONS = ("there are no regions with a dispersed industrial structure (employment across a large "
               "range of sectors) that produce high levels of innovation, and vice versa, there are no "
               "regions with a high level of specialisation that produces low levels of innovation")
+WITHIN = ("regions of the same country compared (country fixed effects): EPO patenting propensity and "
+          "national innovation systems differ by country, and the claim is about a region's structure")
+STRENGTH = ("traded cluster strength (share of employment in starred traded sectors, standardised), the "
+            "European Cluster Observatory's measure of focus on strong clusters behind Figure 6")
+EU_TRADED = ("cluster_strength_traded", "n_star_sectors_traded", "hhi_traded", "krugman_traded")
+US_MEASURES = ("strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded")
+CN_PRIMARY = "pooled resource city (primary); county-level resource cities coded resource-bearing"
+CN_CODED = "county-level resource cities coded resource-bearing"
 
 CLAIMS: tuple[Claim, ...] = (
-    Claim("004-fig6-eu", SEED_004, "Clusters and innovation, text on Figure 6 (line 124)", FIG6,
-          "OLS of log EPO patents per million on each traded-sector specialisation measure "
-          "(standardised) with log population and tertiary share, European NUTS-2 regions, across "
-          "countries and within them (country fixed effects), errors clustered by country, wild "
-          "cluster bootstrap p-values; holds if every coefficient is positive and significant at {alpha}",
-          tables=("eu_headline_models",), rule="positive_and_significant",
-          where={"estimator": "OLS", "measure": EU_MEASURES},
-          notebook="eu_specialisation_innovation", output="figures/eu_fig6_cluster_strength_traded.png"),
-    Claim("004-fig6-speccurve", SEED_004, "Clusters and innovation, text on Figure 6 (line 124)", FIG6,
-          "Specification curve per construct of focus (traded cluster strength, traded star count, "
-          "HHI, Krugman) with Simonsohn, Simmons & Nelson's (2020) test under the null: holds for "
-          "a construct if its significant estimates are mostly positive and their share exceeds the "
-          "null's at {alpha}; holds if it holds for every construct, does not hold if for none",
-          tables=("eu_specification_curve_inference",), rule="specification_inference",
-          where={"construct": FOCUS_CONSTRUCTS},
-          notebook="eu_specification_curve", output="figures/eu_specification_curve.png"),
-    Claim("004-fig6-us", SEED_004, "Clusters and innovation, text on Figure 6 (line 124)", FIG6,
-          "Same claim on U.S. data: OLS of log patents per 10k employees on each traded-cluster "
-          "measure (standardised) with log employment (model 2, size), U.S. states (HC3 errors) and "
-          "CBSAs (errors clustered by state, wild cluster bootstrap p-values); holds if every "
-          "coefficient is positive and significant at {alpha}",
-          tables=("us_state_regression", "us_cbsa_regression"), rule="positive_and_significant",
-          where={"model": tuple(f"{m}: (2) size" for m in US_MEASURES), "term": US_MEASURES},
-          notebook="us_cluster_patenting", output="figures/us_state_scatter_strong_cluster_share.png"),
-    Claim("004-fig6-prosperity", SEED_004, "Clusters and innovation, text on Figure 6 (line 124)",
-          "the higher is the regional economic prosperity",
-          "Spearman rank correlation of each traded-sector specialisation measure with GDP per inhabitant (PPS) "
-          "across the European regions; holds if every correlation is positive and significant at {alpha}",
-          tables=("eu_region_indicators",), rule="positive_rank_correlation",
-          column="gdp_pps_per_inhabitant",
-          notebook="claims_ledger", output="tables/eu_region_indicators.csv"),
-    Claim("004-fig6-quadrants", SEED_004, "Clusters and innovation, text on Figure 6 (line 124)",
-          NO_REGIONS,
-          "Regions split at the medians of the measure and of patents per million; holds if the two "
-          "quadrants the report calls empty hold at most 5% of the regions, for every measure",
-          tables=tuple(f"eu_triangle_{m}" for m in EU_TRIANGLES), rule="empty_quadrants",
-          notebook="eu_specialisation_innovation", output="tables/eu_triangle_cluster_strength_traded.csv"),
-    Claim("000-resource-cities", SEED_000, "1. Introduction (line 35)",
-          "This is the reason resulting in the low innovation capability of resource cities.",
-          "The outcome part of the claim: OLS of log patents per 10k population on declining and "
-          "other resource-city dummies (non-resource cities the base) with log GDP per capita, "
-          "knowledge-employment share and province fixed effects, errors clustered by province, wild "
-          "cluster bootstrap p-values, Chinese prefecture-level cities, both population definitions; "
-          "holds if every resource-city coefficient is negative and significant at {alpha}",
-          tables=("cn_resource_type_regression_patents_per_10k_residents",
-                  "cn_resource_type_regression_patents_per_10k_registered"),
-          rule="negative_and_significant",
-          where={"model": CN_MODEL, "term": ("type: declining", "other_resource")},
-          notebook="cn_resource_cities", output="figures/cn_resource_types_patents_per_10k_residents.png"),
-    Claim("000-production-complex", SEED_000, "5. Value of Cluster Innovation Strategy (line 89)",
+    Claim("004-fig6-eu", SEED_004, CLUSNET, "Clusters and innovation, text on Figure 6 (line 124)", FIG6, +1,
+          Primary(STRENGTH, "European NUTS-2 regions 2008-2012, errors clustered by country, wild cluster "
+                  "bootstrap", "log EPO patent applications per million inhabitants (controls: log "
+                  "population, tertiary share)", "OLS", WITHIN + "; the multiverse's share test on the same "
+                  "construct must agree",
+                  why="the claim names focus on few clusters, which the Observatory measures by cluster "
+                      "strength; adjusted over every OLS coefficient the headline table reports"),
+          "eu_headline", ("eu_headline_models",), "eu_specialisation_innovation",
+          "figures/eu_fig6_cluster_strength_traded.png", joint="eu_specification_curve_inference"),
+    Claim("004-fig6-us", SEED_004, CLUSNET, "Clusters and innovation, text on Figure 6 (line 124)", FIG6, +1,
+          Primary("strong-cluster share (share of traded employment in strong clusters, standardised), the "
+                  "U.S. Cluster Mapping Project's counterpart of cluster strength", "U.S. CBSAs, errors "
+                  "clustered by state, wild cluster bootstrap", "log USPTO patents per 10,000 employees "
+                  "(control: log employment, model (2))", "OLS", "across CBSAs (no fixed effects)",
+                  why="CBSAs are the U.S. regions nearest to NUTS-2 and nest in states, so errors can be "
+                      "clustered; adjusted over the four measures of model (2)"),
+          "us_models", ("us_cbsa_regression", "us_state_regression"), "us_cluster_patenting",
+          "figures/us_state_scatter_strong_cluster_share.png"),
+    Claim("004-fig6-prosperity", SEED_004, CLUSNET, "Clusters and innovation, text on Figure 6 (line 124)",
+          "the higher is the regional economic prosperity", +1,
+          Primary(STRENGTH, "European NUTS-2 regions 2008-2012, errors clustered by country, wild cluster "
+                  "bootstrap", "log GDP per inhabitant (PPS)", "OLS", WITHIN,
+                  why="the same measure and comparison as the innovation claim; adjusted over the four "
+                      "traded measures"),
+          "eu_prosperity", ("eu_region_indicators",), "claims_ledger", "tables/claims_estimates.csv"),
+    Claim("004-fig6-quadrants", SEED_004, CLUSNET, "Clusters and innovation, text on Figure 6 (line 124)",
+          NO_REGIONS, -1,
+          Primary(STRENGTH, "European NUTS-2 regions split at the medians of the measure and of patents per "
+                  "million", "share of regions in the two quadrants the report calls empty",
+                  "exact binomial test against 5%", "all regions pooled",
+                  why="'no regions' read as at most 5%; Holm over the three measures tabulated"),
+          "eu_quadrants", tuple(f"eu_triangle_{m}" for m in ("cluster_strength_traded", "cluster_strength", "hhi")),
+          "eu_specialisation_innovation", "tables/eu_triangle_cluster_strength_traded.csv"),
+    Claim("000-resource-cities", SEED_000, MENG_FORMAN, "1. Introduction (line 35)",
+          "This is the reason resulting in the low innovation capability of resource cities.", -1,
+          Primary("one resource-city indicator (any type of the 2013 plan; county-level resource cities coded "
+                  "resource-bearing with their own dummy)", "Chinese prefecture-level cities, province fixed "
+                  "effects, errors clustered by province, wild cluster bootstrap",
+                  "log patents per 10,000 residents (control: log GDP per head)", "OLS",
+                  "resource against non-resource cities in the same province",
+                  why="tests the outcome part of the claim (resource cities innovate less), an association, not "
+                      "its cause (the next claim); the claim is about resource cities as a whole, so the four plan "
+                      "types are secondary, the "
+                      "knowledge-employment share (lower in resource cities, a possible mediator) only a "
+                      "labelled variant; adjusted over the pooled indicator and the four types"),
+          "cn_models", ("cn_resource_type_regression_patents_per_10k_residents",
+                        "cn_resource_type_regression_patents_per_10k_registered"),
+          "cn_resource_cities", "figures/cn_resource_types_patents_per_10k_residents.png"),
+    Claim("000-production-complex", SEED_000, MENG_FORMAN, "5. Value of Cluster Innovation Strategy (line 89)",
           "the planned economic system and traditional forms of industrial organizations do not "
           "provide a good breeding ground for innovation, which results in the low innovation "
-          "capability of resource cities",
-          "The mechanism: the city data have no measure of enterprise size structure, state "
-          "ownership or inter-firm ties, so the cause the claim names cannot be separated from "
-          "the resource-city type",
-          tables=(), rule="not_testable", notebook="cn_resource_cities",
-          output="tables/cn_resource_type_summary_patents_per_10k_residents.csv"),
+          "capability of resource cities", -1, None, "none", (), "cn_resource_cities",
+          "tables/cn_resource_type_summary_patents_per_10k_residents.csv"),
 )
+
+
+def verdict(estimate: float, p_adjusted: float, sign: int, alpha: float = ALPHA,
+            joint: bool | None = None) -> str:
+    """The verdict rule (:data:`RULE`) on a primary estimate and its adjusted p-value.
+
+    ``joint``: whether the multiverse's joint test agrees with the claim (None: no multiverse).
+    """
+    if not 0 < alpha < 1:
+        raise ValueError(f"significance level alpha must be between 0 and 1, not {alpha!r}")
+    if sign not in (-1, 1):
+        raise ValueError(f"claimed sign must be +1 or -1, not {sign!r}")
+    if pd.isna(estimate) or pd.isna(p_adjusted):
+        return "not testable"
+    if p_adjusted < alpha and np.sign(estimate) == sign:
+        return "holds" if joint in (None, True) else "not supported"
+    if p_adjusted < alpha and np.sign(estimate) == -sign:
+        return "contradicted"
+    return "not supported"
 
 
 def _load(name: str) -> pd.DataFrame:
     path = paths.project_root() / "tables" / f"{name}.csv"
     if not path.is_file():
-        raise FileNotFoundError(f"claims ledger: evidence table {path.name} is missing; "
-                                "run `make all` first")
-    return pd.read_csv(path, dtype={"model": str, "term": str, "measure": str, "construct": str})
+        raise FileNotFoundError(f"claims ledger: evidence table {path.name} is missing; run `make all` first")
+    return pd.read_csv(path, dtype={"model": str, "term": str, "measure": str, "construct": str,
+                                    "family": str}, keep_default_na=True)
 
 
-def _rows(claim: Claim) -> pd.DataFrame:
-    frames = []
+def _row(role: str, label: str, r, p_clustered: float = np.nan) -> dict:
+    return {"role": role, "label": label, "estimate": r["coef"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+            "p_clustered": p_clustered, "p_wild": r.get("p_wild", np.nan), "p_adjusted": r["p_adjusted"],
+            "family": r["family"] if isinstance(r["family"], str) else "", "family_size": r["family_size"]}
+
+
+def eu_headline(claim: Claim) -> pd.DataFrame:
+    """Europe: the headline table's traded-measure rows; primary = cluster strength, within, OLS."""
+    t = _load(claim.tables[0])
+    t = t[t["measure"].isin(EU_TRADED)]
+    rows = []
+    for _, r in t.iterrows():
+        primary = (r["measure"], r["comparison"], r["estimator"]) == (EU_TRADED[0], "within countries", "OLS")
+        rows.append(_row("primary" if primary else "secondary",
+                         f"Europe {r['measure']}, {r['comparison']}, {r['estimator']}", r, r["p"]))
+    return pd.DataFrame(rows)
+
+
+def joint_agrees(claim: Claim, alpha: float) -> tuple[bool | None, dict | None]:
+    """The multiverse's share test on the primary construct: dominant sign as claimed and p < alpha."""
+    if not claim.joint:
+        return None, None
+    t = _load(claim.joint).set_index("construct")
+    r = t.loc[EU_TRADED[0]]
+    agrees = bool(r["p_share"] < alpha and (1 if r["dominant_sign"] == "+" else -1) == claim.sign)
+    row = {"role": "secondary", "label": f"multiverse median, {int(r['specifications'])} specifications, "
+           f"{int(r['draws'])} null draws (share test p = {r['p_share']:.3f})",
+           "estimate": r["median_estimate"], "ci_low": np.nan, "ci_high": np.nan, "p_clustered": np.nan,
+           "p_wild": np.nan, "p_adjusted": np.nan, "family": "", "family_size": 0}
+    return agrees, row
+
+
+def us_models(claim: Claim) -> pd.DataFrame:
+    """United States: model (2) of each measure, CBSAs (clustered by state) and states (HC3)."""
+    rows = []
     for name in claim.tables:
-        df = _load(name).assign(table=name)
-        for col, value in claim.where.items():
-            df = df[df[col].isin(value if isinstance(value, tuple) else (value,))]
-        frames.append(df)
-    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if claim.tables and rows.empty:
-        raise ValueError(f"claim {claim.claim_id}: no rows of {', '.join(claim.tables)} match "
-                         f"{claim.where}; adapt its rule in clusterstudy.publish.claims.CLAIMS")
-    return rows
+        t = _load(name)
+        where = name.split("_")[1]
+        for m in US_MEASURES:
+            r = t[(t["model"] == f"{m}: (2) size") & (t["term"] == m)].iloc[0]
+            primary = name == "us_cbsa_regression" and m == US_MEASURES[0]
+            clustered = isinstance(r["se_type"], str) and r["se_type"].startswith("clustered")
+            label = f"U.S. {where} {m}, model (2)" + ("" if clustered else f" (HC3 p = {r['p']:.3f})")
+            rows.append(_row("primary" if primary else "secondary", label, r, r["p"] if clustered else np.nan))
+    return pd.DataFrame(rows)
 
 
-def _common_prefix(names: list[str]) -> str:
-    """The common leading ``_``-separated words of several table names."""
-    if len(names) < 2:
-        return names[0] if names else ""
-    words = [n.split("_") for n in names]
-    common = []
-    for parts in zip(*words, strict=False):
-        if len(set(parts)) > 1:
-            break
-        common.append(parts[0])
-    return "_".join(common)
+def prosperity_models(regions: pd.DataFrame) -> pd.DataFrame:
+    """OLS of log GDP per inhabitant on each standardised traded measure, country fixed effects,
+    errors clustered by country: wild p and Romano–Wolf over the four measures."""
+    fits, rows = [], []
+    for m in EU_TRADED:
+        d = models.prepare(regions, "gdp_pps_per_inhabitant", m, [], cluster="country")
+        res = models.fit(d, m, [], "country", "cluster", standardise=True)
+        fits.append((res, m))
+        rows.append(models.tidy(res, m, wild_terms=(m,)).query("term == @m"))
+    out = pd.concat(rows, ignore_index=True)
+    adj = multiple_testing.adjust_family(fits, p_holm_from=out["p_wild"].tolist())
+    return out.assign(p_adjusted=adj["p_adjusted"].to_numpy(), p_holm=adj["p_holm"].to_numpy(),
+                      family="Europe GDP per head, four traded measures: Romano-Wolf, wild cluster bootstrap",
+                      family_size=len(fits))
 
 
-def _where(table: str, prefix: str, term: str) -> str:
-    """The distinguishing part of a table's name, unless it just repeats the term."""
-    rest = table.removeprefix(prefix).strip("_")
-    return "" if not rest or rest == term else f"{rest.split('_')[0].replace('-', ' ')}, "
+def eu_prosperity(claim: Claim) -> pd.DataFrame:
+    """Prosperity: :func:`prosperity_models` on the committed region table; primary = cluster strength."""
+    t = prosperity_models(_load(claim.tables[0]))
+    return pd.DataFrame([_row("primary" if r["term"] == EU_TRADED[0] else "secondary",
+                              f"Europe GDP per head on {r['term']}, within countries", r, r["p"])
+                         for _, r in t.iterrows()])
 
 
-def _pvalues(rows: pd.DataFrame) -> pd.Series:
-    """The wild cluster bootstrap p-value where the table has one, else the analytic p-value."""
-    return rows["p_wild"].fillna(rows["p"]) if "p_wild" in rows else rows["p"]
+def eu_quadrants(claim: Claim) -> pd.DataFrame:
+    """Share of regions in the quadrants said to be empty, binomial test against 5%, Holm over measures."""
+    rows = []
+    for name in claim.tables:
+        g = _load(name)
+        k, n = int(g.loc[g["report_says"] == "empty", "regions"].sum()), int(g["regions"].sum())
+        test = stats.binomtest(k, n, 0.05)
+        ci = test.proportion_ci()
+        # the estimate is the excess over 5%: negative supports 'no regions', positive contradicts it
+        rows.append({"role": "primary" if name == claim.tables[0] else "secondary",
+                     "label": f"{name.removeprefix('eu_triangle_')}: {k} of {n} regions in the empty quadrants, "
+                              "minus 5%", "estimate": k / n - 0.05, "ci_low": ci.low - 0.05,
+                     "ci_high": ci.high - 0.05, "p_clustered": np.nan, "p_wild": np.nan, "p_raw": test.pvalue})
+    out = pd.DataFrame(rows)
+    out["p_adjusted"] = multiple_testing.holm(out.pop("p_raw").to_numpy())
+    return out.assign(family="Europe quadrants, three measures: Holm on exact binomial p", family_size=len(out))
 
 
-def _label(r) -> str:
-    """A row's name: its term, or its measure and comparison (tables with one row per model)."""
-    term = getattr(r, "term", None)
-    return term if isinstance(term, str) else f"{r.measure}, {r.comparison}"
+def cn_models(claim: Claim) -> pd.DataFrame:
+    """China: pooled indicator (primary), the four types, the mediator variant, the other population."""
+    rows = []
+    for name in claim.tables:
+        t = _load(name)
+        pop = name.rsplit("_", 1)[1]
+        keep = t[t["model"].str.endswith(CN_CODED) & t["term"].isin(
+            ["any_resource", "type: growing", "type: mature", "type: declining", "type: regenerating"])
+            & ~t["model"].str.startswith("declining vs")]
+        for _, r in keep.iterrows():
+            primary = name == claim.tables[0] and r["model"] == CN_PRIMARY and r["term"] == "any_resource"
+            what = r["model"].split(";")[0].replace(" (primary)", "")
+            rows.append(_row("primary" if primary else "secondary", f"China per 10k {pop}: {r['term']} ({what})",
+                             r, r["p"]))
+    return pd.DataFrame(rows)
 
 
-def _signed(rows: pd.DataFrame, sign: int, alpha: float) -> tuple[str, str]:
-    rows = rows.assign(p=_pvalues(rows), term=[_label(r) for r in rows.itertuples()])
-    ok = (sign * rows["coef"] > 0) & (rows["p"] < alpha)
-    against = (-sign * rows["coef"] > 0) & (rows["p"] < alpha)
-    k, n = int(ok.sum()), len(rows)
-    verdict = "holds" if k == n else "does not hold" if k == 0 else "mixed"
-    direction = "positive" if sign > 0 else "negative"
-    prefix = _common_prefix(list(dict.fromkeys(rows["table"])))
-    detail = "; ".join(f"{_where(r.table, prefix, r.term)}{r.term}: {r.coef:+.3f} ({pval(r.p)}, n = {r.n:.0f})"
-                       for r in rows.itertuples())
-    figure = (f"{k} of {n} coefficients {direction} and significant at {alpha:.0%}, "
-              f"{int(against.sum())} significant the other way ({detail})")
-    return verdict, figure
+def none(claim: Claim) -> pd.DataFrame:
+    """No data measure what the claim is about."""
+    return pd.DataFrame(columns=["role", "label", "estimate", "ci_low", "ci_high", "p_clustered", "p_wild",
+                                 "p_adjusted", "family", "family_size"])
 
 
-def positive_and_significant(rows: pd.DataFrame, claim: Claim, alpha: float) -> tuple[str, str]:
-    """Holds if every coefficient is positive with p < 5%; does not hold if none is."""
-    return _signed(rows, +1, alpha)
+EVIDENCE: dict[str, Callable[[Claim], pd.DataFrame]] = {
+    "eu_headline": eu_headline, "us_models": us_models, "eu_prosperity": eu_prosperity,
+    "eu_quadrants": eu_quadrants, "cn_models": cn_models, "none": none}
 
 
-def negative_and_significant(rows: pd.DataFrame, claim: Claim, alpha: float) -> tuple[str, str]:
-    """Holds if every coefficient is negative with p < 5%; does not hold if none is."""
-    return _signed(rows, -1, alpha)
+def evaluate(claim: Claim, alpha: float = ALPHA) -> tuple[dict, pd.DataFrame]:
+    """One ledger row and the claim's estimates (primary first)."""
+    if claim.evidence not in EVIDENCE:
+        raise ValueError(f"claim {claim.claim_id}: unknown evidence {claim.evidence!r}; one of {sorted(EVIDENCE)}")
+    est = EVIDENCE[claim.evidence](claim)
+    agrees, joint_row = joint_agrees(claim, alpha)
+    if joint_row:
+        est = pd.concat([est, pd.DataFrame([joint_row])], ignore_index=True)
+    primary = est[est["role"] == "primary"]
+    if claim.primary is not None and len(primary) != 1:
+        raise ValueError(f"claim {claim.claim_id}: {len(primary)} primary rows in {', '.join(claim.tables)}; "
+                         "exactly one expected (adapt its evidence function)")
+    p = primary.iloc[0] if len(primary) else pd.Series(dtype=object)
+    v = verdict(p.get("estimate", np.nan), p.get("p_adjusted", np.nan), claim.sign, alpha,
+                agrees) if claim.primary else "not testable"
+    row = {"claim_id": claim.claim_id, "seed": claim.seed, "source": claim.source, "location": claim.location,
+           "claim": claim.quote, "verdict": v,
+           "primary_test": claim.primary.text() if claim.primary else
+           "none: the data hold no measure of enterprise size structure, state ownership or inter-firm ties, "
+           "so the cause the claim names cannot be separated from the resource-city type",
+           "estimate": p.get("estimate", np.nan), "p_clustered": p.get("p_clustered", np.nan),
+           "p_wild": p.get("p_wild", np.nan), "p_adjusted": p.get("p_adjusted", np.nan),
+           "family": p.get("family", ""), "family_size": int(p.get("family_size", 0) or 0),
+           "notebook": f"notebooks/{claim.notebook}.ipynb", "output": claim.output,
+           "evidence_tables": " ".join(f"tables/{t}.csv" for t in (*claim.tables, *filter(None, [claim.joint])))}
+    est = est.assign(claim_id=claim.claim_id, notebook=row["notebook"], output=claim.output)
+    order = est["role"].map({"primary": 0, "secondary": 1}).to_numpy()
+    return row, est.iloc[np.argsort(order, kind="mergesort")][ESTIMATE_COLUMNS].reset_index(drop=True)
 
 
-def specification_shares(rows: pd.DataFrame, claim: Claim, alpha: float) -> tuple[str, str]:
-    """Verdict from the shares of positive / negative significant specifications."""
-    r = rows.iloc[0]
-    pos, neg = float(r["positive and significant"]), float(r["negative and significant"])
-    if pos >= 0.5:
-        verdict = "holds"
-    elif neg >= 0.5 or pos <= 0.10:
-        verdict = "does not hold"
-    else:
-        verdict = "mixed"
-    return verdict, (f"of {int(r['specifications'])} specifications, {pos:.0%} positive and "
-                     f"significant, {neg:.0%} negative and significant")
+def ledger(claims: tuple[Claim, ...] = CLAIMS, alpha: float = ALPHA) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The claims ledger (one row per claim) and its estimates (one row per claim x estimate)."""
+    done = [evaluate(c, alpha) for c in claims]
+    frames = [e for _, e in done if not e.empty]
+    estimates = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ESTIMATE_COLUMNS)
+    return pd.DataFrame([r for r, _ in done], columns=COLUMNS), estimates
 
 
-def specification_inference(rows: pd.DataFrame, claim: Claim, alpha: float) -> tuple[str, str]:
-    """Per construct, Simonsohn et al.'s share test: supports the claim if the dominant sign is
-    positive and the share of significant estimates of that sign exceeds the null's at ``alpha``."""
-    parts, ok, against = [], 0, 0
-    for r in rows.itertuples():
-        significant = r.p_share < alpha
-        ok += bool(significant and r.dominant_sign == "+")
-        against += bool(significant and r.dominant_sign == "-")
-        parts.append(f"{r.construct}: {r.share_positive_significant:.0%} positive and "
-                     f"{r.share_negative_significant:.0%} negative significant of {int(r.specifications)}, "
-                     f"share test {pval(r.p_share)} ({int(r.draws)} draws)")
-    n = len(rows)
-    verdict = "holds" if ok == n else "does not hold" if ok == 0 else "mixed"
-    return verdict, (f"{ok} of {n} constructs support the claim, {against} significantly contradict it "
-                     f"({'; '.join(parts)})")
+def primary_tests(claims: tuple[Claim, ...] = CLAIMS) -> pd.DataFrame:
+    """The pre-declared primary tests, for the notebook to state before any result."""
+    return pd.DataFrame([{"claim_id": c.claim_id, "claimed sign": {1: "+", -1: "-"}[c.sign],
+                          **({k: getattr(c.primary, k) for k in ("measure", "design", "outcome", "estimator",
+                                                                 "comparison", "why")} if c.primary else
+                             {"measure": "none (not testable)"})} for c in claims])
 
 
-def empty_quadrants(rows: pd.DataFrame, claim: Claim, alpha: float) -> tuple[str, str]:
-    """Holds if the quadrants said to be empty hold at most 5% of regions for every measure."""
-    parts, shares = [], []
-    for table, g in rows.groupby("table", sort=False):
-        empty = int(g.loc[g["report_says"] == "empty", "regions"].sum())
-        total = int(g["regions"].sum())
-        shares.append(empty / total)
-        parts.append(f"{table.removeprefix('eu_triangle_')}: {empty} of {total}")
-    k = sum(s <= 0.05 for s in shares)
-    verdict = "holds" if k == len(shares) else "does not hold" if k == 0 else "mixed"
-    return verdict, "regions in the quadrants said to be empty: " + "; ".join(parts)
+def forest(estimates: pd.DataFrame):
+    """Forest plot of every claim's primary (filled) and secondary (open) estimates with 95% CIs."""
+    import matplotlib.pyplot as plt
 
-
-def positive_rank_correlation(rows: pd.DataFrame, claim: Claim, alpha: float) -> tuple[str, str]:
-    """Spearman correlation of each European measure with ``claim.column``."""
-    parts, ok = [], 0
-    for m in EU_MEASURES:
-        d = rows[[m, claim.column]].dropna()
-        rho, p = stats.spearmanr(d[m], d[claim.column])
-        ok += bool(rho > 0 and p < alpha)
-        parts.append(f"{m}: rho = {rho:+.2f} ({pval(p)}, n = {len(d)})")
-    verdict = "holds" if ok == len(EU_MEASURES) else "does not hold" if ok == 0 else "mixed"
-    return verdict, f"{ok} of {len(EU_MEASURES)} correlations positive and significant ({'; '.join(parts)})"
-
-
-def not_testable(rows: pd.DataFrame, claim: Claim, alpha: float) -> tuple[str, str]:
-    """The data hold no variable that measures what the claim is about."""
-    return "not testable with these data", ""
-
-
-RULES: dict[str, Callable[[pd.DataFrame, Claim, float], tuple[str, str]]] = {
-    f.__name__: f for f in (positive_and_significant, negative_and_significant, specification_shares,
-                            specification_inference, empty_quadrants, positive_rank_correlation, not_testable)
-}
-
-
-def evaluate(claim: Claim, alpha: float = ALPHA) -> dict[str, str]:
-    """One ledger row: the claim's declaration with its computed verdict and key figure."""
-    if claim.rule not in RULES:
-        raise ValueError(f"claim {claim.claim_id}: unknown rule {claim.rule!r}; one of {sorted(RULES)}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"significance level alpha must be between 0 and 1, not {alpha!r}")
-    verdict, figure = RULES[claim.rule](_rows(claim), claim, alpha)
-    assert verdict in VERDICTS
-    return {"claim_id": claim.claim_id, "seed": claim.seed, "location": claim.location,
-            "claim": claim.quote, "test": claim.test.replace("{alpha}", f"{alpha:.0%}"), "verdict": verdict,
-            "key_figure": figure,
-            "notebook": f"notebooks/{claim.notebook}.ipynb", "output": claim.output,
-            "evidence_tables": " ".join(f"tables/{t}.csv" for t in claim.tables), "rule": claim.rule}
-
-
-def ledger(claims: tuple[Claim, ...] = CLAIMS, alpha: float = ALPHA) -> pd.DataFrame:
-    """The claims ledger, one row per tested claim, in declaration order."""
-    return pd.DataFrame([evaluate(c, alpha) for c in claims], columns=COLUMNS)
+    est = estimates.dropna(subset=["estimate"]).reset_index(drop=True)
+    claims = list(dict.fromkeys(est["claim_id"]))
+    fig, axes = plt.subplots(len(claims), 1, figsize=(9, 0.28 * len(est) + 1.2 * len(claims)),
+                             gridspec_kw={"height_ratios": [max(2, (est["claim_id"] == c).sum()) for c in claims]})
+    for ax, c in zip(np.atleast_1d(axes), claims, strict=True):
+        e = est[est["claim_id"] == c].reset_index(drop=True)
+        y = np.arange(len(e))[::-1]
+        for yi, r in zip(y, e.itertuples(), strict=True):
+            prim = r.role == "primary"
+            ax.errorbar(r.estimate, yi, xerr=[[r.estimate - r.ci_low], [r.ci_high - r.estimate]]
+                        if pd.notna(r.ci_low) else None, fmt="o", color="C3" if prim else "0.35",
+                        mfc="C3" if prim else "white", ms=6 if prim else 4, lw=1.4 if prim else 0.8)
+        ax.axvline(0, color="0.6", lw=0.8, ls="--")
+        ax.set_yticks(y, [(lab[:70] + "…" if len(lab) > 71 else lab) for lab in e["label"]], fontsize=6.5)
+        ax.set_title(c, fontsize=8, loc="left")
+        ax.set_xlabel("estimate (per SD; quadrants: share minus 5%)", fontsize=7)
+        ax.tick_params(axis="x", labelsize=7)
+    fig.tight_layout()
+    return fig
 
 
 def input_tables(claims: tuple[Claim, ...] = CLAIMS) -> list[str]:
     """The evidence tables the ledger reads (for the Makefile and the tests)."""
-    return sorted({f"tables/{t}.csv" for c in claims for t in c.tables})
+    return sorted({f"tables/{t}.csv" for c in claims for t in (*c.tables, *filter(None, [c.joint]))})
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from clusterstudy.core.prose import pboth, pct, pval
 START, END = "<!-- findings:start -->", "<!-- findings:end -->"
 CN_OUTCOME = "patents_per_10k_residents"
 CN_MAIN = "types; county-level resource cities coded resource-bearing"
+CN_PRIMARY = "pooled resource city (primary); county-level resource cities coded resource-bearing"
 CN_DECLINING = {"coded": "declining vs other resource; county-level resource cities coded resource-bearing",
                 "dropped": "declining vs other resource; cities with county-level resource cities dropped"}
 US_LABELS = {"strong_cluster_share": "strong-cluster share", "n_strong_clusters": "number of strong clusters",
@@ -80,7 +81,12 @@ def china_sentences(summary: pd.DataFrame, coefs: pd.DataFrame, label: str) -> s
     types = coefs[(coefs["model"] == CN_MAIN)].assign(t=lambda d: d["term"].str.removeprefix("type: "))
     types = types[types["t"].isin(resource.index)].set_index("t")
     adj_low = types["coef"].idxmin()
-    out = [f"Unadjusted, **{raw_low}** cities have the lowest median ({resource.at[raw_low, 'median']:.2f} "
+    pooled = _term(coefs, CN_PRIMARY, "any_resource")
+    out = [f"Primary test, one resource-city indicator (any type of the plan) with province fixed effects and "
+           f"log GDP per head: {pooled['coef']:+.2f} log points against non-resource cities "
+           f"({pboth(pooled['p'], pooled['p_wild'])}, {pval(pooled['p_adjusted'], 'adjusted p')} over it and "
+           f"the four types; n = {int(pooled['n'])}).",
+           f"Unadjusted, **{raw_low}** cities have the lowest median ({resource.at[raw_low, 'median']:.2f} "
            f"{label}, against {summary.set_index('resource_type').at['non-resource', 'median']:.2f} for "
            f"non-resource cities). Within provinces and after controls, **{adj_low}** cities have the "
            f"lowest coefficient ({types.at[adj_low, 'coef']:+.2f} log points, "
@@ -236,15 +242,22 @@ def us_sentence(reg: pd.DataFrame, measure: str = "strong_cluster_share") -> str
                      for r in rows.itertuples())
 
 
-def regpat_sentence(robust: pd.DataFrame, measure: str = "n_strong_clusters") -> str:
-    """The REGPAT (2008-2012) robustness result for CBSAs, in each specification."""
+def _regpat_specs(robust: pd.DataFrame, measure: str) -> tuple[str, int]:
     rows = robust[(robust["term"] == measure) & robust["model"].str.startswith(f"REGPAT 2008-2012: {measure}: ")]
     if rows.empty:
         raise ValueError(f"no REGPAT model of {measure!r}")
     specs = "; ".join(f"{r.model.removeprefix(f'REGPAT 2008-2012: {measure}: ')} {r.coef:+.2f} "
                       f"({pboth(r.p, r.p_wild)})" for r in rows.itertuples())
-    return (f"with OECD REGPAT patents (2008-2012) instead of USPTO grants, the {US_LABELS[measure]} "
-            f"(per SD): {specs} (n = {int(rows['n'].iloc[0])})")
+    return specs, int(rows["n"].iloc[0])
+
+
+def regpat_sentence(robust: pd.DataFrame, measures: tuple[str, ...] = ("strong_cluster_share",
+                                                                         "n_strong_clusters")) -> str:
+    """The REGPAT (2008-2012) robustness result for CBSAs, headline measure first, in each specification."""
+    parts = [(US_LABELS[m], *_regpat_specs(robust, m)) for m in measures]
+    listed = "; and the ".join(f"{label} (per SD): {specs}" for label, specs, _ in parts)
+    return (f"with OECD REGPAT patents (2008-2012) instead of USPTO grants, the {listed} "
+            f"(n = {parts[0][2]})")
 
 
 def us_robustness_sentence(robust: pd.DataFrame, geography: str) -> str:

@@ -166,15 +166,17 @@ def _regression_tex(layout: pd.DataFrame, caption: str, n_terms_rows: int, wild:
     return "\n".join(lines) + "\n"
 
 
-def _markdown(out: pd.DataFrame) -> str:
-    """A Markdown table: floats with six significant digits, text kept as text, NA blank."""
+def _markdown(out: pd.DataFrame, digits: int | None = None) -> str:
+    """A Markdown table: floats with six significant digits (``digits`` decimals if given), text
+    kept as text, NA blank."""
     cells = pd.DataFrame(index=out.index)
     align = []
+    fmt = FLOAT_FORMAT if digits is None else f"%.{digits}f"
     for col in out.columns:
         s = out[col]
         numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
         if pd.api.types.is_float_dtype(s):
-            text = s.map(lambda v: "" if pd.isna(v) else FLOAT_FORMAT % v)
+            text = s.map(lambda v: "" if pd.isna(v) else fmt % v)
         else:
             text = s.map(lambda v: "" if v is None or (np.ndim(v) == 0 and pd.isna(v)) else str(v))
         cells[col] = text.astype(object)
@@ -191,6 +193,8 @@ def write_table(
     reproduces: str | None = None,
     sort_by: list[str] | None = None,
     show: bool = False,
+    md_columns: list[str] | None = None,
+    md_digits: int | None = None,
 ) -> list[str]:
     """Write ``tables/<name>.csv`` and ``tables/<name>.md``; return the relative names.
 
@@ -201,7 +205,8 @@ def write_table(
     Rows are sorted by ``sort_by`` (stable sort) when given, else kept in the caller's
     order; the index is dropped, so put keys in columns. Floats are written with six
     significant digits in both files. A tidy regression table gets the economists' layout
-    as its ``.md`` and a ``.tex`` as well.
+    as its ``.md`` and a ``.tex`` as well. For a wide table, ``md_columns`` keeps only the
+    columns a reader needs in the ``.md`` and ``md_digits`` rounds its floats (the CSV keeps all).
     """
     if df.empty:
         raise ValueError(f"table {name!r} is empty; refusing to write an empty table")
@@ -218,7 +223,11 @@ def write_table(
         files += [("md", _regression_markdown(layout, caption, wild)),
                   ("tex", _regression_tex(layout, caption, n_term_rows, wild))]
     else:
-        files.append(("md", f"**{caption.strip()}**\n\n{_markdown(out)}\n"))
+        missing = [c for c in md_columns or [] if c not in out.columns]
+        if missing:
+            raise ValueError(f"table {name!r}: no column {missing[0]!r} for the Markdown table")
+        md = out[md_columns] if md_columns else out
+        files.append(("md", f"**{caption.strip()}**\n\n{_markdown(md, md_digits)}\n"))
     written = []
     for ext, text in files:
         if ext == "md" and reproduces:
