@@ -63,14 +63,14 @@ resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_
 EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary \
   nace_naics_bridge us_naics_clusters)
 eu_specialisation_innovation_INPUTS := $(EU_EXTRACTS)
-eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_constructs measures/indices measures/traded estimation/models publish/plots estimation/multiple_testing
+eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_constructs measures/indices measures/traded measures/nace estimation/models publish/plots estimation/multiple_testing
 eu_specialisation_innovation_SWEEP  := measure
 eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 
 # Specification curve of the European result with Simonsohn et al. (2020) inference under the null
 # (batched estimation; resampling on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)
-eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded estimation/models analyses/speccurve estimation/batchfit publish/specplots estimation/cluster_bootstrap estimation/multiple_testing
+eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded measures/nace estimation/models analyses/speccurve estimation/batchfit publish/specplots estimation/cluster_bootstrap estimation/multiple_testing
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
@@ -82,7 +82,7 @@ cn_resource_cities_VALUES := registered
 # United States: cluster strength and patenting, states (default) and CBSAs
 us_cluster_patenting_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_regpat_cbsa us_cbsa_population)
-us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices measures/traded estimation/models publish/plots analyses/europe publish/findings estimation/multiple_testing
+us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices measures/traded measures/nace estimation/models publish/plots analyses/europe publish/findings estimation/multiple_testing
 us_cluster_patenting_SWEEP  := geography
 us_cluster_patenting_VALUES := cbsa
 
@@ -115,7 +115,7 @@ GEO_EXTRACTS := $(patsubst %,data/extracts/%.csv,geo_nuts2_2013 geo_nuts0_2013 g
   cn_city_coordinates)
 spatial_dependence_INPUTS := $(EU_EXTRACTS) $(GEO_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_cbsa_population cn_cities cn_resource_cities)
-spatial_dependence_SRC    := $(EXTRACT_SRC) analyses/geography analyses/europe measures/traded analyses/us_regions analyses/china_cities \
+spatial_dependence_SRC    := $(EXTRACT_SRC) analyses/geography analyses/europe measures/traded measures/nace estimation/multiple_testing analyses/us_regions analyses/china_cities \
   data/boundaries data/us_patents measures/indices estimation/models estimation/spatial publish/maps publish/findings
 
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).

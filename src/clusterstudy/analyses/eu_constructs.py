@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from clusterstudy.analyses import europe
+from clusterstudy.measures import nace
 
 CONSTRUCTS = {
     "cluster_strength_traded": "specialisation in traded clusters",
@@ -75,7 +75,7 @@ def largest_traded(comp: pd.DataFrame, split: str) -> pd.DataFrame:
     out = pd.DataFrame({"regions_largest": g.size(),
                         "mean_part_of_hhi_traded": g["top_traded_part_of_hhi_traded"].mean()})
     out = out.rename_axis("nace_r2").reset_index()
-    out.insert(1, "label", out["nace_r2"].map(europe.NACE_LABELS))
+    out.insert(1, "label", out["nace_r2"].map(nace.LABELS))
     out.insert(0, "split", split)
     return out.sort_values(["regions_largest", "nace_r2"], ascending=[False, True]).reset_index(drop=True)
 

@@ -31,7 +31,7 @@ from clusterstudy.core import paths
 from clusterstudy.core.prose import pval
 from clusterstudy.data import extracts
 from clusterstudy.estimation import models, multiple_testing
-from clusterstudy.measures import indices, traded
+from clusterstudy.measures import indices, nace, traded
 
 SECTOR_SETS = {"all": r"[B-S]\d\d", "manufacturing": r"C\d\d"}
 SUPPRESSED = ("missing", "zero")
@@ -42,42 +42,6 @@ INDICATOR_COLUMNS = ["nuts2", "country", "patents_per_million", "hhi", "krugman"
                      "cluster_strength_traded", "n_star_sectors_traded", "hhi_traded", "krugman_traded",
                      "related_variety", "unrelated_variety", "patents", "population",
                      "log_employment", "log_population"]
-
-# NACE Rev. 2 division titles (Eurostat 2008, NACE Rev. 2 statistical classification, shortened)
-NACE_LABELS = {
-    "B05": "Mining of coal and lignite", "B06": "Extraction of crude petroleum and natural gas",
-    "B07": "Mining of metal ores", "B08": "Other mining and quarrying",
-    "B09": "Mining support service activities", "C10": "Food products", "C11": "Beverages",
-    "C12": "Tobacco products", "C13": "Textiles", "C14": "Wearing apparel",
-    "C15": "Leather and related products", "C16": "Wood and cork products (except furniture)",
-    "C17": "Paper and paper products", "C18": "Printing and reproduction of recorded media",
-    "C19": "Coke and refined petroleum products", "C20": "Chemicals and chemical products",
-    "C21": "Basic pharmaceutical products and preparations", "C22": "Rubber and plastic products",
-    "C23": "Other non-metallic mineral products", "C24": "Basic metals",
-    "C25": "Fabricated metal products", "C26": "Computer, electronic and optical products",
-    "C27": "Electrical equipment", "C28": "Machinery and equipment n.e.c.",
-    "C29": "Motor vehicles, trailers and semi-trailers", "C30": "Other transport equipment",
-    "C31": "Furniture", "C32": "Other manufacturing", "C33": "Repair and installation of machinery",
-    "D35": "Electricity, gas, steam and air conditioning supply", "E36": "Water collection and supply",
-    "E37": "Sewerage", "E38": "Waste collection, treatment and disposal", "E39": "Remediation",
-    "F41": "Construction of buildings", "F42": "Civil engineering",
-    "F43": "Specialised construction activities", "G45": "Motor vehicle trade and repair",
-    "G46": "Wholesale trade", "G47": "Retail trade", "H49": "Land transport and pipelines",
-    "H50": "Water transport", "H51": "Air transport", "H52": "Warehousing and transport support",
-    "H53": "Postal and courier activities", "I55": "Accommodation",
-    "I56": "Food and beverage service activities", "J58": "Publishing activities",
-    "J59": "Film, video, TV, sound recording and music publishing",
-    "J60": "Programming and broadcasting", "J61": "Telecommunications",
-    "J62": "Computer programming and consultancy", "J63": "Information service activities",
-    "L68": "Real estate activities", "M69": "Legal and accounting activities",
-    "M70": "Head offices; management consultancy", "M71": "Architecture and engineering",
-    "M72": "Scientific research and development", "M73": "Advertising and market research",
-    "M74": "Other professional, scientific and technical activities", "M75": "Veterinary activities",
-    "N77": "Rental and leasing", "N78": "Employment activities",
-    "N79": "Travel agencies and tour operators", "N80": "Security and investigation",
-    "N81": "Services to buildings and landscape", "N82": "Office administrative and support activities",
-    "S95": "Repair of computers and personal and household goods",
-}
 
 
 def check_choices(period: tuple[int, int], sectors: str, suppressed: str = "missing") -> None:
@@ -140,7 +104,7 @@ def sector_classification(period: tuple[int, int] = (2008, 2012), cutoff: float 
     matrix, _ = employment_matrix(period, "all", min_cell_share, sbs, suppressed)
     cls = indices.classify_sectors(matrix, cutoff)
     out = cls.rename_axis("nace_r2").reset_index().rename(columns={"traded": "traded_gini"})
-    out.insert(1, "label", out["nace_r2"].map(NACE_LABELS))
+    out.insert(1, "label", out["nace_r2"].map(nace.LABELS))
     out["regions_observed"] = matrix.notna().sum(axis=0).reindex(out["nace_r2"]).to_numpy()
     share = traded.division_traded_share(extracts.load("nace_naics_bridge"), extracts.load("us_naics_clusters"),
                                          traded_threshold).set_index("nace_division").reindex(out["nace_r2"])
