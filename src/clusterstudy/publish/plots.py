@@ -105,7 +105,7 @@ def place_labels(ax, texts: list, points: tuple | None = None, avoid: list | Non
         end = np.clip(start, [box.x0, box.y0], [box.x1, box.y1])  # the label's box point nearest its spot
         if np.hypot(*(end - start)) > min_leader_px:
             (x0, y0), (x1, y1) = to_data.transform([start, end])
-            ax.plot([x0, x1], [y0, y1], color="0.5", lw=0.5, zorder=1)
+            ax.plot([x0, x1], [y0, y1], color="0.5", lw=0.5, zorder=1, gid="leader")
 
 
 def _ties(g) -> list[tuple]:
