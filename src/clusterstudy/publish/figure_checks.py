@@ -238,7 +238,7 @@ def _check_labels_clear(fig: matplotlib.figure.Figure, texts, renderer, name: st
                 else:
                     hit = _segment_hits_box(pts[0], pts[1], box, radius)
                 if hit:
-                    raise ValueError(f"figure {name!r}: label {t.get_text()!r} covers {"an" if kind[0] in "aeiou" else "a"} {kind}; move it clear")
+                    raise ValueError(f"figure {name!r}: label {t.get_text()!r} covers {'an' if kind[0] in 'aeiou' else 'a'} {kind}; move it clear")
 
 
 def relative_luminance(rgb) -> np.ndarray:
