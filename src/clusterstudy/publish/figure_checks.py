@@ -157,7 +157,7 @@ def _check_intervals(fig: matplotlib.figure.Figure, name: str) -> None:
                                  "off; widen the axis limits")
 
 
-def _obstacles(ax, renderer) -> list[tuple[str, np.ndarray, float, object]]:
+def obstacles(ax, renderer) -> list[tuple[str, np.ndarray, float, object]]:
     """Markers, arrowheads and short lines on ``ax``: (kind, display points, radius px, owner)."""
     px = ax.figure.dpi / 72
     found = []
@@ -218,13 +218,13 @@ def _check_labels_clear(fig: matplotlib.figure.Figure, texts, renderer, name: st
         labels = [t for t in ax.texts if id(t) in drawn]
         if not labels:
             continue
-        obstacles = _obstacles(ax, renderer)
+        found = obstacles(ax, renderer)
         for t in labels:
             box = t.get_window_extent(renderer)
             own = t.arrow_patch if isinstance(t, matplotlib.text.Annotation) else None
             patch = t.get_bbox_patch()
             masked = patch is not None and matplotlib.colors.to_rgba(patch.get_facecolor())[3] == 1
-            for kind, pts, radius, owner in obstacles:
+            for kind, pts, radius, owner in found:
                 if owner is own or (kind == "line" and masked):
                     continue
                 if kind == "marker":
@@ -238,7 +238,8 @@ def _check_labels_clear(fig: matplotlib.figure.Figure, texts, renderer, name: st
                 else:
                     hit = _segment_hits_box(pts[0], pts[1], box, radius)
                 if hit:
-                    raise ValueError(f"figure {name!r}: label {t.get_text()!r} covers {'an' if kind[0] in 'aeiou' else 'a'} {kind}; move it clear")
+                    article = "an" if kind[0] in "aeiou" else "a"
+                    raise ValueError(f"figure {name!r}: label {t.get_text()!r} covers {article} {kind}; move it clear")
 
 
 def relative_luminance(rgb) -> np.ndarray:

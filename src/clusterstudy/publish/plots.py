@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import matplotlib as mpl
+import matplotlib.patches
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
@@ -27,6 +30,7 @@ def scatter_fit(df: pd.DataFrame, x: str, y: str, label: str, n_labels: int = 4,
     ax.fill_between(grid[x], np.exp(pred["mean_ci_lower"]), np.exp(pred["mean_ci_upper"]),
                     color="C3", alpha=0.2, label="95% confidence band")
     ax.set_yscale("log")
+    plain_log_ticks(ax.yaxis)
     resid = d["_log_y"] - res.fittedvalues
     chosen = list(resid.nlargest(n_labels).index) + list(resid.nsmallest(n_labels).index)
     chosen += list(d.index[d[label].isin(always_label)])
@@ -38,41 +42,117 @@ def scatter_fit(df: pd.DataFrame, x: str, y: str, label: str, n_labels: int = 4,
 
 
 def _wrap(title: str, ax, chars_per_inch: float = 11.0) -> str:
-    """Wrap a title to the width of its axes, so it never runs past the figure's text."""
+    """Wrap a title to the width of its axes, so it never runs past the figure's text.
+
+    A parenthesis, and the words after a colon or semicolon, are not broken inside when they
+    fit on a line: the title breaks between phrases ("... (267 regions)" stays whole).
+    """
+    import re
     import textwrap
 
-    width = ax.get_position().width * ax.figure.get_figwidth()
-    return "\n".join(textwrap.wrap(title, max(20, int(width * chars_per_inch)))) if title else title
+    if not title:
+        return title
+    width = max(20, int(ax.get_position().width * ax.figure.get_figwidth() * chars_per_inch))
+    glue = "\u00a0"
+    kept = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace(" ", glue) if len(m.group(0)) <= width else m.group(0),
+                  title)
+    lines = textwrap.wrap(kept, width, break_on_hyphens=False)
+    return "\n".join(line.replace(glue, " ") for line in lines)
+
+
+class _PlainLogFormatter(mpl.ticker.LogFormatter):
+    """Log-axis tick labels as plain numbers (0.5, 2, 20, 1,000), never as 2×10¹."""
+
+    def _num_to_string(self, x, vmin, vmax):
+        return f"{x:,.10g}"
+
+
+def plain_log_ticks(axis) -> None:
+    """Label a log axis with plain numbers; between decades (when few) the 2s and 5s are labelled too."""
+    axis.set_major_formatter(_PlainLogFormatter(labelOnlyBase=True))
+    axis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1.5, 0.5)))
+    axis.set_minor_locator(mpl.ticker.LogLocator(subs=(2.0, 5.0)))
+
+
+def thousands(axis, decimals: int = 0) -> None:
+    """Tick labels with thousands separators (80,000 rather than 80000)."""
+    axis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.%sf}".replace("%s", str(decimals))))
+
+
+def value_labels(ax, decimals: int = 0, inside_min: float = 0.12) -> list:
+    """Write each bar's value, with thousands separators, at its end (above a vertical bar).
+
+    A bar shorter than ``inside_min`` of the axis span is also outlined, so it shows even when it
+    is too short to see; the label says its value either way. Returns the texts.
+    """
+    texts = []
+    lo, hi = ax.get_ylim()
+    for bar in ax.patches:
+        if not isinstance(bar, mpl.patches.Rectangle) or bar.get_width() == 0 or not np.isfinite(bar.get_height()):
+            continue
+        value = bar.get_height()
+        texts.append(ax.annotate(f"{value:,.{decimals}f}", (bar.get_x() + bar.get_width() / 2, value),
+                                 xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=9))
+        if abs(value) < inside_min * (hi - lo):
+            bar.set_edgecolor("0.2")
+            bar.set_linewidth(0.8)
+    ax.set_ylim(lo, hi + 0.1 * (hi - lo))
+    return texts
+
+
+def readable(colour, background="white", ratio: float = 4.5):
+    """``colour`` darkened (mixed with black) until text in it reaches ``ratio``:1 on ``background`` (WCAG)."""
+    from clusterstudy.publish.figure_checks import contrast_ratio
+
+    rgb = np.asarray(mpl.colors.to_rgb(colour))
+    bg = np.asarray(mpl.colors.to_rgb(background))
+    for k in np.linspace(1.0, 0.0, 41):
+        if contrast_ratio(rgb * k, bg) >= ratio:
+            return tuple(float(v) for v in rgb * k)
+    return (0.0, 0.0, 0.0)
 
 
 def nested_circles(circles: pd.DataFrame, title: str = ""):
-    """Nested circles (outermost first) labelled with their firm counts or ranges.
+    """Nested circles (outermost first), each named beside the figure with its firm count or range.
 
     ``circles`` has ``circle``, ``firms_low``, ``firms_high`` (NaN where the source gives no
-    number). Radii are proportional to the square root of the count (area ~ firms), the
-    range's two ends drawn as solid and dashed outlines; a circle without a number is drawn
-    as an open outer ring.
+    number) and optionally ``label_in_source`` (the circle's own label in the source's figure,
+    quoted when it differs from ``circle``). Radii are proportional to the square root of the
+    count (area ~ firms), the range's two ends drawn as solid and dashed outlines; a circle
+    without a number is drawn as an open outer ring. Labels sit right of the circles, joined
+    to their circle by a leader line, so no text crosses an outline.
     """
     from matplotlib.patches import Circle
 
-    fig, ax = plt.subplots(figsize=(6.5, 6.5))
+    fig, ax = plt.subplots(figsize=(10, 6.5))
     known = circles.dropna(subset=["firms_high"])
     scale = 1.0 / np.sqrt(known["firms_high"].max()) * 0.8
+    anchors, names = [], []
     for i, r in enumerate(circles.itertuples(index=False)):
         colour = f"C{i}"
+        source = getattr(r, "label_in_source", None)
+        named = isinstance(source, str) and source and source != r.circle
+        quoted = f'\n("{source}" in the source\'s figure)' if named else ""
         if np.isnan(r.firms_high):
             ax.add_patch(Circle((0, 0), 1.0, fill=False, lw=2, ls=":", color=colour))
-            ax.annotate(f"{r.circle}\n(every firm in the sector; no number given)", (0, 0.93), ha="center",
-                        va="top", fontsize=9, color=colour)
+            anchors.append((np.cos(np.pi / 6), np.sin(np.pi / 6)))
+            names.append(f"{r.circle}: every firm in the sector (no number given){quoted}")
             continue
         hi = np.sqrt(r.firms_high) * scale
         lo = np.sqrt(r.firms_low) * scale
         ax.add_patch(Circle((0, hi - 0.8), hi, alpha=0.25, color=colour))
         if lo < hi:
             ax.add_patch(Circle((0, lo - 0.8), lo, fill=False, ls="--", color=colour))
+        angle = np.deg2rad(50)
+        anchors.append((0.9 * hi * np.cos(angle), hi - 0.8 + 0.9 * hi * np.sin(angle)))
         n = f"{r.firms_low:.0f}-{r.firms_high:.0f}" if lo < hi else f"about {r.firms_high:.0f}"
-        ax.annotate(f"{r.circle}: {n} firms", (0, 2 * hi - 0.8 - 0.04), ha="center", va="top", fontsize=9)
-    ax.set(xlim=(-1.05, 1.05), ylim=(-1.05, 1.05), aspect="equal", title=title)
+        names.append(f"{r.circle}: {n} firms{quoted}")
+    ys = np.linspace(0.75, -0.75, len(names)) if len(names) > 1 else [0.0]
+    for (x0, y0), y, text in zip(anchors, ys, names, strict=True):
+        ax.plot([x0, 1.12], [y0, y], color="0.35", lw=0.7, gid="leader")
+        ax.plot([x0], [y0], "o", color="0.2", ms=3, gid="leader")
+        ax.text(1.15, y, text, fontsize=9.5, va="center", ha="left")
+    ax.set(xlim=(-1.05, 2.75), ylim=(-1.05, 1.05), aspect="equal", title=title)
     ax.axis("off")
     return fig
 
@@ -118,24 +198,61 @@ def _ties(g) -> list[tuple]:
     return ties
 
 
-def network(g, title: str = "", seed: int = 7):
+def _layout_faults(pos: dict, ties: list[tuple], radius: float) -> tuple[int, int]:
+    """(ties passing through a node other than their own ends, pairs of ties that cross) in ``pos``."""
+    def cross(p1, p2, p3, p4) -> bool:
+        d = lambda a, b, c: (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])  # noqa: E731
+        return d(p1, p2, p3) * d(p1, p2, p4) < 0 and d(p3, p4, p1) * d(p3, p4, p2) < 0
+
+    through = 0
+    for a, b, _ in ties:
+        pa, pb = np.asarray(pos[a]), np.asarray(pos[b])
+        for n, pn in pos.items():
+            if n in (a, b):
+                continue
+            t = np.clip(np.dot(pn - pa, pb - pa) / np.dot(pb - pa, pb - pa), 0, 1)
+            through += np.hypot(*(pa + t * (pb - pa) - pn)) < radius
+    crossings = sum(cross(pos[a1], pos[b1], pos[a2], pos[b2])
+                    for i, (a1, b1, _) in enumerate(ties) for a2, b2, _ in ties[i + 1:]
+                    if not {a1, b1} & {a2, b2})
+    return through, crossings
+
+
+def network(g, title: str = "", seed: int = 7, inferred: set | None = None, tries: int = 60):
     """Draw a cluster network: nodes coloured by country, arrows in the direction of transfer.
 
     ``g`` is a directed graph with edge attribute ``studies`` (a two-way tie is an edge each
-    way, drawn as one double-headed arrow); edge labels name the studies. Node and edge labels
-    are placed by adjustText so none overlaps or leaves the axes.
+    way, drawn as one double-headed arrow); edge labels name the studies. ``inferred`` holds
+    the ties (as frozensets of their two nodes) the coder inferred rather than read in the
+    source; they are drawn dashed, quoted ties solid, and a legend says so. Of ``tries`` spring
+    layouts (seeds ``seed``, ``seed + 1``, ...) the first with fewest ties passing through an
+    unrelated node, then fewest crossings, is drawn. Each edge label sits on its own edge on a
+    white box (away from the arrowheads); node labels are placed by adjustText.
     """
-    import networkx as nx
+    import textwrap
 
-    pos = nx.spring_layout(g.to_undirected(), seed=seed, k=1.2)
+    import networkx as nx
+    from matplotlib.lines import Line2D
+
+    inferred = inferred or set()
+    ties = _ties(g)
+    undirected = g.to_undirected()
+    best = None
+    for s in range(seed, seed + tries):
+        pos = nx.spring_layout(undirected, seed=s, k=1.2)
+        xy = np.array(list(pos.values()))
+        faults = _layout_faults(pos, ties, 0.04 * np.ptp(xy, axis=0).max())
+        if best is None or faults < best[0]:
+            best = (faults, pos)
+    pos = best[1]
     countries = sorted({d["country"] for _, d in g.nodes(data=True)})
     colours = {c: f"C{i}" for i, c in enumerate(countries)}
     fig, ax = plt.subplots(figsize=(12, 8))
-    ties = _ties(g)
     for a, b, d in ties:
         both = g.has_edge(b, a)
         ax.annotate("", xy=pos[b], xytext=pos[a],
                     arrowprops={"arrowstyle": "<|-|>" if both else "-|>", "color": "0.55",
+                                "linestyle": "--" if frozenset((a, b)) in inferred else "-",
                                 "lw": 1 + len(d["studies"]), "shrinkA": 9, "shrinkB": 9, "mutation_scale": 14})
     for c in countries:
         nodes = [n for n, d in g.nodes(data=True) if d["country"] == c]
@@ -144,12 +261,53 @@ def network(g, title: str = "", seed: int = 7):
     span = xy.max(axis=0) - xy.min(axis=0)
     ax.set_xlim(xy[:, 0].min() - 0.35 * span[0], xy[:, 0].max() + 0.35 * span[0])
     ax.set_ylim(xy[:, 1].min() - 0.15 * span[1], xy[:, 1].max() + 0.15 * span[1])
-    texts = [ax.text(*pos[n], n, fontsize=8, ha="center", va="bottom") for n in g.nodes]
+    box = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"}
+    renderer = fig.canvas.get_renderer()
+    node_px = ax.transData.transform(xy)
+    radius = np.sqrt(220) / 2 * fig.dpi / 72 + 2
+    from matplotlib.transforms import Bbox
+
+    from clusterstudy.publish.figure_checks import obstacles
+
+    fig.canvas.draw()
+    taken: list = [Bbox(pts).padded(1) for kind, pts, _, _ in obstacles(ax, renderer) if kind == "arrowhead"]
+
+    def free(t) -> bool:
+        b = t.get_window_extent(renderer).padded(2)
+        inside = ax.bbox.x0 <= b.x0 and b.x1 <= ax.bbox.x1 and ax.bbox.y0 <= b.y0 and b.y1 <= ax.bbox.y1
+        near = np.hypot(np.clip(node_px[:, 0], b.x0, b.x1) - node_px[:, 0],
+                        np.clip(node_px[:, 1], b.y0, b.y1) - node_px[:, 1]) < radius
+        return inside and not near.any() and not any(b.overlaps(o) for o in taken)
+
+    def settle(t, spots) -> None:
+        """Put text ``t`` at the first free spot (display pixels), else the first spot."""
+        for spot in spots:
+            t.set_position(ax.transData.inverted().transform(spot))
+            if free(t):
+                break
+        else:
+            t.set_position(ax.transData.inverted().transform(spots[0]))
+        taken.append(t.get_window_extent(renderer))
+
     for a, b, d in ties:
-        mid = (np.asarray(pos[a]) + np.asarray(pos[b])) / 2
-        texts.append(ax.text(*mid, ", ".join(d["studies"]), fontsize=7, color="0.3", ha="center", va="center"))
-    place_labels(ax, texts, (xy[:, 0], xy[:, 1]))
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="country", frameon=False)
+        pa, pb = ax.transData.transform([pos[a], pos[b]])
+        t = ax.text(0, 0, ", ".join(d["studies"]), fontsize=8, color="0.2", ha="center", va="center", bbox=box,
+                    zorder=4)
+        settle(t, [pa + f * (pb - pa) for f in (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73)])
+    gap = radius + 3
+    for n, p in zip(g.nodes, node_px, strict=True):
+        t = ax.text(0, 0, "\n".join(textwrap.wrap(n, 24, break_on_hyphens=False)), fontsize=8, ha="center", va="center", bbox=box, zorder=5)
+        fig.canvas.draw()
+        w, h = t.get_window_extent(renderer).width, t.get_window_extent(renderer).height
+        offsets = [(0, gap + h / 2), (0, -gap - h / 2), (gap + w / 2, 0), (-gap - w / 2, 0),
+                   (gap + w / 2, gap), (-gap - w / 2, gap), (gap + w / 2, -gap), (-gap - w / 2, -gap),
+                   (0, 2 * gap + h / 2), (0, -2 * gap - h / 2), (2 * gap + w / 2, 0), (-2 * gap - w / 2, 0)]
+        settle(t, [p + np.array(o) for o in offsets])
+    legend = ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="country", frameon=False)
+    ax.add_artist(legend)
+    ax.legend(handles=[Line2D([], [], color="0.55", lw=2, label="quoted in the appendix"),
+                       Line2D([], [], color="0.55", lw=2, ls="--", label="inferred by the coder")],
+              fontsize=8, loc="lower left", bbox_to_anchor=(1.0, 0.0), title="tie", frameon=False)
     ax.set_title(title)
     ax.axis("off")
     return fig
