@@ -68,7 +68,7 @@ eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 # Specification curve of the European result with Simonsohn et al. (2020) inference under the null
 # (batched estimation; resampling on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)
-eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices estimation/models analyses/speccurve estimation/batchfit publish/specplots
+eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices estimation/models analyses/speccurve estimation/batchfit publish/specplots publish/plots
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \

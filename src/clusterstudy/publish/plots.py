@@ -296,7 +296,8 @@ def network(g, title: str = "", seed: int = 7, inferred: set | None = None, trie
         settle(t, [pa + f * (pb - pa) for f in (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73)])
     gap = radius + 3
     for n, p in zip(g.nodes, node_px, strict=True):
-        t = ax.text(0, 0, "\n".join(textwrap.wrap(n, 24, break_on_hyphens=False)), fontsize=8, ha="center", va="center", bbox=box, zorder=5)
+        name = "\n".join(textwrap.wrap(n, 24, break_on_hyphens=False))
+        t = ax.text(0, 0, name, fontsize=8, ha="center", va="center", bbox=box, zorder=5)
         fig.canvas.draw()
         w, h = t.get_window_extent(renderer).width, t.get_window_extent(renderer).height
         offsets = [(0, gap + h / 2), (0, -gap - h / 2), (gap + w / 2, 0), (-gap - w / 2, 0),
