@@ -53,7 +53,7 @@ data_sources_SRC    := data/coverage data/extracts data/us_patents data/ingest/r
 # Meng & Forman (2016): Tables 1-3 and the resource-city cluster comparison
 resource_city_clusters_INPUTS := data/seeds/meng_forman_ruhr_clusters.csv data/seeds/seed_facts.csv \
   data/seeds/meng_forman_resource_city_clusters.csv data/seeds/meng_forman_lock_ins.csv
-resource_city_clusters_SRC    := data/seeds analyses/resource_cities
+resource_city_clusters_SRC    := data/seeds analyses/resource_cities publish/plots
 resource_city_clusters_SWEEP  := metric
 resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_musd
 
@@ -73,7 +73,7 @@ eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
   data/seeds/meng_forman_resource_city_clusters.csv
-cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds publish/findings
+cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds publish/findings publish/plots
 cn_resource_cities_SWEEP  := population
 cn_resource_cities_VALUES := registered
 

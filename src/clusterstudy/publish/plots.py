@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib as mpl
+import matplotlib.collections
 import matplotlib.patches
 import matplotlib.pyplot as plt
 import matplotlib.ticker
@@ -79,8 +80,16 @@ def thousands(axis, decimals: int = 0) -> None:
     axis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.%sf}".replace("%s", str(decimals))))
 
 
-def value_labels(ax, decimals: int = 0, inside_min: float = 0.12) -> list:
-    """Write each bar's value, with thousands separators, at its end (above a vertical bar).
+def _significant(value: float, digits: int = 3) -> str:
+    """``value`` with thousands separators and at least ``digits`` significant digits (80,712; 3.04; 0.0712)."""
+    if value == 0 or not np.isfinite(value):
+        return f"{value:g}"
+    decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(value)))))
+    return f"{value:,.{decimals}f}"
+
+
+def value_labels(ax, inside_min: float = 0.05) -> list:
+    """Write each vertical bar's value (three significant digits, thousands separators) above it.
 
     A bar shorter than ``inside_min`` of the axis span is also outlined, so it shows even when it
     is too short to see; the label says its value either way. Returns the texts.
@@ -91,12 +100,66 @@ def value_labels(ax, decimals: int = 0, inside_min: float = 0.12) -> list:
         if not isinstance(bar, mpl.patches.Rectangle) or bar.get_width() == 0 or not np.isfinite(bar.get_height()):
             continue
         value = bar.get_height()
-        texts.append(ax.annotate(f"{value:,.{decimals}f}", (bar.get_x() + bar.get_width() / 2, value),
+        texts.append(ax.annotate(_significant(value), (bar.get_x() + bar.get_width() / 2, value),
                                  xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=9))
         if abs(value) < inside_min * (hi - lo):
             bar.set_edgecolor("0.2")
             bar.set_linewidth(0.8)
     ax.set_ylim(lo, hi + 0.1 * (hi - lo))
+    return texts
+
+
+def label_cases(ax, x, y, names, colour="black") -> list:
+    """Mark the cases at (``x``, ``y``) with an outlined marker and name each one clear of every marker
+    and short line (whisker, cap, median) on ``ax``, joined to its marker by a leader line."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    ax.scatter(x, y, s=36, facecolor="none", edgecolor=colour, lw=1.2, zorder=4)
+    ax.figure.canvas.draw()
+    points = [np.asarray(c.get_offsets(), dtype=float) for c in ax.collections
+              if isinstance(c, mpl.collections.PathCollection) and len(c.get_offsets())]
+    px, py = np.concatenate(points).T
+    texts = [ax.text(xi + 0.12, yi, name, fontsize=8.5, va="center") for xi, yi, name in zip(x, y, names, strict=True)]
+    lines = [ln for ln in ax.lines if len(ln.get_xdata()) == 2]
+    place_labels(ax, texts, (px, py), avoid=lines)
+    return texts
+
+
+def group_labels(ax, starts: list[int], names: list[str], n_rows: int, fontsize: float = 8.0) -> list:
+    """Name the consecutive row groups of a heatmap (row ``i`` spans ``i`` to ``i + 1``) left of the axes.
+
+    Groups are set apart by thin white lines; each name is spread vertically so that none overprints
+    another (in order, nearest its group) and joined to its group's middle by a leader line. The y
+    axis's label is moved out past the names. Returns the texts.
+    """
+    fig = ax.figure
+    ends = list(starts[1:]) + [n_rows]
+    mids = [(a + b) / 2 for a, b in zip(starts, ends, strict=True)]
+    for s in starts[1:]:
+        ax.axhline(s, color="white", lw=0.8)
+    ax.set_yticks([])
+    fig.canvas.draw()
+    y = ax.transData.transform([(0, m) for m in mids])[:, 1]
+    gap = fontsize * 1.3 * fig.dpi / 72
+    order = np.argsort(-y, kind="stable")
+    placed = y[order].copy()
+    for i in range(1, len(placed)):
+        placed[i] = min(placed[i], placed[i - 1] - gap)
+    floor = ax.bbox.y0 + gap / 2
+    if len(placed) and placed[-1] < floor:
+        placed[-1] = floor
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = max(placed[i], placed[i + 1] + gap)
+    texts = []
+    for k, i in enumerate(order):
+        dy = (placed[k] - y[i]) * 72 / fig.dpi
+        texts.append(ax.annotate(names[i], (0, mids[i]), xycoords=ax.get_yaxis_transform(), xytext=(-24, dy),
+                                 textcoords="offset points", ha="right", va="center", fontsize=fontsize,
+                                 annotation_clip=False,
+                                 arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "0.4", "shrinkA": 1, "shrinkB": 0}))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    widest = max(t.get_window_extent(renderer).width for t in texts) * 72 / fig.dpi if texts else 0
+    ax.yaxis.labelpad = 24 + widest + 6
     return texts
 
 
