@@ -52,15 +52,20 @@ def drawn_texts(fig: matplotlib.figure.Figure) -> list[matplotlib.text.Text]:
     return list(dict.fromkeys(drawn))
 
 
+def _box(t: matplotlib.text.Text, renderer):
+    """A text's own box in display pixels (an annotation's arrow left out)."""
+    return matplotlib.text.Text.get_window_extent(t, renderer)
+
+
 def _corners(t: matplotlib.text.Text, renderer) -> np.ndarray:
     """The four corners (display pixels) of a text's rotated box."""
-    box = t.get_window_extent(renderer)
+    box = _box(t, renderer)
     angle = t.get_rotation()
     if angle % 180 == 0:
         w, h = box.width, box.height
     else:
         t.set_rotation(0)
-        flat = t.get_window_extent(renderer)
+        flat = _box(t, renderer)
         t.set_rotation(angle)
         w, h = flat.width, flat.height
     rad = np.deg2rad(angle)
@@ -88,7 +93,7 @@ def _check_clipping(texts, renderer, name: str) -> None:
     tight = mpl.rcParams["savefig.bbox"] == "tight"
     fig_bbox = texts[0].figure.bbox if texts else None
     for t in texts:
-        box = t.get_window_extent(renderer)
+        box = _box(t, renderer)
         clip = t.get_clip_box() if t.get_clip_on() else (None if tight else fig_bbox)
         if clip is not None and (box.x0 < clip.x0 - TOLERANCE_PX or box.x1 > clip.x1 + TOLERANCE_PX
                                  or box.y0 < clip.y0 - TOLERANCE_PX or box.y1 > clip.y1 + TOLERANCE_PX):
@@ -99,7 +104,7 @@ def _check_clipping(texts, renderer, name: str) -> None:
 def _check_overprint(texts, renderer, name: str) -> None:
     if len(texts) < 2:
         return
-    boxes = np.array([list(t.get_window_extent(renderer).extents) for t in texts])
+    boxes = np.array([list(_box(t, renderer).extents) for t in texts])
     x0, y0, x1, y1 = (boxes[:, i] for i in range(4))
     near = ((np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :]) > TOLERANCE_PX)
             & (np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :]) > TOLERANCE_PX))
@@ -177,7 +182,8 @@ def obstacles(ax, renderer) -> list[tuple[str, np.ndarray, float, object]]:
         if line.get_marker() not in (None, "", "None", " ") and line.get_markersize() > 0:
             for p in xy:
                 found.append(("marker", p[None, :], line.get_markersize() / 2 * px, line))
-        elif len(xy) == 2 and line.get_gid() != LEADER_GID and line.get_linestyle() not in ("None", ""):
+        elif (len(xy) == 2 and line.get_gid() != LEADER_GID and line.get_linestyle() not in ("None", "")
+              and np.isfinite(xy).all() and np.hypot(*(xy[1] - xy[0])) >= 1):  # a drawn, visible line
             found.append(("line", xy, line.get_linewidth() / 2 * px, line))
     arrows = [c for c in ax.get_children() if isinstance(c, matplotlib.patches.FancyArrowPatch)]
     arrows += [t.arrow_patch for t in ax.texts if isinstance(t, matplotlib.text.Annotation) and t.arrow_patch]
@@ -220,7 +226,7 @@ def _check_labels_clear(fig: matplotlib.figure.Figure, texts, renderer, name: st
             continue
         found = obstacles(ax, renderer)
         for t in labels:
-            box = t.get_window_extent(renderer)
+            box = _box(t, renderer)
             own = t.arrow_patch if isinstance(t, matplotlib.text.Annotation) else None
             patch = t.get_bbox_patch()
             masked = patch is not None and matplotlib.colors.to_rgba(patch.get_facecolor())[3] == 1
@@ -259,7 +265,7 @@ def _check_contrast(fig: matplotlib.figure.Figure, texts, renderer, name: str) -
     """Render the figure with every text hidden and compare each text's colour with the pixels under it."""
     if not texts:
         return
-    boxes = [t.get_window_extent(renderer) for t in texts]
+    boxes = [_box(t, renderer) for t in texts]
     for t in texts:
         t.set_visible(False)
     try:

@@ -75,9 +75,9 @@ def plain_log_ticks(axis) -> None:
     axis.set_minor_locator(mpl.ticker.LogLocator(subs=(2.0, 5.0)))
 
 
-def thousands(axis, decimals: int = 0) -> None:
-    """Tick labels with thousands separators (80,000 rather than 80000)."""
-    axis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.%sf}".replace("%s", str(decimals))))
+def thousands(axis) -> None:
+    """Tick labels as plain numbers with thousands separators (80,000; 2.5), never rounded off."""
+    axis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: format(x, ",.10g")))
 
 
 def _significant(value: float, digits: int = 3) -> str:
@@ -241,6 +241,8 @@ def place_labels(ax, texts: list, points: tuple | None = None, avoid: list | Non
                 force_text=(0.3, 0.5), iter_lim=500)
     ax.autoscale(False)  # the leader lines must not move the view the labels were placed in
     renderer = ax.figure.canvas.get_renderer()
+    if points is not None:
+        _nudge_clear(ax, texts, ax.transData.transform(np.column_stack([x, y])), renderer)
     to_data = ax.transData.inverted()
     for t, origin in zip(texts, origins, strict=True):
         start = ax.transData.transform(origin)
@@ -249,6 +251,31 @@ def place_labels(ax, texts: list, points: tuple | None = None, avoid: list | Non
         if np.hypot(*(end - start)) > min_leader_px:
             (x0, y0), (x1, y1) = to_data.transform([start, end])
             ax.plot([x0, x1], [y0, y1], color="0.5", lw=0.5, zorder=1, gid="leader")
+
+
+def _nudge_clear(ax, texts: list, points_px: np.ndarray, renderer, radius_px: float = 5.0) -> None:
+    """Move any label still covering a marker (within ``radius_px`` of its centre) to the nearest spot,
+    in eight directions and growing steps, that clears every marker and every other label inside the axes."""
+    bbox = ax.bbox
+    directions = [(0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1)]
+
+    def clear(box, others) -> bool:
+        inside = bbox.x0 <= box.x0 and box.x1 <= bbox.x1 and bbox.y0 <= box.y0 and box.y1 <= bbox.y1
+        near = np.hypot(np.clip(points_px[:, 0], box.x0, box.x1) - points_px[:, 0],
+                        np.clip(points_px[:, 1], box.y0, box.y1) - points_px[:, 1]) < radius_px
+        return inside and not near.any() and not any(box.overlaps(o) for o in others)
+
+    for t in texts:
+        others = [o.get_window_extent(renderer) for o in texts if o is not t]
+        box = t.get_window_extent(renderer)
+        if clear(box, others):
+            continue
+        start = ax.transData.transform(t.get_position())
+        for step in range(2, 80, 2):
+            moved = next((d for d in directions if clear(box.translated(d[0] * step, d[1] * step), others)), None)
+            if moved is not None:
+                t.set_position(ax.transData.inverted().transform(start + np.array(moved) * step))
+                break
 
 
 def _ties(g) -> list[tuple]:
