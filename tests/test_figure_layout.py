@@ -188,3 +188,26 @@ def test_wcag_contrast_ratio_matches_the_standard():
     assert figure_checks.contrast_ratio((1, 1, 1), (1, 1, 1)) == pytest.approx(1.0)
     # #767676 on white is the classic AA threshold, 4.54:1
     assert figure_checks.contrast_ratio((0x76 / 255,) * 3, (1, 1, 1)) == pytest.approx(4.54, abs=0.01)
+
+
+def test_scientific_tick_labels_on_a_log_axis_are_refused():
+    from clusterstudy.publish import plots
+
+    fig, ax = _labelled()
+    ax.set(yscale="log", ylim=(1.5, 25))
+    with pytest.raises(ValueError, match="scientific notation"):  # matplotlib's default: 2×10⁰, 6×10⁰...
+        figures._check_layout(fig, "log ticks")
+    plots.plain_log_ticks(ax.yaxis)
+    figures._check_layout(fig, "plain log ticks")
+
+
+def test_a_bar_too_short_to_see_needs_its_value_label():
+    from clusterstudy.publish import plots
+
+    fig, ax = _labelled()
+    ax.set(xlim=(-0.5, 2.5), ylim=(0, 20))
+    ax.bar(["Baotou", "Benxi", "Fuxin"], [16.1, 3.04, 0.042])
+    with pytest.raises(ValueError, match="a bar of value 0.042 is under 2 px long"):
+        figures._check_layout(fig, "invisible bar")
+    plots.value_labels(ax)
+    figures._check_layout(fig, "labelled bars")

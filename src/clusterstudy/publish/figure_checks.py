@@ -6,7 +6,9 @@ A figure is refused, with a one-line reason naming the text or artist at fault, 
 - text overprints other text, or a placed label (``ax.text``/``ax.annotate``) covers a marker,
   an arrowhead or a short line such as a whisker cap;
 - text is smaller than :data:`MIN_FONT_PT`;
-- an axis shows tick labels but has no label (a figure-level ``supxlabel``/``supylabel`` counts);
+- an axis shows tick labels but has no label (a figure-level ``supxlabel``/``supylabel`` counts),
+  or tick labels in scientific notation (2×10¹);
+- a bar is too short to see (under 2 px) and has no value label beside it;
 - an interval (a ``LineCollection``: ``vlines``, ``hlines``, error bars) runs past its axes;
 - text contrasts with what is drawn under it by less than WCAG 2.1 AA asks (4.5:1; 3:1 for
   large text), measured on the rendered pixels with the text hidden.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.collections
 import matplotlib.colors
+import matplotlib.container
 import matplotlib.figure
 import matplotlib.lines
 import matplotlib.patches
@@ -142,6 +145,36 @@ def _check_axis_labels(fig: matplotlib.figure.Figure, texts, name: str) -> None:
                 continue
             where = ax.get_title() or ax.get_label() or f"axes {fig.axes.index(ax) + 1}"
             raise ValueError(f"figure {name!r}: the {letter} axis of {where!r} shows tick labels but has no label")
+
+
+def _check_tick_notation(fig: matplotlib.figure.Figure, texts, name: str) -> None:
+    """Tick labels are plain numbers: no 2×10¹ (mathtext ``\\times``) for a reader to decode."""
+    ticks = set().union(*(_tick_labels(a) for ax in fig.axes for a in (ax.xaxis, ax.yaxis)))
+    for t in texts:
+        if id(t) in ticks and ("\\times" in t.get_text() or "×" in t.get_text()):
+            raise ValueError(f"figure {name!r}: tick label {t.get_text()!r} is in scientific notation; "
+                             "label the axis with plain numbers (publish.plots.plain_log_ticks)")
+
+
+def _check_bars_visible(fig: matplotlib.figure.Figure, texts, renderer, name: str, min_px: float = 2.0) -> None:
+    """A bar too short (or thin) to see must carry its value in a label next to its end."""
+    drawn = {id(t) for t in texts}
+    labels = [_box(t, renderer) for ax in fig.axes for t in ax.texts if id(t) in drawn]  # placed labels only
+    for ax in fig.axes:
+        for container in ax.containers:
+            if not isinstance(container, matplotlib.container.BarContainer):
+                continue
+            horizontal = container.orientation == "horizontal"
+            for bar, value in zip(container.patches, container.datavalues, strict=False):
+                if not bar.get_visible() or not np.isfinite(value) or value == 0:
+                    continue
+                box = bar.get_window_extent(renderer)
+                if (box.width if horizontal else box.height) >= min_px:
+                    continue
+                near = box.expanded(1, 1).padded(20)
+                if not any(near.overlaps(b) for b in labels):
+                    raise ValueError(f"figure {name!r}: a bar of value {value:g} is under {min_px:g} px long, "
+                                     "too short to see, and has no value label; label it (publish.plots.value_labels)")
 
 
 def _check_intervals(fig: matplotlib.figure.Figure, name: str) -> None:
@@ -308,6 +341,8 @@ def check(fig: matplotlib.figure.Figure, name: str) -> None:
     _check_overprint(texts, renderer, name)
     _check_font_size(texts, name)
     _check_axis_labels(fig, texts, name)
+    _check_tick_notation(fig, texts, name)
+    _check_bars_visible(fig, texts, renderer, name)
     _check_intervals(fig, name)
     _check_labels_clear(fig, texts, renderer, name)
     _check_contrast(fig, texts, renderer, name)
