@@ -211,3 +211,12 @@ def test_a_bar_too_short_to_see_needs_its_value_label():
         figures._check_layout(fig, "invisible bar")
     plots.value_labels(ax)
     figures._check_layout(fig, "labelled bars")
+
+
+def test_a_histogram_with_low_bins_passes():
+    import numpy as np
+
+    fig, ax = _labelled((4, 3))
+    ax.hist(np.r_[np.zeros(500), np.linspace(0.1, 1, 9)], bins=30)
+    ax.set(xlim=(0, 1), ylim=(0, 520))
+    figures._check_layout(fig, "histogram")

@@ -157,7 +157,7 @@ def _check_tick_notation(fig: matplotlib.figure.Figure, texts, name: str) -> Non
 
 
 def _check_bars_visible(fig: matplotlib.figure.Figure, texts, renderer, name: str, min_px: float = 2.0) -> None:
-    """A bar too short (or thin) to see must carry its value in a label next to its end."""
+    """A bar too short (or thin) to see must carry its value in a label next to its end (histograms exempt)."""
     drawn = {id(t) for t in texts}
     labels = [_box(t, renderer) for ax in fig.axes for t in ax.texts if id(t) in drawn]  # placed labels only
     for ax in fig.axes:
@@ -165,6 +165,10 @@ def _check_bars_visible(fig: matplotlib.figure.Figure, texts, renderer, name: st
             if not isinstance(container, matplotlib.container.BarContainer):
                 continue
             horizontal = container.orientation == "horizontal"
+            starts = np.array([b.get_y() if horizontal else b.get_x() for b in container.patches])
+            sizes = np.array([b.get_height() if horizontal else b.get_width() for b in container.patches])
+            if len(starts) > 1 and np.allclose(starts[1:], starts[:-1] + sizes[:-1]):
+                continue  # a histogram: its bins abut, and a low bin is a count, not a value to read
             for bar, value in zip(container.patches, container.datavalues, strict=False):
                 if not bar.get_visible() or not np.isfinite(value) or value == 0:
                     continue
