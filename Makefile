@@ -94,7 +94,7 @@ clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv) data/seeds/seed_
 clusnet_evidence_SRC    := data/seeds analyses/qualitative publish/plots data/references
 literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beijing_*.csv) \
   data/seeds/seed_references.csv data/seeds/seed_citations.csv data/seeds/seed_facts.csv
-literature_evidence_SRC    := data/seeds analyses/qualitative publish/plots data/references
+literature_evidence_SRC    := data/seeds analyses/qualitative publish/network data/references
 
 # The claims ledger: each claim of the seeds the compendium tests, its verdict computed from the
 # analyses' tables (listed here; clusterstudy.publish.claims.CLAIMS declares which rows each claim reads).

@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from clusterstudy.publish import figure_checks, figures, plots  # noqa: E402
+from clusterstudy.publish import figure_checks, figures, network, plots  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +73,7 @@ def test_network_draws_inferred_ties_dashed_and_passes_the_checks():
     g.add_edge("Boston Biotech Cluster", "Medicon Valley", studies=["11.5"])
     g.add_edge("Taipei-Hsinchu Region", "Shanghai Region", studies=["11.9"])
     g.add_edge("Taipei-Hsinchu Region", "Shenzhen Region", studies=["11.9"])
-    fig = plots.network(g, inferred={frozenset(("Taipei-Hsinchu Region", "Shenzhen Region"))}, title="ties")
+    fig = network.draw(g, inferred={frozenset(("Taipei-Hsinchu Region", "Shenzhen Region"))}, title="ties")
     styles = {(t.xyann, t.xy): t.arrow_patch.get_linestyle() for t in fig.axes[0].texts if getattr(t, "arrow_patch", None)}
     dashed = [k for k, v in styles.items() if v != "-" and v != "solid"]
     assert len(styles) == 3 and len(dashed) == 1
