@@ -39,7 +39,7 @@ export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 TIMEOUT ?= 1800
 RUN := $(PY) -m clusterstudy.build.runner --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
-COMMON_SRC := __init__ core/__init__ data/__init__ measures/__init__ estimation/__init__ analyses/__init__ publish/__init__ build/__init__ core/paths core/atomic publish/outputs publish/figures publish/tables core/validate build/runner build/parameters core/prose
+COMMON_SRC := __init__ core/__init__ data/__init__ measures/__init__ estimation/__init__ analyses/__init__ publish/__init__ build/__init__ core/paths core/atomic publish/outputs publish/figure_checks publish/figures publish/tables core/validate build/runner build/parameters core/prose
 EXTRACT_SRC := data/extracts data/ingest/registry
 
 # ---------------------------------------------------------------- notebooks
@@ -54,7 +54,7 @@ data_sources_SRC    := data/coverage data/extracts data/us_patents data/ingest/r
 # Meng & Forman (2016): Tables 1-3 and the resource-city cluster comparison
 resource_city_clusters_INPUTS := data/seeds/meng_forman_ruhr_clusters.csv data/seeds/seed_facts.csv \
   data/seeds/meng_forman_resource_city_clusters.csv data/seeds/meng_forman_lock_ins.csv
-resource_city_clusters_SRC    := data/seeds analyses/resource_cities
+resource_city_clusters_SRC    := data/seeds analyses/resource_cities publish/plots
 resource_city_clusters_SWEEP  := metric
 resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_musd
 
@@ -70,12 +70,12 @@ eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 # Specification curve of the European result with Simonsohn et al. (2020) inference under the null
 # (batched estimation; resampling on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)
-eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded measures/nace estimation/models analyses/speccurve estimation/batchfit publish/specplots estimation/cluster_bootstrap estimation/multiple_testing
+eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded measures/nace estimation/models analyses/speccurve estimation/batchfit publish/specplots publish/plots estimation/cluster_bootstrap estimation/multiple_testing
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
   data/seeds/meng_forman_resource_city_clusters.csv
-cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds publish/findings estimation/multiple_testing
+cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds publish/findings publish/plots estimation/multiple_testing
 cn_resource_cities_SWEEP  := population
 cn_resource_cities_VALUES := registered
 
@@ -96,7 +96,7 @@ clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv) data/seeds/seed_
 clusnet_evidence_SRC    := data/seeds analyses/qualitative publish/plots data/references
 literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beijing_*.csv) \
   data/seeds/seed_references.csv data/seeds/seed_citations.csv data/seeds/seed_facts.csv
-literature_evidence_SRC    := data/seeds analyses/qualitative publish/plots data/references
+literature_evidence_SRC    := data/seeds analyses/qualitative publish/network data/references
 
 # The claims ledger: each claim of the seeds the compendium tests, its verdict computed from the
 # analyses' tables (listed here; clusterstudy.publish.claims.CLAIMS declares which rows each claim reads).

@@ -15,6 +15,7 @@ from clusterstudy.publish import figures, tables  # noqa: E402
 def _draw():
     fig, ax = plt.subplots()
     ax.plot([1, 2, 3], [3, 1, 2], label="x")
+    ax.set(xlabel="x", ylabel="y")
     ax.legend()
     return fig
 

@@ -27,7 +27,7 @@ def test_failed_notebook_leaves_no_outputs(project_copy, capsys):
         ("x = 1", ["parameters"]),
         ("import matplotlib.pyplot as plt\n"
          "from clusterstudy.publish.figures import save_figure, set_theme\n"
-         "set_theme(); fig, ax = plt.subplots()\n"
+         "set_theme(); fig, ax = plt.subplots(); ax.set(xlabel='x', ylabel='y')\n"
          "save_figure(fig, 'should_not_survive', caption='c')", []),
         ("raise ValueError('boom: bad input')", []),
     ])

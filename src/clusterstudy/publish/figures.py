@@ -20,7 +20,7 @@ import numpy as np
 import seaborn as sns
 
 from clusterstudy.core import atomic, paths
-from clusterstudy.publish import outputs
+from clusterstudy.publish import figure_checks, outputs
 
 
 class SavedFiles(list):
@@ -145,84 +145,9 @@ def save_figure(
     return written
 
 
-_TOLERANCE_PX = 1.0  # text boxes may touch or overlap by this much without counting as overprint
-
-
-def _drawn_texts(fig: matplotlib.figure.Figure) -> list[matplotlib.text.Text]:
-    """Draw ``fig`` and return the texts actually drawn (non-empty; ticks outside the view are not drawn)."""
-    drawn: list[matplotlib.text.Text] = []
-    original = matplotlib.text.Text.draw
-
-    def record(self, renderer):
-        if self.get_visible() and self.get_text().strip() and self.get_alpha() != 0:
-            drawn.append(self)
-        return original(self, renderer)
-
-    matplotlib.text.Text.draw = record
-    try:
-        fig.canvas.draw()
-    finally:
-        matplotlib.text.Text.draw = original
-    return list(dict.fromkeys(drawn))
-
-
-def _corners(t: matplotlib.text.Text, renderer) -> np.ndarray:
-    """The four corners (display pixels) of a text's rotated box."""
-    box = t.get_window_extent(renderer)
-    angle = t.get_rotation()
-    if angle % 180 == 0:
-        w, h = box.width, box.height
-    else:
-        t.set_rotation(0)
-        flat = t.get_window_extent(renderer)
-        t.set_rotation(angle)
-        w, h = flat.width, flat.height
-    rad = np.deg2rad(angle)
-    rot = np.array([[np.cos(rad), -np.sin(rad)], [np.sin(rad), np.cos(rad)]])
-    half = np.array([[-w, -h], [w, -h], [w, h], [-w, h]]) / 2
-    return half @ rot.T + [(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2]
-
-
-def _overlap(a: np.ndarray, b: np.ndarray) -> bool:
-    """Do two convex quadrilaterals overlap by more than the tolerance (separating-axis test)?"""
-    for poly in (a, b):
-        for i in range(4):
-            edge = poly[(i + 1) % 4] - poly[i]
-            axis = np.array([-edge[1], edge[0]])
-            norm = np.hypot(*axis)
-            if norm == 0:
-                continue
-            pa, pb = a @ axis / norm, b @ axis / norm
-            if min(pa.max(), pb.max()) - max(pa.min(), pb.min()) <= _TOLERANCE_PX:
-                return False
-    return True
-
-
 def _check_layout(fig: matplotlib.figure.Figure, name: str) -> None:
-    """Refuse a figure whose text is clipped at its axes or canvas, or overprints other text."""
-    texts = _drawn_texts(fig)
-    renderer = fig.canvas.get_renderer()
-    tight = mpl.rcParams["savefig.bbox"] == "tight"
-    for t in texts:
-        box = t.get_window_extent(renderer)
-        clip = t.get_clip_box() if t.get_clip_on() else (None if tight else fig.bbox)
-        if clip is not None and (box.x0 < clip.x0 - _TOLERANCE_PX or box.x1 > clip.x1 + _TOLERANCE_PX
-                                 or box.y0 < clip.y0 - _TOLERANCE_PX or box.y1 > clip.y1 + _TOLERANCE_PX):
-            raise ValueError(f"figure {name!r}: text {t.get_text()!r} runs outside its "
-                             f"{'axes' if t.get_clip_on() else 'canvas'} and would be cut off")
-    if len(texts) < 2:
-        return
-    boxes = np.array([list(t.get_window_extent(renderer).extents) for t in texts])
-    x0, y0, x1, y1 = (boxes[:, i] for i in range(4))
-    near = ((np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :]) > _TOLERANCE_PX)
-            & (np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :]) > _TOLERANCE_PX))
-    corners: dict[int, np.ndarray] = {}
-    for i, j in zip(*np.nonzero(np.triu(near, k=1)), strict=True):
-        ci = corners.setdefault(i, _corners(texts[i], renderer))
-        cj = corners.setdefault(j, _corners(texts[j], renderer))
-        if _overlap(ci, cj):
-            raise ValueError(f"figure {name!r}: text {texts[i].get_text()!r} overlaps text "
-                             f"{texts[j].get_text()!r}; move or shrink one of them")
+    """Refuse a figure a reader could not read cleanly (see :mod:`clusterstudy.publish.figure_checks`)."""
+    figure_checks.check(fig, name)
 
 
 def _in_kernel() -> bool:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import matplotlib as mpl
+import matplotlib.collections
+import matplotlib.patches
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
@@ -27,6 +31,7 @@ def scatter_fit(df: pd.DataFrame, x: str, y: str, label: str, n_labels: int = 4,
     ax.fill_between(grid[x], np.exp(pred["mean_ci_lower"]), np.exp(pred["mean_ci_upper"]),
                     color="C3", alpha=0.2, label="95% confidence band")
     ax.set_yscale("log")
+    plain_log_ticks(ax.yaxis)
     resid = d["_log_y"] - res.fittedvalues
     chosen = list(resid.nlargest(n_labels).index) + list(resid.nsmallest(n_labels).index)
     chosen += list(d.index[d[label].isin(always_label)])
@@ -38,41 +43,179 @@ def scatter_fit(df: pd.DataFrame, x: str, y: str, label: str, n_labels: int = 4,
 
 
 def _wrap(title: str, ax, chars_per_inch: float = 11.0) -> str:
-    """Wrap a title to the width of its axes, so it never runs past the figure's text."""
+    """Wrap a title to the width of its axes, so it never runs past the figure's text.
+
+    A parenthesis, and the words after a colon or semicolon, are not broken inside when they
+    fit on a line: the title breaks between phrases ("... (267 regions)" stays whole).
+    """
+    import re
     import textwrap
 
-    width = ax.get_position().width * ax.figure.get_figwidth()
-    return "\n".join(textwrap.wrap(title, max(20, int(width * chars_per_inch)))) if title else title
+    if not title:
+        return title
+    width = max(20, int(ax.get_position().width * ax.figure.get_figwidth() * chars_per_inch))
+    glue = "\u00a0"
+    kept = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace(" ", glue) if len(m.group(0)) <= width else m.group(0),
+                  title)
+    lines = textwrap.wrap(kept, width, break_on_hyphens=False)
+    return "\n".join(line.replace(glue, " ") for line in lines)
+
+
+class _PlainLogFormatter(mpl.ticker.LogFormatter):
+    """Log-axis tick labels as plain numbers (0.5, 2, 20, 1,000), never as 2×10¹."""
+
+    def _num_to_string(self, x, vmin, vmax):
+        return f"{x:,.10g}"
+
+
+def plain_log_ticks(axis) -> None:
+    """Label a log axis with plain numbers; between decades (when few) the 2s and 5s are labelled too."""
+    axis.set_major_formatter(_PlainLogFormatter(labelOnlyBase=True))
+    axis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1.5, 0.5)))
+    axis.set_minor_locator(mpl.ticker.LogLocator(subs=(2.0, 5.0)))
+
+
+def thousands(axis) -> None:
+    """Tick labels as plain numbers with thousands separators (80,000; 2.5), never rounded off."""
+    axis.set_major_formatter(mpl.ticker.FuncFormatter(lambda x, _: format(x, ",.10g")))
+
+
+def _significant(value: float, digits: int = 3) -> str:
+    """``value`` with thousands separators and at least ``digits`` significant digits (80,712; 3.04; 0.0712)."""
+    if value == 0 or not np.isfinite(value):
+        return f"{value:g}"
+    decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(value)))))
+    return f"{value:,.{decimals}f}"
+
+
+def value_labels(ax, inside_min: float = 0.05) -> list:
+    """Write each vertical bar's value (three significant digits, thousands separators) above it.
+
+    A bar shorter than ``inside_min`` of the axis span is also outlined, so it shows even when it
+    is too short to see; the label says its value either way. Returns the texts.
+    """
+    texts = []
+    lo, hi = ax.get_ylim()
+    for bar in ax.patches:
+        if not isinstance(bar, mpl.patches.Rectangle) or bar.get_width() == 0 or not np.isfinite(bar.get_height()):
+            continue
+        value = bar.get_height()
+        texts.append(ax.annotate(_significant(value), (bar.get_x() + bar.get_width() / 2, value),
+                                 xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=9))
+        if abs(value) < inside_min * (hi - lo):
+            bar.set_edgecolor("0.2")
+            bar.set_linewidth(0.8)
+    ax.set_ylim(lo, hi + 0.1 * (hi - lo))
+    return texts
+
+
+def label_cases(ax, x, y, names, colour="black") -> list:
+    """Mark the cases at (``x``, ``y``) with an outlined marker and name each one clear of every marker
+    and short line (whisker, cap, median) on ``ax``, joined to its marker by a leader line."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    ax.scatter(x, y, s=36, facecolor="none", edgecolor=colour, lw=1.2, zorder=4)
+    ax.figure.canvas.draw()
+    points = [np.asarray(c.get_offsets(), dtype=float) for c in ax.collections
+              if isinstance(c, mpl.collections.PathCollection) and len(c.get_offsets())]
+    px, py = np.concatenate(points).T
+    texts = [ax.text(xi + 0.12, yi, name, fontsize=8.5, va="center") for xi, yi, name in zip(x, y, names, strict=True)]
+    lines = [ln for ln in ax.lines if len(ln.get_xdata()) == 2]
+    place_labels(ax, texts, (px, py), avoid=lines)
+    return texts
+
+
+def group_labels(ax, starts: list[int], names: list[str], n_rows: int, fontsize: float = 8.0) -> list:
+    """Name the consecutive row groups of a heatmap (row ``i`` spans ``i`` to ``i + 1``) left of the axes.
+
+    Groups are set apart by thin white lines; each name is spread vertically so that none overprints
+    another (in order, nearest its group) and joined to its group's middle by a leader line. The y
+    axis's label is moved out past the names. Returns the texts.
+    """
+    fig = ax.figure
+    ends = list(starts[1:]) + [n_rows]
+    mids = [(a + b) / 2 for a, b in zip(starts, ends, strict=True)]
+    for s in starts[1:]:
+        ax.axhline(s, color="white", lw=0.8)
+    ax.set_yticks([])
+    fig.canvas.draw()
+    y = ax.transData.transform([(0, m) for m in mids])[:, 1]
+    gap = fontsize * 1.3 * fig.dpi / 72
+    order = np.argsort(-y, kind="stable")
+    placed = y[order].copy()
+    for i in range(1, len(placed)):
+        placed[i] = min(placed[i], placed[i - 1] - gap)
+    floor = ax.bbox.y0 + gap / 2
+    if len(placed) and placed[-1] < floor:
+        placed[-1] = floor
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = max(placed[i], placed[i + 1] + gap)
+    texts = []
+    for k, i in enumerate(order):
+        dy = (placed[k] - y[i]) * 72 / fig.dpi
+        texts.append(ax.annotate(names[i], (0, mids[i]), xycoords=ax.get_yaxis_transform(), xytext=(-24, dy),
+                                 textcoords="offset points", ha="right", va="center", fontsize=fontsize,
+                                 annotation_clip=False,
+                                 arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "0.4", "shrinkA": 1, "shrinkB": 0}))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    widest = max(t.get_window_extent(renderer).width for t in texts) * 72 / fig.dpi if texts else 0
+    ax.yaxis.labelpad = 24 + widest + 6
+    return texts
+
+
+def readable(colour, background="white", ratio: float = 4.5):
+    """``colour`` darkened (mixed with black) until text in it reaches ``ratio``:1 on ``background`` (WCAG)."""
+    from clusterstudy.publish.figure_checks import contrast_ratio
+
+    rgb = np.asarray(mpl.colors.to_rgb(colour))
+    bg = np.asarray(mpl.colors.to_rgb(background))
+    for k in np.linspace(1.0, 0.0, 41):
+        if contrast_ratio(rgb * k, bg) >= ratio:
+            return tuple(float(v) for v in rgb * k)
+    return (0.0, 0.0, 0.0)
 
 
 def nested_circles(circles: pd.DataFrame, title: str = ""):
-    """Nested circles (outermost first) labelled with their firm counts or ranges.
+    """Nested circles (outermost first), each named beside the figure with its firm count or range.
 
     ``circles`` has ``circle``, ``firms_low``, ``firms_high`` (NaN where the source gives no
-    number). Radii are proportional to the square root of the count (area ~ firms), the
-    range's two ends drawn as solid and dashed outlines; a circle without a number is drawn
-    as an open outer ring.
+    number) and optionally ``label_in_source`` (the circle's own label in the source's figure,
+    quoted when it differs from ``circle``). Radii are proportional to the square root of the
+    count (area ~ firms), the range's two ends drawn as solid and dashed outlines; a circle
+    without a number is drawn as an open outer ring. Labels sit right of the circles, joined
+    to their circle by a leader line, so no text crosses an outline.
     """
     from matplotlib.patches import Circle
 
-    fig, ax = plt.subplots(figsize=(6.5, 6.5))
+    fig, ax = plt.subplots(figsize=(10, 6.5))
     known = circles.dropna(subset=["firms_high"])
     scale = 1.0 / np.sqrt(known["firms_high"].max()) * 0.8
+    anchors, names = [], []
     for i, r in enumerate(circles.itertuples(index=False)):
         colour = f"C{i}"
+        source = getattr(r, "label_in_source", None)
+        named = isinstance(source, str) and source and source != r.circle
+        quoted = f'\n("{source}" in the source\'s figure)' if named else ""
         if np.isnan(r.firms_high):
             ax.add_patch(Circle((0, 0), 1.0, fill=False, lw=2, ls=":", color=colour))
-            ax.annotate(f"{r.circle}\n(every firm in the sector; no number given)", (0, 0.93), ha="center",
-                        va="top", fontsize=9, color=colour)
+            anchors.append((np.cos(np.pi / 6), np.sin(np.pi / 6)))
+            names.append(f"{r.circle}: every firm in the sector (no number given){quoted}")
             continue
         hi = np.sqrt(r.firms_high) * scale
         lo = np.sqrt(r.firms_low) * scale
         ax.add_patch(Circle((0, hi - 0.8), hi, alpha=0.25, color=colour))
         if lo < hi:
             ax.add_patch(Circle((0, lo - 0.8), lo, fill=False, ls="--", color=colour))
+        angle = np.deg2rad(50)
+        anchors.append((0.9 * hi * np.cos(angle), hi - 0.8 + 0.9 * hi * np.sin(angle)))
         n = f"{r.firms_low:.0f}-{r.firms_high:.0f}" if lo < hi else f"about {r.firms_high:.0f}"
-        ax.annotate(f"{r.circle}: {n} firms", (0, 2 * hi - 0.8 - 0.04), ha="center", va="top", fontsize=9)
-    ax.set(xlim=(-1.05, 1.05), ylim=(-1.05, 1.05), aspect="equal", title=title)
+        names.append(f"{r.circle}: {n} firms{quoted}")
+    ys = np.linspace(0.75, -0.75, len(names)) if len(names) > 1 else [0.0]
+    for (x0, y0), y, text in zip(anchors, ys, names, strict=True):
+        ax.plot([x0, 1.12], [y0, y], color="0.35", lw=0.7, gid="leader")
+        ax.plot([x0], [y0], "o", color="0.2", ms=3, gid="leader")
+        ax.text(1.15, y, text, fontsize=9.5, va="center", ha="left")
+    ax.set(xlim=(-1.05, 2.75), ylim=(-1.05, 1.05), aspect="equal", title=title)
     ax.axis("off")
     return fig
 
@@ -98,6 +241,8 @@ def place_labels(ax, texts: list, points: tuple | None = None, avoid: list | Non
                 force_text=(0.3, 0.5), iter_lim=500)
     ax.autoscale(False)  # the leader lines must not move the view the labels were placed in
     renderer = ax.figure.canvas.get_renderer()
+    if points is not None:
+        _nudge_clear(ax, texts, ax.transData.transform(np.column_stack([x, y])), renderer)
     to_data = ax.transData.inverted()
     for t, origin in zip(texts, origins, strict=True):
         start = ax.transData.transform(origin)
@@ -105,54 +250,32 @@ def place_labels(ax, texts: list, points: tuple | None = None, avoid: list | Non
         end = np.clip(start, [box.x0, box.y0], [box.x1, box.y1])  # the label's box point nearest its spot
         if np.hypot(*(end - start)) > min_leader_px:
             (x0, y0), (x1, y1) = to_data.transform([start, end])
-            ax.plot([x0, x1], [y0, y1], color="0.5", lw=0.5, zorder=1)
+            ax.plot([x0, x1], [y0, y1], color="0.5", lw=0.5, zorder=1, gid="leader")
 
 
-def _ties(g) -> list[tuple]:
-    """The edges of ``g`` with each pair of nodes once (a two-way tie is one tie)."""
-    seen, ties = set(), []
-    for a, b, d in g.edges(data=True):
-        if frozenset((a, b)) not in seen:
-            seen.add(frozenset((a, b)))
-            ties.append((a, b, d))
-    return ties
+def _nudge_clear(ax, texts: list, points_px: np.ndarray, renderer, radius_px: float = 5.0) -> None:
+    """Move any label still covering a marker (within ``radius_px`` of its centre) to the nearest spot,
+    in eight directions and growing steps, that clears every marker and every other label inside the axes."""
+    bbox = ax.bbox
+    directions = [(0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1)]
 
+    def clear(box, others) -> bool:
+        inside = bbox.x0 <= box.x0 and box.x1 <= bbox.x1 and bbox.y0 <= box.y0 and box.y1 <= bbox.y1
+        near = np.hypot(np.clip(points_px[:, 0], box.x0, box.x1) - points_px[:, 0],
+                        np.clip(points_px[:, 1], box.y0, box.y1) - points_px[:, 1]) < radius_px
+        return inside and not near.any() and not any(box.overlaps(o) for o in others)
 
-def network(g, title: str = "", seed: int = 7):
-    """Draw a cluster network: nodes coloured by country, arrows in the direction of transfer.
-
-    ``g`` is a directed graph with edge attribute ``studies`` (a two-way tie is an edge each
-    way, drawn as one double-headed arrow); edge labels name the studies. Node and edge labels
-    are placed by adjustText so none overlaps or leaves the axes.
-    """
-    import networkx as nx
-
-    pos = nx.spring_layout(g.to_undirected(), seed=seed, k=1.2)
-    countries = sorted({d["country"] for _, d in g.nodes(data=True)})
-    colours = {c: f"C{i}" for i, c in enumerate(countries)}
-    fig, ax = plt.subplots(figsize=(12, 8))
-    ties = _ties(g)
-    for a, b, d in ties:
-        both = g.has_edge(b, a)
-        ax.annotate("", xy=pos[b], xytext=pos[a],
-                    arrowprops={"arrowstyle": "<|-|>" if both else "-|>", "color": "0.55",
-                                "lw": 1 + len(d["studies"]), "shrinkA": 9, "shrinkB": 9, "mutation_scale": 14})
-    for c in countries:
-        nodes = [n for n, d in g.nodes(data=True) if d["country"] == c]
-        nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_color=colours[c], node_size=220, ax=ax, label=c)
-    xy = np.array([pos[n] for n in g.nodes])
-    span = xy.max(axis=0) - xy.min(axis=0)
-    ax.set_xlim(xy[:, 0].min() - 0.35 * span[0], xy[:, 0].max() + 0.35 * span[0])
-    ax.set_ylim(xy[:, 1].min() - 0.15 * span[1], xy[:, 1].max() + 0.15 * span[1])
-    texts = [ax.text(*pos[n], n, fontsize=8, ha="center", va="bottom") for n in g.nodes]
-    for a, b, d in ties:
-        mid = (np.asarray(pos[a]) + np.asarray(pos[b])) / 2
-        texts.append(ax.text(*mid, ", ".join(d["studies"]), fontsize=7, color="0.3", ha="center", va="center"))
-    place_labels(ax, texts, (xy[:, 0], xy[:, 1]))
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="country", frameon=False)
-    ax.set_title(title)
-    ax.axis("off")
-    return fig
+    for t in texts:
+        others = [o.get_window_extent(renderer) for o in texts if o is not t]
+        box = t.get_window_extent(renderer)
+        if clear(box, others):
+            continue
+        start = ax.transData.transform(t.get_position())
+        for step in range(2, 80, 2):
+            moved = next((d for d in directions if clear(box.translated(d[0] * step, d[1] * step), others)), None)
+            if moved is not None:
+                t.set_position(ax.transData.inverted().transform(start + np.array(moved) * step))
+                break
 
 
 def stagger_tick_labels(ax, axis: str = "y", gap_pt: float = 2.0) -> int:

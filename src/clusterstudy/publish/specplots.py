@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgb
 
+from clusterstudy.publish.plots import readable
+
 
 def construct_colours(constructs: list[str]) -> dict[str, str]:
     """One colour of the theme's palette per construct, in the given order."""
@@ -22,10 +24,12 @@ def curve(specs: pd.DataFrame, choices: list[str], labels: dict[str, str], title
     constructs = list(dict.fromkeys(specs["construct"]))
     colours = construct_colours(constructs)
     levels = [(c, v) for c in choices for v in dict.fromkeys(specs[c].astype(str))]
-    lo, hi = np.nanquantile(specs["ci_low"], 0.002), np.nanquantile(specs["ci_high"], 0.998)
+    lo, hi = np.nanmin(specs["ci_low"]), np.nanmax(specs["ci_high"])  # every interval whole
+    row_in = 0.19
     fig, axes = plt.subplots(
-        2, len(constructs), figsize=(2.1 * len(constructs) + 2.2, 4.2 + 0.16 * len(levels)), sharey="row",
-        squeeze=False, gridspec_kw={"height_ratios": [4, 0.16 * len(levels) + 0.2], "hspace": 0.04, "wspace": 0.06})
+        2, len(constructs), figsize=(2.3 * len(constructs) + 3.4, 4.6 + row_in * len(levels)), sharey="row",
+        squeeze=False, gridspec_kw={"height_ratios": [4.4, row_in * len(levels) + 0.2], "hspace": 0.05,
+                                    "wspace": 0.06})
     for k, c in enumerate(constructs):
         s = specs[specs["construct"] == c].sort_values("coef", kind="mergesort").reset_index(drop=True)
         x = np.arange(len(s))
@@ -40,7 +44,7 @@ def curve(specs: pd.DataFrame, choices: list[str], labels: dict[str, str], title
         top.set_xlim(-0.5, len(s) - 0.5)
         top.set_ylim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
         top.set_xticks([])
-        top.set_title(f"{labels.get(c, c)}\n{len(s):,} specifications", fontsize=8.5, color=colours[c],
+        top.set_title(f"{labels.get(c, c)}\n{len(s):,} specifications", fontsize=9, color=readable(colours[c]),
                       fontweight="bold")
         image = np.ones((len(levels), len(s), 3))
         for row, (ch, v) in enumerate(levels):
@@ -51,10 +55,11 @@ def curve(specs: pd.DataFrame, choices: list[str], labels: dict[str, str], title
             bottom.axhline(row - 0.5, color="0.6", lw=0.5)
         bottom.grid(False)
         bottom.set_xticks([])
-        bottom.set_xlabel("sorted by estimate", fontsize=7)
-    axes[0, 0].set_ylabel("estimate (log outcome per SD of the measure)", fontsize=8)
-    axes[1, 0].set_yticks(range(len(levels)), [f"{c.replace('_', ' ')}: {v}" for c, v in levels], fontsize=6.5)
-    fig.suptitle(title, fontsize=11, y=0.995)
+        bottom.set_xlabel("specifications, sorted by estimate", fontsize=8.5)
+    axes[0, 0].set_ylabel("estimate (log outcome per SD of the measure)", fontsize=9.5)
+    axes[1, 0].set_yticks(range(len(levels)), [f"{c.replace('_', ' ')}: {v}" for c, v in levels], fontsize=8.5)
+    axes[1, 0].set_ylabel("specification choices", fontsize=9.5)
+    fig.suptitle(title, fontsize=12, y=0.995)
     return fig
 
 
@@ -67,7 +72,7 @@ def null_distributions(null: pd.DataFrame, inference: pd.DataFrame, labels: dict
     colours = construct_colours(constructs)
     observed = {"median": "median_estimate", "share": "share_significant_dominant", "mean_z": "mean_z"}
     pcol = {"median": "p_median", "share": "p_share", "mean_z": "p_mean_z"}
-    fig, axes = plt.subplots(len(constructs), 3, figsize=(11, 1.9 * len(constructs) + 0.8), squeeze=False)
+    fig, axes = plt.subplots(len(constructs), 3, figsize=(11.5, 2.1 * len(constructs) + 0.8), squeeze=False)
     for i, c in enumerate(constructs):
         row = inference.set_index("construct").loc[c]
         d = null[null["construct"] == c]
@@ -77,10 +82,10 @@ def null_distributions(null: pd.DataFrame, inference: pd.DataFrame, labels: dict
             ax.axvline(row[observed[stat]], color="black", lw=1.5)
             pv = row[pcol[stat]]
             ptxt = f"p < {1 / len(d):.3f}" if pv == 0 else f"p = {pv:.3f}"
-            ax.set_title(f"{labels.get(c, c)}: {ptxt}", fontsize=8, color=colours[c])
-            ax.tick_params(labelsize=7)
-            if i == len(constructs) - 1:
-                ax.set_xlabel(STATISTICS[stat], fontsize=8)
+            ax.set_title(f"{labels.get(c, c)}: {ptxt} under the null", fontsize=8.5, color=readable(colours[c]))
+            ax.tick_params(labelsize=7.5)
+            ax.set_xlabel(STATISTICS[stat], fontsize=8)
+            ax.set_ylabel("draws", fontsize=8)
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig
