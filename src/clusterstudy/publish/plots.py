@@ -175,6 +175,14 @@ def readable(colour, background="white", ratio: float = 4.5):
     return (0.0, 0.0, 0.0)
 
 
+def text_on(fill) -> str:
+    """Black or white, whichever contrasts more with ``fill`` (for numbers written on heatmap cells)."""
+    from clusterstudy.publish.figure_checks import contrast_ratio
+
+    bg = np.asarray(mpl.colors.to_rgb(fill))
+    return "black" if contrast_ratio(np.zeros(3), bg) >= contrast_ratio(np.ones(3), bg) else "white"
+
+
 def nested_circles(circles: pd.DataFrame, title: str = ""):
     """Nested circles (outermost first), each named beside the figure with its firm count or range.
 
