@@ -59,7 +59,7 @@ resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_
 
 # CLUSNET Figure 6 rebuilt and its claim tested on Eurostat NUTS-2 data, once per measure
 # (default: traded cluster strength; every measure's headline models are in each run)
-EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary)
+EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary eu_population)
 eu_specialisation_innovation_INPUTS := $(EU_EXTRACTS)
 eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices estimation/models publish/plots
 eu_specialisation_innovation_SWEEP  := measure

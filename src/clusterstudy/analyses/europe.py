@@ -166,6 +166,11 @@ def patent_years(period: tuple[int, int], complete_years: bool = True) -> list[i
     return kept
 
 
+def patent_means(years: list[int]) -> pd.DataFrame:
+    """Per region: mean patents per million and applications over ``years``, population, years reported."""
+    return _patents(years)
+
+
 def _period_mean(df: pd.DataFrame, period: tuple[int, int], value: str) -> pd.Series:
     return df[df["year"].between(*period)].groupby("nuts2")[value].mean()
 
@@ -175,13 +180,17 @@ def _patents(years: list[int]) -> pd.DataFrame:
 
     Population is applications / per-million rate (mean over the years with both, any year
     if none in ``years``); a year with applications but no rate (regions new in NUTS 2013,
-    e.g. DED4 before 2011) gets applications / that population.
+    e.g. DED4 before 2011) gets applications / that population. A region whose patent table
+    never has a rate (Saarland, DEC0) takes its population from the regional accounts
+    (``eu_population``, mean over ``years``).
     """
     pat = extracts.load("eu_patents")
     wide = pat.pivot_table(index=["nuts2", "year"], columns="unit", values="value")
     pop = (wide["NR"] / wide["P_MHAB"] * 1e6).where(wide["P_MHAB"] > 0).rename("pop").reset_index()
     in_years = pop[pop["year"].isin(years)].groupby("nuts2")["pop"].mean()
-    population = in_years.combine_first(pop.groupby("nuts2")["pop"].mean())
+    accounts = extracts.load("eu_population")
+    accounts = accounts[accounts["year"].isin(years)].groupby("nuts2")["population"].mean()
+    population = in_years.combine_first(pop.groupby("nuts2")["pop"].mean()).combine_first(accounts)
     wide = wide[wide.index.get_level_values("year").isin(years)].dropna(subset=["NR"])
     region = wide.index.get_level_values("nuts2")
     rate = wide["P_MHAB"].fillna(wide["NR"] / population.reindex(region).to_numpy() * 1e6)
@@ -205,6 +214,10 @@ def _no_sbs_reason(region: str, period: tuple[int, int], sbs: pd.DataFrame, log:
     """Why a NUTS 2013 region has no SBS employment in the period (other years, split predecessor)."""
     years = sorted(sbs.loc[sbs["nuts2"] == region, "year"].unique())
     reason = f"no SBS employment {period[0]}-{period[1]}"
+    london = log[(log["extract"] == "eu_gdp") & (log["action"] == "summed")
+                 & log["from_code"].str.split("+").apply(lambda codes: region in codes)]
+    if not london.empty:
+        return reason + f" under NUTS 2013 (London is in the sample as NUTS 2010 {london['to_code'].iloc[0]})"
     if years:
         reason += f" (reported only {years[0]}-{years[-1]}"
         split = log[(log["extract"] == "eu_sbs_employment") & (log["action"] == "dropped")
@@ -316,7 +329,8 @@ def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tup
     fixed effects; (4) = (2) + log ``mediator`` (a possible mediator, a labelled variant);
     the same (2)/(3) with the other error type as a sensitivity; Poisson PML of mean annual
     applications with population as exposure, as (2) and (3). Errors ``se`` (default
-    clustered by country) with the wild cluster bootstrap p-value of the measure (``wild``).
+    clustered by country, t(G-1) p-values) with a bootstrap p-value of the measure
+    (``wild``): wild cluster bootstrap for OLS, wild score bootstrap for Poisson PML.
     ``include``: fit only the models whose names start with one of these prefixes.
     """
     other = "HC3" if se == "cluster" else "cluster"
@@ -344,7 +358,8 @@ def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tup
         else:
             res = models.fit_poisson(regions, "patents", "population", measure, ctrl, fe, se=err,
                                      standardise=True)
-            rows.append(models.tidy(res, name))
+            terms = (measure,) if wild and err == "cluster" else ()
+            rows.append(models.tidy(res, name, wild_terms=terms, B=B, seed=seed))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -353,7 +368,8 @@ def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEAS
 
     One row per measure x specification: ``across countries`` = model (2) / (5), ``within
     countries`` = (3) / (6). Columns: ``measure``, ``comparison``, ``estimator``, ``coef``,
-    ``ci_low``, ``ci_high``, ``p`` (clustered by country), ``p_wild``, ``p_hc3``, ``n``.
+    ``ci_low``, ``ci_high``, ``p`` (clustered by country, t(G-1)), ``p_wild`` (wild cluster
+    bootstrap for OLS, wild score bootstrap for Poisson PML), ``p_hc3``, ``n``, ``clusters`` (G).
     kwargs go to :func:`fit_models`.
     """
     rows = []
@@ -371,7 +387,8 @@ def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEAS
                 rows.append({"measure": m, "comparison": comparison, "estimator": est,
                              "coef": r["coef"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
                              "p": r["p"], "p_wild": r["p_wild"],
-                             "p_hc3": t.at[hc3, "p"] if est == "OLS" else np.nan, "n": int(r["n"])})
+                             "p_hc3": t.at[hc3, "p"] if est == "OLS" else np.nan, "n": int(r["n"]),
+                             "clusters": r["clusters"]})
     return pd.DataFrame(rows)
 
 
