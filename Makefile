@@ -70,6 +70,12 @@ eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)
 eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices estimation/models analyses/speccurve estimation/batchfit publish/specplots
 
+# Europe from association toward cause (issue 21): lagged, pre-period and panel designs, R&D and
+# HRST controls, Cinelli-Hazlett sensitivity, t(G-1) and bootstrap p-values
+NOTEBOOKS += eu_designs
+eu_designs_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,eu_rd_intensity eu_hrst)
+eu_designs_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_designs measures/indices estimation/models estimation/panel publish/designplots
+
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
   data/seeds/meng_forman_resource_city_clusters.csv

@@ -34,6 +34,8 @@ from clusterstudy.estimation import models
 from clusterstudy.measures import indices
 
 SECTOR_SETS = {"all": r"[B-S]\d\d", "manufacturing": r"C\d\d"}
+# measures of diversity, not specialisation: high values mean a dispersed structure
+DIVERSITY_MEASURES = ("related_variety", "unrelated_variety")
 SUPPRESSED = ("missing", "zero")
 COMPLETE_SHARE = 0.9
 INDICATOR_COLUMNS = ["nuts2", "country", "patents_per_million", "hhi", "krugman", "cluster_strength",
@@ -313,9 +315,9 @@ def region_sector_stars(period: tuple[int, int] = (2008, 2012), sectors: str = "
 
 # ---------------------------------------------------------------- models of the Figure 6 notebook
 
-MEDIATOR_NOTE = ("GDP per head is left out of the default models: clusters are meant to raise "
-                 "productivity and income, so income may lie on the path from clusters to patents "
-                 "(a mediator), and controlling for it would remove part of the effect under test")
+MEDIATOR_NOTE = ("GDP per head is left out of the default models: if clusters raise productivity "
+                 "and income, income may lie on the path from clusters to patents (a mediator), and "
+                 "controlling for it would remove part of the association under test")
 
 
 def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tuple[str, ...] = ("tertiary_share",),

@@ -245,14 +245,17 @@ def pct_effect(coef: float) -> float:
 
 
 def quadrants(df: pd.DataFrame, measure: str, outcome: str, q_measure: float = 0.5,
-              q_outcome: float = 0.5) -> tuple[pd.DataFrame, pd.DataFrame]:
+              q_outcome: float = 0.5, diversity: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split at quantiles of the measure and the outcome; return counts and the off-diagonal regions.
 
     The CLUSNET report says two quadrants are empty: dispersed regions with high innovation
-    (low measure, high outcome) and specialised regions with low innovation.
+    and specialised regions with low innovation. For a specialisation measure, dispersed
+    means a low value; for a ``diversity`` measure (related or unrelated variety) it means a
+    high value, so the labels (and the quadrants called empty) swap.
     """
     cut_m, cut_o = df[measure].quantile(q_measure), df[outcome].quantile(q_outcome)
-    spec = np.where(df[measure] > cut_m, "specialised", "dispersed")
+    high, low = ("dispersed", "specialised") if diversity else ("specialised", "dispersed")
+    spec = np.where(df[measure] > cut_m, high, low)
     innov = np.where(df[outcome] > cut_o, "high innovation", "low innovation")
     d = df.assign(specialisation=spec, innovation=innov)
     counts = d.groupby(["specialisation", "innovation"]).size().rename("regions").reset_index()
@@ -277,7 +280,7 @@ def describe(row: pd.Series, what: str, outcome: str = "patents per million", al
 
 
 def corner_test(df: pd.DataFrame, measure: str, outcome: str, q: float = 0.2,
-                n_permutations: int = 9999, seed: int = WILD_SEED) -> dict:
+                n_permutations: int = 9999, seed: int = WILD_SEED, diversity: bool = False) -> dict:
     """Regions in the two corners CLUSNET calls empty, against a permutation null.
 
     Corners: bottom ``q`` of the measure with top ``q`` of the outcome (dispersed, high
@@ -285,14 +288,15 @@ def corner_test(df: pd.DataFrame, measure: str, outcome: str, q: float = 0.2,
     low innovation). The null pairs measure and outcome at random (``scipy.stats.
     permutation_test``, ``permutation_type="pairings"``, fixed ``seed``); ``p_fewer`` is the
     one-sided p-value of so few regions in the corners (the report's claim), ``expected``
-    the null mean.
+    the null mean. For a ``diversity`` measure, dispersed is the top of the measure, so the
+    corners are bottom-bottom and top-top.
     """
     from scipy import stats
 
     if not 0 < q < 0.5:
         raise ValueError(f"corner quantile {q} must lie strictly between 0 and 0.5")
     d = df.dropna(subset=[measure, outcome])
-    x = d[measure].rank(pct=True, method="first").to_numpy()
+    x = d[measure].rank(pct=True, method="first", ascending=not diversity).to_numpy()
     y = d[outcome].rank(pct=True, method="first").to_numpy()
 
     def corners(a, b, axis=-1):
