@@ -33,9 +33,10 @@ def design_coefficients(table: pd.DataFrame, labels: dict[str, str], title: str)
         ax.set_title(f"{comp} countries" if comp == "across" else "within countries (panel: within regions)")
     axes[0][0].set_yticks(y0, [labels.get(m, m) for m in measures])
     axes[0][0].set_ylabel("measure")
-    axes[0][-1].legend(loc="lower right", fontsize=8, title="design")
+    handles, names = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=len(designs), fontsize=9, title="design", frameon=False)
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 
