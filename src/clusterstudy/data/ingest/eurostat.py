@@ -58,7 +58,7 @@ def gdp(mirror: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     raw = readers.eurostat_tsv(mirror / "eurostat" / "nama_10r_2gdp.tsv")
     df = _nuts2(raw[raw["unit"] == "PPS_HAB"]).dropna(subset=["value"])
     df, log = nuts.harmonise(df, mirror, "eu_gdp", ("2010", "2006"), ["unit", "year"])
-    wide = _gdp_population(raw)
+    wide = gdp_population(raw)
     london, london_log = nuts.london_sum(wide, mirror, ["year"], ["MIO_PPS", "population"], "eu_gdp")
     london = london.assign(unit="PPS_HAB", value=london["MIO_PPS"] * 1e6 / london["population"], flag="")
     df = pd.concat([df, london.dropna(subset=["value"])], ignore_index=True)
@@ -66,7 +66,7 @@ def gdp(mirror: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return df[["nuts2", "year", "unit", "value", "flag"]].sort_values(["nuts2", "year"]), log
 
 
-def _gdp_population(raw: pd.DataFrame) -> pd.DataFrame:
+def gdp_population(raw: pd.DataFrame) -> pd.DataFrame:
     """Per region and year: GDP in million PPS and population (million EUR / EUR per inhabitant)."""
     sel = _nuts2(raw[raw["unit"].isin(["MIO_PPS", "MIO_EUR", "EUR_HAB"])]).dropna(subset=["value"])
     wide = sel.pivot_table(index=["nuts2", "year"], columns="unit", values="value").reset_index()
@@ -83,7 +83,7 @@ def population(mirror: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     regions are summed from their NUTS 2013 parts.
     """
     raw = readers.eurostat_tsv(mirror / "eurostat" / "nama_10r_2gdp.tsv")
-    wide = _gdp_population(raw).dropna(subset=["population"])
+    wide = gdp_population(raw).dropna(subset=["population"])
     df, log = nuts.harmonise(wide[["nuts2", "year", "population"]], mirror, "eu_population",
                              ("2010", "2006"), ["year"])
     london, london_log = nuts.london_sum(wide, mirror, ["year"], ["population"], "eu_population")
