@@ -130,13 +130,16 @@ def with_controls(regions: pd.DataFrame, period: tuple[int, int] = (2008, 2012),
                           hrst_pct_pop=regions["nuts2"].map(mean(share, "hrst_pct_pop", period)))
 
 
-# label -> (added controls, reading)
+# label -> (added controls, columns that define the sample, reading)
 VARIANTS = {
-    "default, R&D sample": ([], "the default model on the regions with R&D data (isolates the sample change)"),
-    "+ R&D 2008-2012": (["rd_pct_gdp"], "confounder or mediator: same window, so clusters may raise R&D"),
-    "+ R&D 2000-2004": (["rd_pct_gdp_pre"], "confounder: measured before the sector structure"),
-    "+ HRST 2008-2012": (["hrst_pct_pop"], "confounder or mediator: skilled workforce, same window"),
-    "+ R&D and HRST 2008-2012": (["rd_pct_gdp", "hrst_pct_pop"], "both, same window (most conservative)"),
+    "default, R&D sample": ([], ["rd_pct_gdp"],
+                            "the default model on the regions with R&D 2008-2012 (isolates the sample change)"),
+    "+ R&D 2008-2012": (["rd_pct_gdp"], [], "confounder or mediator: same window, so clusters may raise R&D"),
+    "default, R&D 2000-2004 sample": ([], ["rd_pct_gdp_pre"],
+                                      "the default model on the regions with R&D 2000-2004 (isolates the sample change)"),
+    "+ R&D 2000-2004": (["rd_pct_gdp_pre"], [], "confounder: measured before the sector structure"),
+    "+ HRST 2008-2012": (["hrst_pct_pop"], [], "confounder or mediator: skilled workforce, same window"),
+    "+ R&D and HRST 2008-2012": (["rd_pct_gdp", "hrst_pct_pop"], [], "both, same window (most conservative)"),
 }
 
 
@@ -148,8 +151,8 @@ def controls_table(regions: pd.DataFrame, measures: tuple[str, ...], controls: l
     base = [size, *controls]
     rows = []
     for m in measures:
-        for label, (extra, reading) in VARIANTS.items():
-            sample = frame.dropna(subset=["rd_pct_gdp"]) if label.startswith("default") else frame
+        for label, (extra, sample_cols, reading) in VARIANTS.items():
+            sample = frame.dropna(subset=sample_cols)
             for comparison, fe in COMPARISONS.items():
                 r = fit_row(sample, m, [*base, *extra], fe, wild, B, seed)
                 rows.append({"variant": label, "reading": reading, "measure": m, "comparison": comparison, **r})
