@@ -74,7 +74,7 @@ eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices
 # HRST controls, Cinelli-Hazlett sensitivity, t(G-1) and bootstrap p-values
 NOTEBOOKS += eu_designs
 eu_designs_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,eu_rd_intensity eu_hrst)
-eu_designs_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_designs measures/indices estimation/models estimation/panel publish/designplots
+eu_designs_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_designs measures/indices estimation/models estimation/panel estimation/sensitivity publish/designplots
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \

@@ -107,3 +107,20 @@ def test_london_and_saarland_are_in_the_default_sample():
     assert r.at["DEC0", "patents_per_million"] == pytest.approx(
         (pat["value"] / pop["population"].mean() * 1e6).mean(), rel=1e-9)
     assert "UKI1" in excluded.set_index("nuts2").at["UKI3", "reason"]
+
+
+def test_robustness_value_follows_cinelli_hazlett_from_the_t_statistic():
+    from clusterstudy.estimation import sensitivity
+
+    rng = np.random.default_rng(5)
+    d = pd.DataFrame({"x": rng.normal(size=200), "w": rng.normal(size=200)})
+    d["log_outcome"] = 0.3 * d["x"] + 0.5 * d["w"] + rng.normal(size=200)
+    sens = sensitivity.cinelli_hazlett(d, "x", ["w"], ["w"])
+    s = sens.sensitivity_stats
+    f = s["t_statistic"] / np.sqrt(s["dof"])  # Cinelli & Hazlett (2020), eq. 18: RV from Cohen's f
+    assert s["rv_q"] == pytest.approx(0.5 * (np.sqrt(f ** 4 + 4 * f ** 2) - f ** 2))
+    assert s["dof"] == 200 - 3 and sens.n == 200
+    # a confounder as strong as w: partial R² of w with the outcome, from its own t-statistic
+    assert sens.bench_bounds["r2yz_dx"].iloc[0] > 0.1
+    with pytest.raises(ValueError, match="must be one of the controls"):
+        sensitivity.cinelli_hazlett(d, "x", ["w"], ["z"])

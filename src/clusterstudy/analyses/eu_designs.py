@@ -21,6 +21,7 @@ import pandas as pd
 from clusterstudy.analyses import europe
 from clusterstudy.data import extracts
 from clusterstudy.estimation import models, panel
+from clusterstudy.estimation import sensitivity as ch
 
 DESIGNS = {
     "cross_section": "default: sector structure 2008-2012, patents 2008-2011 (same window)",
@@ -163,37 +164,15 @@ def sensitivity(frame: pd.DataFrame, measure: str, controls: list[str], benchmar
                 fixed_effects: str | None = "country", kd: tuple[int, ...] = (1, 2, 3)):
     """Cinelli & Hazlett (2020) sensitivity of the standardised measure's OLS coefficient.
 
-    Fits OLS (classical errors, as sensemakr requires) of log patents per million on the
-    z-scored measure, ``controls`` and ``C(fixed_effects)``; returns the ``sensemakr.Sensemakr``
-    object (robustness values, bounds from ``kd`` times each benchmark covariate's strength).
-    The benchmarks' partial R² with the outcome and with the measure are computed here from
-    t-statistics (as ``sensemakr.ovb_bounds`` does) and passed to sensemakr's manual mode:
-    its model mode indexes a pandas Series by position, which pandas 3 refuses.
+    The sample of the default model (:func:`models.prepare`; singleton fixed-effect groups
+    dropped), the measure z-scored; see :func:`sensitivity.cinelli_hazlett` (robustness
+    values, bounds from ``kd`` times each benchmark covariate's strength).
     """
-    import statsmodels.formula.api as smf
-    from sensemakr import Sensemakr
-
-    missing = [b for b in benchmarks if b not in controls]
-    if missing:
-        raise ValueError(f"benchmark {missing[0]!r} must be one of the controls")
     d = models.prepare(frame, "patents_per_million", measure, controls, cluster="country")
     if fixed_effects:
         d = d[d.groupby(fixed_effects)[fixed_effects].transform("size") > 1]
     d = d.assign(**{measure: (d[measure] - d[measure].mean()) / d[measure].std()})
-    fe = [f"C({fixed_effects})"] if fixed_effects else []
-    outcome = smf.ols(f"log_outcome ~ {' + '.join([measure, *controls, *fe])}", data=d).fit()
-    treatment = smf.ols(f"{measure} ~ {' + '.join([*controls, *fe])}", data=d).fit()
-
-    def r2(fit, term):
-        t = float(fit.tvalues[term])
-        return t ** 2 / (t ** 2 + fit.df_resid)
-
-    sens = Sensemakr(estimate=float(outcome.params[measure]), se=float(outcome.bse[measure]),
-                     dof=float(outcome.df_resid), r2dxj_x=np.array([r2(treatment, b) for b in benchmarks]),
-                     r2yxj_dx=np.array([r2(outcome, b) for b in benchmarks]),
-                     benchmark_covariates=list(benchmarks), kd=list(kd))
-    sens.treatment, sens.n = measure, int(outcome.nobs)
-    return sens
+    return ch.cinelli_hazlett(d, measure, controls, benchmarks, fixed_effects, kd)
 
 
 def ppml_weight_share(regions: pd.DataFrame, top: float = 0.1) -> float:
