@@ -60,7 +60,7 @@ resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_
 
 # CLUSNET Figure 6 rebuilt and its claim tested on Eurostat NUTS-2 data, once per measure
 # (default: traded cluster strength; every measure's headline models are in each run)
-EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary \
+EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary eu_population \
   nace_naics_bridge us_naics_clusters)
 eu_specialisation_innovation_INPUTS := $(EU_EXTRACTS)
 eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_constructs measures/indices measures/traded measures/nace estimation/models publish/plots estimation/multiple_testing
@@ -71,6 +71,12 @@ eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 # (batched estimation; resampling on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)
 eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded measures/nace estimation/models analyses/speccurve estimation/batchfit publish/specplots publish/plots estimation/cluster_bootstrap estimation/multiple_testing
+
+# Europe from association toward cause (issue 21): lagged, pre-period and panel designs, R&D and
+# HRST controls, Cinelli-Hazlett sensitivity, t(G-1) and bootstrap p-values
+NOTEBOOKS += eu_designs
+eu_designs_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,eu_rd_intensity eu_hrst)
+eu_designs_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_designs measures/indices estimation/models estimation/panel estimation/sensitivity publish/designplots
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \

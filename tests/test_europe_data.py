@@ -42,7 +42,9 @@ def test_per_million_rate_of_a_recovered_region_is_applications_over_population(
 def test_excluded_regions_name_their_reason():
     _, excluded = europe.region_indicators()
     reasons = excluded.set_index("nuts2")["reason"]
-    assert "UKI1" in reasons["UKI3"] and "split" in reasons["UKI3"]
+    # London is in the sample under its NUTS 2010 codes (the only ones the SBS has in 2008-2012)
+    assert "London is in the sample as NUTS 2010 UKI1" in reasons["UKI3"]
+    assert "UKI2" in reasons["UKI7"]
     assert reasons["CH01"].startswith("no SBS employment")
     assert reasons["ES63"].startswith("no patent data")
 

@@ -146,7 +146,8 @@ def _notebook_imports(nb: Path) -> set[str]:
 NOTEBOOKS = _make_vars()["NOTEBOOKS"]
 # the ingest builders make the extracts, which are every notebook's declared inputs (<nb>_INPUTS);
 # notebooks reach them only through the registry's schemas, so only the registry is listed
-INGEST_BUILDERS = {f"clusterstudy.data.ingest.{m}" for m in ("bridge", "china", "eurostat", "geo", "nuts", "readers", "us")}
+INGEST_BUILDERS = {f"clusterstudy.data.ingest.{m}" for m in ("bridge", "china", "eurostat", "eurostat_rd", "geo", "nuts",
+                                                         "readers", "us")}
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS)

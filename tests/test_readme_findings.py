@@ -97,3 +97,15 @@ def test_spec_curve_inference_sentence():
            "share test p = 0.026" in text
     assert "related variety (expected +): 40% positive and 12% negative significant of 256, mostly positive, " \
            "share test p = 0.34" in text
+
+
+def test_eu_designs_bullet_reads_the_designs_table(tables_copy):
+    path = tables_copy / "tables" / "eu_designs.csv"
+    designs = pd.read_csv(path)
+    row = (designs["design"] == "panel_fe") & (designs["measure"] == "hhi")
+    designs.loc[row, ["coef", "p_wild"]] = [0.777, 0.0123]
+    designs.to_csv(path, index=False)
+    text = findings.bullet_eu_designs()
+    assert "panel fe +0.78 (wild p = 0.012)" in text
+    within = pd.read_csv(tables_copy / "tables" / "eu_designs_within_variance.csv").set_index("variable")
+    assert prose.pct(within["within_share"].drop("log_outcome").min()) in text

@@ -34,6 +34,8 @@ from clusterstudy.estimation import models, multiple_testing
 from clusterstudy.measures import indices, nace, traded
 
 SECTOR_SETS = {"all": r"[B-S]\d\d", "manufacturing": r"C\d\d"}
+# measures of diversity, not specialisation: high values mean a dispersed structure
+DIVERSITY_MEASURES = ("related_variety", "unrelated_variety")
 SUPPRESSED = ("missing", "zero")
 TRADED_SPLITS = ("us_clusters", "gini")
 COMPLETE_SHARE = 0.9
@@ -153,6 +155,11 @@ def patent_years(period: tuple[int, int], complete_years: bool = True) -> list[i
     return kept
 
 
+def patent_means(years: list[int]) -> pd.DataFrame:
+    """Per region: mean patents per million and applications over ``years``, population, years reported."""
+    return _patents(years)
+
+
 def _period_mean(df: pd.DataFrame, period: tuple[int, int], value: str) -> pd.Series:
     return df[df["year"].between(*period)].groupby("nuts2")[value].mean()
 
@@ -162,13 +169,17 @@ def _patents(years: list[int]) -> pd.DataFrame:
 
     Population is applications / per-million rate (mean over the years with both, any year
     if none in ``years``); a year with applications but no rate (regions new in NUTS 2013,
-    e.g. DED4 before 2011) gets applications / that population.
+    e.g. DED4 before 2011) gets applications / that population. A region whose patent table
+    never has a rate (Saarland, DEC0) takes its population from the regional accounts
+    (``eu_population``, mean over ``years``).
     """
     pat = extracts.load("eu_patents")
     wide = pat.pivot_table(index=["nuts2", "year"], columns="unit", values="value")
     pop = (wide["NR"] / wide["P_MHAB"] * 1e6).where(wide["P_MHAB"] > 0).rename("pop").reset_index()
     in_years = pop[pop["year"].isin(years)].groupby("nuts2")["pop"].mean()
-    population = in_years.combine_first(pop.groupby("nuts2")["pop"].mean())
+    accounts = extracts.load("eu_population")
+    accounts = accounts[accounts["year"].isin(years)].groupby("nuts2")["population"].mean()
+    population = in_years.combine_first(pop.groupby("nuts2")["pop"].mean()).combine_first(accounts)
     wide = wide[wide.index.get_level_values("year").isin(years)].dropna(subset=["NR"])
     region = wide.index.get_level_values("nuts2")
     rate = wide["P_MHAB"].fillna(wide["NR"] / population.reindex(region).to_numpy() * 1e6)
@@ -192,6 +203,10 @@ def _no_sbs_reason(region: str, period: tuple[int, int], sbs: pd.DataFrame, log:
     """Why a NUTS 2013 region has no SBS employment in the period (other years, split predecessor)."""
     years = sorted(sbs.loc[sbs["nuts2"] == region, "year"].unique())
     reason = f"no SBS employment {period[0]}-{period[1]}"
+    london = log[(log["extract"] == "eu_gdp") & (log["action"] == "summed")
+                 & log["from_code"].str.split("+").apply(lambda codes: region in codes)]
+    if not london.empty:
+        return reason + f" under NUTS 2013 (London is in the sample as NUTS 2010 {london['to_code'].iloc[0]})"
     if years:
         reason += f" (reported only {years[0]}-{years[-1]}"
         split = log[(log["extract"] == "eu_sbs_employment") & (log["action"] == "dropped")
@@ -301,9 +316,9 @@ def region_sector_stars(period: tuple[int, int] = (2008, 2012), sectors: str = "
 
 # ---------------------------------------------------------------- models of the Figure 6 notebook
 
-MEDIATOR_NOTE = ("GDP per head is left out of the default models: clusters are meant to raise "
-                 "productivity and income, so income may lie on the path from clusters to patents "
-                 "(a mediator), and controlling for it would remove part of the effect under test")
+MEDIATOR_NOTE = ("GDP per head is left out of the default models: if clusters raise productivity "
+                 "and income, income may lie on the path from clusters to patents (a mediator), and "
+                 "controlling for it would remove part of the association under test")
 
 
 def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tuple[str, ...] = ("tertiary_share",),
@@ -317,7 +332,8 @@ def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tup
     fixed effects; (4) = (2) + log ``mediator`` (a possible mediator, a labelled variant);
     the same (2)/(3) with the other error type as a sensitivity; Poisson PML of mean annual
     applications with population as exposure, as (2) and (3). Errors ``se`` (default
-    clustered by country) with the wild cluster bootstrap p-value of the measure (``wild``).
+    clustered by country, t(G-1) p-values) with a bootstrap p-value of the measure
+    (``wild``): wild cluster bootstrap for OLS, wild score bootstrap for Poisson PML.
     ``include``: fit only the models whose names start with one of these prefixes.
     """
     other = "HC3" if se == "cluster" else "cluster"
@@ -345,7 +361,8 @@ def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tup
         else:
             res = models.fit_poisson(regions, "patents", "population", measure, ctrl, fe, se=err,
                                      standardise=True)
-            rows.append(models.tidy(res, name))
+            terms = (measure,) if wild and err == "cluster" else ()
+            rows.append(models.tidy(res, name, wild_terms=terms, B=B, seed=seed))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -354,7 +371,8 @@ def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEAS
 
     One row per measure x specification: ``across countries`` = model (2) / (5), ``within
     countries`` = (3) / (6). Columns: ``measure``, ``comparison``, ``estimator``, ``coef``,
-    ``ci_low``, ``ci_high``, ``p`` (clustered by country), ``p_wild``, ``p_hc3``, ``n``, and the
+    ``ci_low``, ``ci_high``, ``p`` (clustered by country, t(G-1)), ``p_wild`` (wild cluster
+    bootstrap for OLS, wild score bootstrap for Poisson PML), ``p_hc3``, ``n``, ``clusters`` (G), and the
     family-wise ``p_adjusted`` (Romano–Wolf with the wild cluster bootstrap over all OLS rows;
     Holm over the Poisson rows), ``p_holm`` (Holm, the check), ``family``, ``family_size``.
     kwargs go to :func:`fit_models`.
@@ -374,7 +392,8 @@ def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEAS
                 rows.append({"measure": m, "comparison": comparison, "estimator": est,
                              "coef": r["coef"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
                              "p": r["p"], "p_wild": r["p_wild"],
-                             "p_hc3": t.at[hc3, "p"] if est == "OLS" else np.nan, "n": int(r["n"])})
+                             "p_hc3": t.at[hc3, "p"] if est == "OLS" else np.nan, "n": int(r["n"]),
+                             "clusters": r["clusters"]})
     out = pd.DataFrame(rows)
     # family-wise adjustment: Romano–Wolf (wild cluster bootstrap) over every OLS row, Holm over
     # the Poisson rows (no wild bootstrap for Poisson PML); Holm beside Romano–Wolf as a check

@@ -59,10 +59,10 @@ def eu_panel(years: tuple[int, int]) -> pd.DataFrame:
 
 
 def eu_harmonisation_summary() -> pd.DataFrame:
-    """Codes kept, renamed and dropped per European extract."""
+    """Codes kept, renamed, dropped, recovered (from NUTS 3) and summed (London from NUTS 2013 parts) per extract."""
     log = pd.read_csv(paths.data_dir() / "extracts" / "eu_nuts_harmonisation.csv", dtype=str)
     return (log.groupby(["extract", "action"]).size().unstack(fill_value=0)
-            .reindex(columns=["kept", "renamed", "dropped", "recovered"], fill_value=0).reset_index())
+            .reindex(columns=["kept", "renamed", "dropped", "recovered", "summed"], fill_value=0).reset_index())
 
 
 def eu_dropped_codes() -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """The one loader for the tidy extracts in ``data/extracts/`` (built by ``make extracts``).
 
 Every load checks the file's schema (columns, types, ranges, unique key, allowed values)
-and, for European extracts, that every region code is a NUTS 2013 level-2 code.
+and, for European extracts, that every region code is a NUTS 2013 level-2 code (or one of
+London's NUTS 2010 regions, ``registry.EXTRA_NUTS2``).
 ``python -m clusterstudy.data.extracts check`` loads them all (``make all`` runs it first).
 """
 
@@ -14,13 +15,13 @@ import pandas as pd
 
 from clusterstudy.core import paths
 from clusterstudy.core.validate import DataError, read_csv
-from clusterstudy.data.ingest.registry import EXTRACTS
+from clusterstudy.data.ingest.registry import EXTRA_NUTS2, EXTRACTS
 
 
 @cache
 def _nuts2_codes() -> frozenset[str]:
     e = EXTRACTS["nuts2_2013"]
-    return frozenset(read_csv(paths.data_dir() / e.path, e.schema)["nuts2"])
+    return frozenset(read_csv(paths.data_dir() / e.path, e.schema)["nuts2"]) | EXTRA_NUTS2
 
 
 def load(name: str) -> pd.DataFrame:
@@ -34,7 +35,7 @@ def load(name: str) -> pd.DataFrame:
         unknown = ~df["nuts2"].isin(_nuts2_codes())
         if unknown.any():
             raise DataError(f"{path}: column 'nuts2': unknown region code {df['nuts2'][unknown].iloc[0]!r} "
-                            "(not a NUTS 2013 level-2 code)")
+                            "(not a NUTS 2013 level-2 code nor London's NUTS 2010 UKI1/UKI2)")
     return df
 
 

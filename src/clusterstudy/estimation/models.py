@@ -1,13 +1,17 @@
 """The one estimator wrapper: OLS of log innovation and Poisson PML of counts, tidy results.
 
 - :func:`fit`: OLS (statsmodels formula API) of ``log_outcome`` on a measure, controls and
-  optional fixed effects; errors clustered by ``cluster`` (default) or HC3.
+  optional fixed effects; errors clustered by ``cluster`` (default) or HC3. Clustered
+  p-values and CIs use t(G-1), G the clusters actually in the estimation sample (Cameron &
+  Miller 2015, section VI.D); tidy tables report G as ``clusters``.
 - :func:`wild_bootstrap_p`: wild cluster restricted bootstrap p-value of one coefficient
   (Cameron, Gelbach & Miller 2008; Roodman, MacKinnon, Nielsen & Webb 2019) with the
   ``wildboottest`` package: Rademacher weights (Webb's six-point with ``weights="webb"``),
   null imposed, fixed seed.
 - :func:`fit_poisson`: Poisson pseudo-maximum likelihood of a count with ``log(exposure)``
   as offset (Santos Silva & Tenreyro 2006), statsmodels GLM, clustered errors; keeps zeros.
+- :func:`score_bootstrap_p`: wild score bootstrap p-value of one Poisson PML coefficient
+  (Kline & Santos 2012), so that no p-value of a count model rests on asymptotics alone.
 - :func:`tidy`: one row per term with the contract columns :data:`TIDY_COLUMNS`.
 """
 
@@ -23,7 +27,7 @@ import statsmodels.formula.api as smf
 ZERO_HANDLING = ("drop", "log1p")
 SE_TYPES = ("cluster", "HC3")
 TIDY_COLUMNS = ["model", "term", "coef", "se", "p", "ci_low", "ci_high", "n", "r2",
-                "estimator", "se_type", "fixed_effects", "p_wild"]
+                "estimator", "se_type", "fixed_effects", "p_wild", "clusters"]
 WILD_B = 9999
 WILD_SEED = 20261124
 
@@ -67,6 +71,11 @@ def _rhs(d: pd.DataFrame, measure: str, controls: list[str], fixed_effects: str 
     return d, " + ".join(rhs)
 
 
+def n_clusters(groups) -> int:
+    """The number of distinct clusters in an estimation sample (the G of t(G-1))."""
+    return int(pd.Series(np.asarray(groups)).nunique())
+
+
 def _label(se: str, cluster: str) -> str:
     return f"clustered by {cluster}" if se == "cluster" else se
 
@@ -90,11 +99,14 @@ def fit(d: pd.DataFrame, measure: str, controls: list[str], fixed_effects: str |
     model = smf.ols(f"log_outcome ~ {rhs}", data=d)
     groups = pd.factorize(d[cluster])[0] if cluster in d.columns else None
     if se == "cluster":
-        res = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
+        # use_t: t(G-1) reference distribution, G = clusters in this sample (statsmodels'
+        # df_resid_inference), not the normal
+        res = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
     else:
         res = model.fit(cov_type="HC3")
     res.cs_meta = {"estimator": "OLS", "se_type": _label(se, cluster),
-                   "fixed_effects": fixed_effects or "none", "groups": groups}
+                   "fixed_effects": fixed_effects or "none", "groups": groups,
+                   "clusters": n_clusters(groups) if se == "cluster" else np.nan}
     return res
 
 
@@ -146,14 +158,52 @@ def fit_poisson(df: pd.DataFrame, count: str, exposure: str, measure: str, contr
                     offset=np.log(d[exposure]))
     groups = pd.factorize(d[cluster])[0] if cluster in d.columns else None
     if se == "cluster":
-        res = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
+        res = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
         label = _label(se, cluster)
     else:
         res = model.fit(cov_type="HC0")
         label = "HC0"
     res.cs_meta = {"estimator": "Poisson PML", "se_type": label,
-                   "fixed_effects": fixed_effects or "none", "groups": groups}
+                   "fixed_effects": fixed_effects or "none", "groups": groups,
+                   "clusters": n_clusters(groups) if se == "cluster" else np.nan}
     return res
+
+
+def score_bootstrap_p(result, term: str, B: int = WILD_B, seed: int = WILD_SEED) -> float:
+    """Wild score bootstrap p-value of ``term`` in a clustered Poisson PML of :func:`fit_poisson`.
+
+    Kline & Santos (2012): the model is refitted with the coefficient set to zero (null
+    imposed); each cluster's score for ``term``, with the other regressors partialled out
+    through the restricted Hessian, is ``s_g``; the robust score statistic
+    ``sum s_g / sqrt(sum s_g^2)`` is compared with its ``B`` Rademacher redraws
+    ``sum w_g s_g / sqrt(sum s_g^2)`` (fixed ``seed``). Two-sided. No refit per draw, so it
+    is cheap; it is valid with few clusters where the sandwich is not.
+    """
+    meta = getattr(result, "cs_meta", None)
+    if meta is None or meta["estimator"] != "Poisson PML" or meta["groups"] is None:
+        raise ValueError("score_bootstrap_p needs a Poisson PML result of models.fit_poisson with a cluster column")
+    names = list(result.params.index)
+    if term not in names:
+        raise ValueError(f"unknown term {term!r}")
+    model = result.model
+    X, y = np.asarray(model.exog, dtype=float), np.asarray(model.endog, dtype=float)
+    offset = np.asarray(model.offset, dtype=float) if model.offset is not None else 0.0
+    k = names.index(term)
+    others = [j for j in range(X.shape[1]) if j != k]
+    restricted = sm.GLM(y, X[:, others], family=sm.families.Poisson(), offset=offset).fit()
+    mu = restricted.fittedvalues
+    u = y - mu
+    h_oo = X[:, others].T @ (X[:, others] * mu[:, None])
+    h_ko = X[:, k] @ (X[:, others] * mu[:, None])
+    x_tilde = X[:, k] - X[:, others] @ np.linalg.solve(h_oo, h_ko)
+    scores = pd.Series(x_tilde * u).groupby(np.asarray(meta["groups"])).sum().to_numpy()
+    denom = np.sqrt(np.sum(scores ** 2))
+    if not denom > 0:
+        raise ValueError(f"score of {term!r} is zero in every cluster")
+    stat = abs(scores.sum()) / denom
+    weights = np.random.default_rng(seed).choice([-1.0, 1.0], size=(B, len(scores)))
+    draws = np.abs(weights @ scores) / denom
+    return float(np.mean(draws >= stat - 1e-12))
 
 
 def tidy(result, model: str, keep_fixed_effects: bool = False, *, wild_terms: tuple[str, ...] = (),
@@ -163,14 +213,17 @@ def tidy(result, model: str, keep_fixed_effects: bool = False, *, wild_terms: tu
     ``estimator``, ``se_type`` and ``fixed_effects`` come from :func:`fit` /
     :func:`fit_poisson` (for another statsmodels result: its class and ``cov_type``, no
     fixed effects); ``p_wild`` is the wild cluster bootstrap p-value for each of
-    ``wild_terms`` (NaN elsewhere). R² is NaN for Poisson.
+    ``wild_terms`` (NaN elsewhere): the wild cluster bootstrap for OLS, the wild score
+    bootstrap (:func:`score_bootstrap_p`) for Poisson PML. ``clusters`` is G, the clusters in
+    the estimation sample (NaN for HC errors). R² is NaN for Poisson.
     """
     ci = result.conf_int()
     meta = getattr(result, "cs_meta", None) or {
         "estimator": "Poisson PML" if hasattr(result, "family") else "OLS",
         "se_type": {"cluster": "clustered"}.get(result.cov_type, result.cov_type),
         "fixed_effects": "none"}
-    p_wild = {t: wild_bootstrap_p(result, t, B, seed) for t in wild_terms}
+    boot = score_bootstrap_p if meta["estimator"] == "Poisson PML" else wild_bootstrap_p
+    p_wild = {t: boot(result, t, B, seed) for t in wild_terms}
     out = pd.DataFrame({
         "model": model, "term": result.params.index, "coef": result.params.to_numpy(),
         "se": result.bse.to_numpy(), "p": result.pvalues.to_numpy(),
@@ -179,6 +232,7 @@ def tidy(result, model: str, keep_fixed_effects: bool = False, *, wild_terms: tu
         "estimator": meta["estimator"], "se_type": meta["se_type"],
         "fixed_effects": meta["fixed_effects"],
         "p_wild": [p_wild.get(t, np.nan) for t in result.params.index],
+        "clusters": meta.get("clusters", np.nan),
     })
     if not keep_fixed_effects:
         out = out[~out["term"].str.startswith("C(")]
@@ -191,14 +245,17 @@ def pct_effect(coef: float) -> float:
 
 
 def quadrants(df: pd.DataFrame, measure: str, outcome: str, q_measure: float = 0.5,
-              q_outcome: float = 0.5) -> tuple[pd.DataFrame, pd.DataFrame]:
+              q_outcome: float = 0.5, diversity: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split at quantiles of the measure and the outcome; return counts and the off-diagonal regions.
 
     The CLUSNET report says two quadrants are empty: dispersed regions with high innovation
-    (low measure, high outcome) and specialised regions with low innovation.
+    and specialised regions with low innovation. For a specialisation measure, dispersed
+    means a low value; for a ``diversity`` measure (related or unrelated variety) it means a
+    high value, so the labels (and the quadrants called empty) swap.
     """
     cut_m, cut_o = df[measure].quantile(q_measure), df[outcome].quantile(q_outcome)
-    spec = np.where(df[measure] > cut_m, "specialised", "dispersed")
+    high, low = ("dispersed", "specialised") if diversity else ("specialised", "dispersed")
+    spec = np.where(df[measure] > cut_m, high, low)
     innov = np.where(df[outcome] > cut_o, "high innovation", "low innovation")
     d = df.assign(specialisation=spec, innovation=innov)
     counts = d.groupby(["specialisation", "innovation"]).size().rename("regions").reset_index()
@@ -223,7 +280,7 @@ def describe(row: pd.Series, what: str, outcome: str = "patents per million", al
 
 
 def corner_test(df: pd.DataFrame, measure: str, outcome: str, q: float = 0.2,
-                n_permutations: int = 9999, seed: int = WILD_SEED) -> dict:
+                n_permutations: int = 9999, seed: int = WILD_SEED, diversity: bool = False) -> dict:
     """Regions in the two corners CLUSNET calls empty, against a permutation null.
 
     Corners: bottom ``q`` of the measure with top ``q`` of the outcome (dispersed, high
@@ -231,14 +288,15 @@ def corner_test(df: pd.DataFrame, measure: str, outcome: str, q: float = 0.2,
     low innovation). The null pairs measure and outcome at random (``scipy.stats.
     permutation_test``, ``permutation_type="pairings"``, fixed ``seed``); ``p_fewer`` is the
     one-sided p-value of so few regions in the corners (the report's claim), ``expected``
-    the null mean.
+    the null mean. For a ``diversity`` measure, dispersed is the top of the measure, so the
+    corners are bottom-bottom and top-top.
     """
     from scipy import stats
 
     if not 0 < q < 0.5:
         raise ValueError(f"corner quantile {q} must lie strictly between 0 and 0.5")
     d = df.dropna(subset=[measure, outcome])
-    x = d[measure].rank(pct=True, method="first").to_numpy()
+    x = d[measure].rank(pct=True, method="first", ascending=not diversity).to_numpy()
     y = d[outcome].rank(pct=True, method="first").to_numpy()
 
     def corners(a, b, axis=-1):

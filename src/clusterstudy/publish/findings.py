@@ -209,6 +209,31 @@ def bullet_constructs() -> str:
                "have the same sign under both splits." if not differ_us else "differ in sign under both splits."))
 
 
+EU_DESIGNS = ("cross_section", "lagged", "pre_period", "panel_fe")
+
+
+def eu_designs_sentence(designs: pd.DataFrame, measure: str, comparison: str = "within") -> str:
+    """One measure's coefficient per SD under each design of ``tables/eu_designs.csv``, wild p beside it."""
+    rows = designs[(designs["measure"] == measure) & (designs["comparison"] == comparison)].set_index("design")
+    parts = [f"{d.replace('_', ' ')} {rows.at[d, 'coef']:+.2f} ({pval(rows.at[d, 'p_wild'], 'wild p')})"
+             for d in EU_DESIGNS if d in rows.index]
+    if not parts:
+        raise ValueError(f"no {comparison!r} rows for {measure!r} in the EU designs table")
+    return f"{_eu_label(measure)}: " + ", ".join(parts)
+
+
+def bullet_eu_designs() -> str:
+    """Europe beyond the cross-section: the designs of the eu_designs notebook, within countries."""
+    designs = table("eu_designs")
+    shares = table("eu_designs_within_variance").set_index("variable")["within_share"]
+    lo, hi = shares.drop("log_outcome").min(), shares.drop("log_outcome").max()
+    return ("*Europe, designs* (within countries; the panel within regions; coefficient per SD, "
+            "`tables/eu_designs.csv`): "
+            + "; ".join(eu_designs_sentence(designs, m) for m in EU_HEADLINE)
+            + f". Only {pct(lo)} to {pct(hi)} of the measures' variance lies within regions over 2008-2011, so the "
+            "panel has little to work with. All are associations: no design here isolates a causal effect.")
+
+
 def spec_curve_inference_sentence(inference: pd.DataFrame) -> str:
     """Per construct: shares of significant estimates and Simonsohn et al.'s share test under the null."""
     parts = []
@@ -365,8 +390,8 @@ def bullet_space() -> str:
     return "*Space* (spatial weights: k nearest neighbours and contiguity): " + " ".join(parts)
 
 
-BULLETS: list[Callable[[], str]] = [bullet_europe, bullet_constructs, bullet_spec_curve, bullet_us, bullet_comparison,
-                                    bullet_china, bullet_space]
+BULLETS: list[Callable[[], str]] = [bullet_europe, bullet_eu_designs, bullet_constructs, bullet_spec_curve,
+                                    bullet_us, bullet_comparison, bullet_china, bullet_space]
 
 
 def render() -> str:

@@ -114,7 +114,9 @@ def regression_layout(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
             wild.append("" if pd.isna(pw) else f"[{pw:.3f}]")
         rows += [coef, se] + ([wild] if has_wild and any(wild[1:]) else [])
     by_model = d.groupby("model", sort=False)
-    stats = [("N", "n", lambda v: f"{int(float(v)):d}"), ("R²", "r2", lambda v: f"{float(v):.3f}"),
+    stats = [("N", "n", lambda v: f"{int(float(v)):d}"),
+             ("Clusters (G of t(G-1))", "clusters", lambda v: f"{int(float(v)):d}"),
+             ("R²", "r2", lambda v: f"{float(v):.3f}"),
              ("Estimator", "estimator", str), ("Fixed effects", "fixed_effects", str),
              ("Standard errors", "se_type", str)]
     for label, col, fmt in stats:

@@ -132,3 +132,54 @@ def recover_from_nuts3(raw: pd.DataFrame, present: set[str], mirror: Path, extra
                         f"re-aggregated from NUTS {from_version} NUTS-3 ({len(years)} years)"))
     out = pd.DataFrame(rows, columns=["nuts2", "year", "unit", "value"])
     return out, pd.DataFrame(log, columns=["extract", "from_code", "to_code", "action", "reason"])
+
+
+# London: NUTS 2010 split Inner (UKI1) and Outer London (UKI2) into five NUTS 2013 regions.
+# The SBS table reports London only under the 2010 codes for 2008-2012, so the European
+# extracts keep London as UKI1/UKI2 and rebuild the other sources for them from their
+# NUTS 2013 parts (:func:`london_members` checks the nesting against the crosswalk).
+LONDON_2010 = {"UKI1": ("UKI3", "UKI4"), "UKI2": ("UKI5", "UKI6", "UKI7")}
+
+
+def london_members(mirror: Path, share: float = SHARE) -> dict[str, tuple[str, ...]]:
+    """:data:`LONDON_2010`, checked: each 2013 part lies (by 2011 population) in its 2010 region."""
+    cw = readers.r_data(mirror / "eurostat" / "cross_walks.rda", "cross_walks")
+    cw = cw[(cw["from_version"] == "2010") & (cw["to_version"] == TARGET) & (cw["level"] == 2)
+            & cw["from_code"].isin(LONDON_2010)]
+    pop = cw.groupby(["from_code", "to_code"])["pop11"].sum()
+    for old, parts in LONDON_2010.items():
+        for part in parts:
+            got = pop.get((old, part), 0.0) / pop.xs(part, level="to_code").sum()
+            if got < share:
+                raise ValueError(f"{part} is not nested in {old}: {got:.1%} of its 2011 population")
+    return LONDON_2010
+
+
+def keep_london(raw: pd.DataFrame, out: pd.DataFrame, log: pd.DataFrame, extract: str,
+                keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add back the NUTS 2010 London rows (UKI1, UKI2) of ``raw`` that harmonisation dropped."""
+    london = raw[raw["nuts2"].isin(LONDON_2010)]
+    out = pd.concat([out, london], ignore_index=True).drop_duplicates(["nuts2", *keys])
+    log = log[~log["from_code"].isin(LONDON_2010)]
+    extra = pd.DataFrame([(extract, code, code, "kept",
+                           "NUTS 2010 London region kept: the SBS table reports London only under "
+                           "UKI1/UKI2 in 2008-2012") for code in sorted(london["nuts2"].unique())],
+                         columns=log.columns)
+    return out, pd.concat([log, extra], ignore_index=True)
+
+
+def london_sum(df: pd.DataFrame, mirror: Path, keys: list[str], values: list[str],
+               extract: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """UKI1/UKI2 rows summed from their NUTS 2013 parts, where every part reports (per ``keys``)."""
+    rows, log = [], []
+    for old, parts in london_members(mirror).items():
+        sub = df[df["nuts2"].isin(parts)]
+        full = sub.groupby(keys)["nuts2"].transform("nunique") == len(parts)
+        agg = sub[full].groupby(keys, as_index=False)[values].sum(min_count=1)
+        if agg.empty:
+            continue
+        rows.append(agg.assign(nuts2=old))
+        log.append((extract, "+".join(parts), old, "summed",
+                    f"NUTS 2010 London region summed from its NUTS 2013 parts ({len(agg)} rows)"))
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["nuts2", *keys, *values])
+    return out, pd.DataFrame(log, columns=["extract", "from_code", "to_code", "action", "reason"])

@@ -15,7 +15,7 @@ import pandas as pd
 
 from clusterstudy.core.validate import Schema
 
-from . import bridge, china, eurostat, geo, us
+from . import bridge, china, eurostat, eurostat_rd, geo, nuts, us
 
 EUROSTAT_LICENCE = {"name": "CC-BY-4.0", "title": "Eurostat reuse policy (Commission Decision 2011/833/EU)"}
 CMP_LICENCE = {"name": "CMP-terms", "title": "U.S. Cluster Mapping Project terms of use (public API data)"}
@@ -32,6 +32,9 @@ CREDITS = {"gisco": "© EuroGeographics for the administrative boundaries (Euros
            "naturalearth": "Made with Natural Earth"}
 WKT = r"(MULTI)?POLYGON \(.+\)"
 NUTS2 = r"[A-Z]{2}[0-9A-Z]{2}"
+# region codes allowed in European extracts besides NUTS 2013: London's NUTS 2010 regions
+# (the SBS table has London only under them in 2008-2012; see nuts.LONDON_2010)
+EXTRA_NUTS2 = frozenset(nuts.LONDON_2010)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,38 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "% of the active population aged 25-64 with ISCED 5-8 (both sexes)", EUROSTAT_LICENCE,
         "Eurostat (2016) Economically active population by sex, age, educational attainment "
         "and NUTS 2 regions [lfst_r_lfp2acedu].", eu_regions=True),
+    Extract(
+        "eu_population", eurostat.population,
+        Schema({"nuts2": "str", "year": "int", "population": "float"},
+               key=("nuts2", "year"), ranges={"population": (1, None)}, patterns={"nuts2": NUTS2}),
+        ("eurostat/nama_10r_2gdp.tsv",), "Eurostat", "nama_10r_2gdp (MIO_EUR / EUR_HAB)",
+        "https://ec.europa.eu/eurostat/databrowser/view/nama_10r_2gdp/default/table", "2000-2014",
+        "persons (GDP in million EUR x 1e6 / GDP in EUR per inhabitant)", EUROSTAT_LICENCE,
+        "Eurostat (2017) Gross domestic product at current market prices by NUTS 2 regions "
+        "[nama_10r_2gdp]; population derived.", eu_regions=True),
+    Extract(
+        "eu_rd_intensity", eurostat_rd.rd_intensity,
+        Schema({"nuts2": "str", "year": "int", "rd_pct_gdp": "float"},
+               key=("nuts2", "year"), ranges={"rd_pct_gdp": (0, 100), "year": (2000, 2015)},
+               patterns={"nuts2": NUTS2}),
+        ("eurostat_rd/rd_e_gerdreg_pc_gdp_total.csv",), "Eurostat (extracted by the EURITO project)",
+        "rd_e_gerdreg (all sectors, % of GDP), 2022 vintage",
+        "https://ec.europa.eu/eurostat/databrowser/view/rd_e_gerdreg/default/table", "2000-2015",
+        "gross domestic expenditure on R&D, % of GDP", EUROSTAT_LICENCE,
+        "Eurostat (2022) Gross domestic expenditure on R&D by sector of performance and NUTS 2 "
+        "regions [rd_e_gerdreg]; extraction by the EURITO project (nestauk/eurito_indicators).",
+        eu_regions=True),
+    Extract(
+        "eu_hrst", eurostat_rd.hrst,
+        Schema({"nuts2": "str", "year": "int", "hrst_thousands": "float"},
+               key=("nuts2", "year"), ranges={"hrst_thousands": (0, None), "year": (2000, 2015)},
+               patterns={"nuts2": NUTS2}),
+        ("eurostat_rd/hrst_st_rcat_hrst_ths.csv",), "Eurostat (extracted by the EURITO project)",
+        "hrst_st_rcat (HRST), 2022 vintage",
+        "https://ec.europa.eu/eurostat/databrowser/view/hrst_st_rcat/default/table", "2000-2015",
+        "human resources in science and technology, thousand persons", EUROSTAT_LICENCE,
+        "Eurostat (2022) HRST by category and NUTS 2 regions [hrst_st_rcat]; extraction by the "
+        "EURITO project (nestauk/eurito_indicators).", eu_regions=True),
     Extract(
         "us_cluster_employment", us.cluster_employment,
         Schema({"region_type": "str", "region_code": "str", "region_name": "str",

@@ -1,0 +1,42 @@
+"""Sensitivity of an OLS coefficient to an unobserved confounder (Cinelli & Hazlett 2020).
+
+:func:`cinelli_hazlett` wraps ``PySensemakr``: robustness values (RV) of the coefficient
+and bounds for confounders ``kd`` times as strong as observed benchmark covariates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def cinelli_hazlett(d: pd.DataFrame, treatment: str, controls: list[str], benchmarks: list[str],
+                    fixed_effects: str | None = None, kd: tuple[int, ...] = (1, 2, 3)):
+    """A ``sensemakr.Sensemakr`` object for ``treatment`` in OLS ``log_outcome ~ treatment + controls [+ FE]``.
+
+    Classical OLS errors, as the method assumes. The benchmarks' partial R² with the outcome
+    (given treatment and the other regressors) and with the treatment (given the other
+    regressors) are computed here from t-statistics, as ``sensemakr.ovb_bounds`` does, and
+    passed to sensemakr's manual mode: its model mode indexes a pandas Series by position,
+    which pandas 3 refuses. The returned object also carries ``treatment`` and ``n``.
+    """
+    import statsmodels.formula.api as smf
+    from sensemakr import Sensemakr
+
+    missing = [b for b in benchmarks if b not in controls]
+    if missing:
+        raise ValueError(f"benchmark {missing[0]!r} must be one of the controls")
+    fe = [f"C({fixed_effects})"] if fixed_effects else []
+    outcome = smf.ols(f"log_outcome ~ {' + '.join([treatment, *controls, *fe])}", data=d).fit()
+    on_treatment = smf.ols(f"{treatment} ~ {' + '.join([*controls, *fe])}", data=d).fit()
+
+    def r2(fit, term):
+        t = float(fit.tvalues[term])
+        return t ** 2 / (t ** 2 + fit.df_resid)
+
+    sens = Sensemakr(estimate=float(outcome.params[treatment]), se=float(outcome.bse[treatment]),
+                     dof=float(outcome.df_resid), r2dxj_x=np.array([r2(on_treatment, b) for b in benchmarks]),
+                     r2yxj_dx=np.array([r2(outcome, b) for b in benchmarks]),
+                     benchmark_covariates=list(benchmarks), kd=list(kd))
+    sens.treatment, sens.n = treatment, int(outcome.nobs)
+    return sens
