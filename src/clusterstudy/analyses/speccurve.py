@@ -49,6 +49,7 @@ import pandas as pd
 from scipy import stats
 
 from clusterstudy.analyses import europe
+from clusterstudy.core import cache
 from clusterstudy.data import extracts
 from clusterstudy.estimation import batchfit, cluster_bootstrap
 from clusterstudy.measures import indices
@@ -322,13 +323,32 @@ def resample(problem: Problem, draws: int = DRAWS, seed: int = 20201116, chunk: 
     if not problem.blocks or not problem.blocks[0].observed:
         raise ValueError("estimate(problem) first: the null is imposed with the observed estimates")
     counts = cluster_bootstrap.draw_counts(len(problem.countries), draws, seed)
+    if client is None:  # the same inputs, draws and code give the same arrays: computed once per build
+        digest = cache.key(_inputs(problem), counts,
+                           cache.source(__file__, batchfit.__file__, cluster_bootstrap.__file__))
+        return cache.arrays("speccurve-null", digest,
+                            lambda: _resample(problem, counts, chunk, n_jobs, os.environ.get("CLUSTERS_DASK_SCHEDULER")))
+    return _resample(problem, counts, chunk, n_jobs, None, client)
+
+
+def _inputs(problem: Problem) -> list:
+    """Every array the null draws are computed from (for the cache key)."""
+    parts: list = [problem.countries, problem.specs]
+    for b in problem.blocks:
+        parts += [b.design.Z, b.design.absorb_starts, b.design.cluster_starts, b.X, b.log_rates, b.counts,
+                  b.log_exposure, b.country_index, b.block_countries]
+    return parts
+
+
+def _resample(problem: Problem, counts: np.ndarray, chunk: int, n_jobs: int, address: str | None,
+              client=None) -> dict[str, np.ndarray]:
+    draws = counts.shape[0]
     parts = [counts[i:i + chunk] for i in range(0, draws, chunk)]
-    address = os.environ.get("CLUSTERS_DASK_SCHEDULER")
     if client is None and address:
         from distributed import Client
 
         with Client(address) as c:
-            return resample(problem, draws, seed, chunk, n_jobs, client=c)
+            return _resample(problem, counts, chunk, n_jobs, None, client=c)
     if client is not None:
         shared = client.scatter(problem, broadcast=True)
         results = client.gather(client.map(null_chunk, [shared] * len(parts), parts, pure=False))
