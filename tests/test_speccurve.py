@@ -20,8 +20,8 @@ def fit_statsmodels(problem, i: int, via: str = "models") -> tuple[float, float]
         raise ValueError(f"unknown refit route {via!r}; choose 'models' or 'arrays'")
     spec = problem.specs.iloc[i]
     b = problem.blocks[spec["block"]]
-    con, rule = b.x_labels[spec["column"]]
-    d = b.frame.rename(columns={f"{con}|{rule}": "x"})
+    con, rule, split = b.x_labels[spec["column"]]
+    d = b.frame.rename(columns={f"{con}|{rule}|{split}": "x"})
     controls = speccurve.CONTROL_SETS[spec["controls"]]
     fe = None if spec["fixed_effects"] == "none" else "country"
     se = "cluster"
@@ -92,9 +92,17 @@ def test_default_star_rule_reproduces_the_indicator_table(problem):
     table, _ = europe.region_indicators(speccurve.PERIODS[b.key["period"]], "manufacturing")
     default = next(iter(speccurve.STAR_RULES))
     got = b.frame.set_index("nuts2")
+    a_priori = next(iter(speccurve.TRADED_SPLITS))  # the default split of region_indicators
     for con in ("cluster_strength_traded", "n_star_sectors_traded"):
         want = table.set_index("nuts2")[con].reindex(got.index)
-        np.testing.assert_allclose(got[f"{con}|{default}"], want, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(got[f"{con}|{default}|{a_priori}"], want, rtol=0, atol=1e-12)
+
+
+def test_traded_split_is_a_choice_of_the_traded_constructs_only(problem):
+    s = problem.specs
+    traded = s["construct"].isin(["cluster_strength_traded", "n_star_sectors_traded"])
+    assert set(s.loc[traded, "traded_split"]) == set(speccurve.TRADED_SPLITS)
+    assert set(s.loc[~traded, "traded_split"]) == {speccurve.NO_SPLIT}
 
 
 def test_every_specification_matches_statsmodels(problem):

@@ -4,6 +4,8 @@ The grid (one declaration per choice; a construct is one entry of :data:`CONSTRU
 
 - *construct*: the specialisation measure, with its expected sign under the CLUSNET claim;
 - *star rule*: thresholds of the star-based measures (one at a time around the default);
+- *traded split*: which divisions are traded (a priori from the U.S. cluster definitions, or by
+  locational Gini), for the star-based traded constructs;
 - *sectors*, *period* (non-overlapping windows), *outliers* (all regions, or without very
   small ones): they define the sample and the measures;
 - *outcome* (patents per million inhabitants or per employee) and *estimator* (OLS of the
@@ -103,6 +105,10 @@ STAR_RULES: dict[str, dict] = {  # one threshold at a time around the Observator
     "3 stars": {"lq_threshold": 2.0, "quantile": 0.9, "min_stars": 3},
 }
 NO_STARS = "not star-based"
+# which divisions are traded (issue 20): a priori from the U.S. cluster definitions (default) or by
+# the locational-Gini split; only the star-based traded constructs depend on it
+TRADED_SPLITS = {"a priori (U.S. clusters)": "us_clusters", "locational Gini": "gini"}
+NO_SPLIT = "not split-based"
 # non-overlapping windows of complete patent years (2012 is incomplete: europe.patent_years)
 PERIODS = {"2008-2009": (2008, 2009), "2010-2011": (2010, 2011)}
 SECTORS = tuple(europe.SECTOR_SETS)
@@ -117,8 +123,8 @@ CONTROL_SETS = {
     "size + tertiary + GDP": ["log_population", "tertiary_share", "log_gdp"],
 }
 FIXED_EFFECTS = ("none", "country")
-CHOICES = ["construct", "star_rule", "sectors", "period", "outliers", "outcome", "estimator", "controls",
-           "fixed_effects"]
+CHOICES = ["construct", "star_rule", "traded_split", "sectors", "period", "outliers", "outcome", "estimator",
+           "controls", "fixed_effects"]
 DRAWS = 2000
 ALPHA = 0.05
 
@@ -130,7 +136,7 @@ class Block:
     key: dict
     design: batchfit.Design
     X: np.ndarray  # (n, m) standardised measures
-    x_labels: list[tuple[str, str]]  # (construct, star rule) per column of X
+    x_labels: list[tuple[str, str, str]]  # (construct, star rule, traded split) per column of X
     log_rates: np.ndarray  # (n, 2) log outcome per OUTCOMES entry
     counts: np.ndarray  # (n,) patents
     log_exposure: np.ndarray  # (n, 2) per OUTCOMES entry
@@ -160,7 +166,7 @@ def sample_frame(period: str, sectors: str, constructs: list[str] | None = None,
     """One row per region: outcomes, exposures, controls and every (construct, star rule) measure.
 
     The indicator table is :func:`europe.region_indicators` (default star rule); the
-    star-based constructs are recomputed for the other rules on the same traded divisions.
+    star-based constructs are recomputed for every star rule under each traded split.
     """
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
@@ -170,18 +176,20 @@ def sample_frame(period: str, sectors: str, constructs: list[str] | None = None,
     d = d.assign(employment_all=total, log_gdp=np.log(d["gdp_pps_per_inhabitant"]))
     sbs = extracts.load("eu_sbs_employment") if sbs is None else sbs
     emp, _ = europe.employment_matrix(years, sectors, sbs=sbs)
-    cls = europe.sector_classification(years, sbs=sbs)
-    traded = [c for c in cls.loc[cls["traded"], "nace_r2"] if c in emp.columns]
+    traded = {}
+    for label, split in TRADED_SPLITS.items():
+        cls = europe.sector_classification(years, sbs=sbs, split=split)
+        traded[label] = [c for c in cls.loc[cls["traded"], "nace_r2"] if c in emp.columns]
     out = {}
     for name in constructs or list(CONSTRUCTS):
         c = CONSTRUCTS[name]
         if sectors not in c.sector_sets:
             continue
         if c.compute is None:
-            out[f"{name}|{NO_STARS}"] = d[c.column].to_numpy()
+            out[f"{name}|{NO_STARS}|{NO_SPLIT}"] = d[c.column].to_numpy()
             continue
-        for rule, args in STAR_RULES.items():
-            out[f"{name}|{rule}"] = c.compute(emp, traded, **args).reindex(d["nuts2"]).to_numpy()
+        for (rule, args), split in itertools.product(STAR_RULES.items(), TRADED_SPLITS):
+            out[f"{name}|{rule}|{split}"] = c.compute(emp, traded[split], **args).reindex(d["nuts2"]).to_numpy()
     return pd.concat([d, pd.DataFrame(out, index=d.index)], axis=1)
 
 
@@ -240,9 +248,10 @@ def build(constructs: list[str] | None = None, periods: list[str] | None = None,
             if b is None or fingerprint in seen:
                 continue
             seen.add(fingerprint)
-            for (oi, outcome), est, (col, (con, rule)) in itertools.product(
+            for (oi, outcome), est, (col, (con, rule, split)) in itertools.product(
                     enumerate(OUTCOMES), ESTIMATORS, enumerate(b.x_labels)):
-                rows.append({"construct": con, "star_rule": rule, **key, "outcome": outcome, "estimator": est,
+                rows.append({"construct": con, "star_rule": rule, "traded_split": split, **key, "outcome": outcome,
+                             "estimator": est,
                              "block": len(blocks), "column": col, "outcome_index": oi})
             blocks.append(b)
     specs = pd.DataFrame(rows)[[*CHOICES, "block", "column", "outcome_index"]]

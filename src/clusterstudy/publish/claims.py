@@ -352,7 +352,7 @@ def forest(estimates: pd.DataFrame):
 
     est = estimates.dropna(subset=["estimate"]).reset_index(drop=True)
     claims = list(dict.fromkeys(est["claim_id"]))
-    fig, axes = plt.subplots(len(claims), 1, figsize=(9, 0.28 * len(est) + 1.2 * len(claims)),
+    fig, axes = plt.subplots(len(claims), 1, figsize=(9, 0.32 * len(est) + 1.2 * len(claims)),
                              gridspec_kw={"height_ratios": [max(2, (est["claim_id"] == c).sum()) for c in claims]})
     for ax, c in zip(np.atleast_1d(axes), claims, strict=True):
         e = est[est["claim_id"] == c].reset_index(drop=True)
@@ -363,7 +363,7 @@ def forest(estimates: pd.DataFrame):
                         if pd.notna(r.ci_low) else None, fmt="o", color="C3" if prim else "0.35",
                         mfc="C3" if prim else "white", ms=6 if prim else 4, lw=1.4 if prim else 0.8)
         ax.axvline(0, color="0.6", lw=0.8, ls="--")
-        ax.set_yticks(y, [(lab[:70] + "…" if len(lab) > 71 else lab) for lab in e["label"]], fontsize=6.5)
+        ax.set_yticks(y, [(lab[:70] + "…" if len(lab) > 71 else lab) for lab in e["label"]], fontsize=7.5)
         ax.set_title(c, fontsize=8, loc="left")
         ax.set_xlabel("estimate (per SD; quadrants: share minus 5%)", fontsize=7)
         ax.tick_params(axis="x", labelsize=7)
