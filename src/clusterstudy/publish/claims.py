@@ -367,6 +367,7 @@ def forest(estimates: pd.DataFrame):
         ax.set_title(c, fontsize=8, loc="left")
         ax.set_xlabel("estimate (per SD; quadrants: share minus 5%)", fontsize=7)
         ax.tick_params(axis="x", labelsize=7)
+    fig.supylabel("tested estimate (filled: primary, open: secondary)", fontsize=8)
     fig.tight_layout()
     return fig
 
