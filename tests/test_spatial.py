@@ -193,3 +193,14 @@ def test_spatial_sentence_says_what_space_changes():
     assert "not spatially dependent under any weights" in text and "does not survive" in text
     with pytest.raises(ValueError, match="no spatial rows"):
         findings.spatial_sentence(*_tables(0.4, 0.2), "S", "other", "x", "x")
+
+
+def test_london_2010_regions_are_the_union_of_their_2013_parts():
+    from clusterstudy.data import boundaries
+    from clusterstudy.data.ingest.nuts import LONDON_2010
+
+    g = boundaries.project(boundaries.load("nuts2"), "europe")
+    for code, parts in LONDON_2010.items():
+        whole, pieces = g.geometry.loc[code], g.geometry.loc[list(parts)]
+        assert abs(whole.area - pieces.area.sum()) / whole.area < 0.02
+        assert all(whole.buffer(1).contains(p) for p in pieces)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from clusterstudy.data import extracts
+from clusterstudy.data.ingest.nuts import LONDON_2010
 from clusterstudy.data.ingest.registry import CREDITS
 
 LAYERS = {"nuts2": ("geo_nuts2_2013", "nuts2"), "nuts0": ("geo_nuts0_2013", "country"),
@@ -44,7 +45,21 @@ def load(layer: str):
         geometry = gpd.GeoSeries.from_wkt(df.pop("geometry").astype(str).to_numpy())
     gdf = gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
     gdf[key] = gdf[key].astype(str)
+    if layer == "nuts2":
+        gdf = _with_london_2010(gdf)
     return gdf.set_index(key, drop=False).rename_axis(None)
+
+
+def _with_london_2010(gdf):
+    """NUTS 2013 regions plus London's NUTS 2010 regions (UKI1, UKI2), the union of their 2013 parts:
+    the extracts keep London as UKI1/UKI2, the only codes its employment has in 2008-2012."""
+    import geopandas as gpd
+
+    by_code = gdf.set_index("nuts2")
+    names = {"UKI1": "Inner London", "UKI2": "Outer London"}
+    rows = [{"nuts2": code, "name": names[code], "geometry": by_code.loc[list(parts), "geometry"].union_all()}
+            for code, parts in LONDON_2010.items()]
+    return pd.concat([gdf, gpd.GeoDataFrame(rows, geometry="geometry", crs=gdf.crs)], ignore_index=True)
 
 
 def project(gdf, region: str):

@@ -181,11 +181,16 @@ def _check_bars_visible(fig: matplotlib.figure.Figure, texts, renderer, name: st
                                      "too short to see, and has no value label; label it (publish.plots.value_labels)")
 
 
+# lines meant to run past the frame and be clipped (a map's borders at its edge), not intervals
+CLIPPED_BY_DESIGN = "clipped-by-design"
+
+
 def _check_intervals(fig: matplotlib.figure.Figure, name: str) -> None:
     for ax in fig.axes:
         box = ax.bbox
         for coll in ax.collections:
-            if type(coll) is not matplotlib.collections.LineCollection or not coll.get_visible():
+            if (type(coll) is not matplotlib.collections.LineCollection or not coll.get_visible()
+                    or coll.get_gid() == CLIPPED_BY_DESIGN):
                 continue
             segments = [s for s in coll.get_segments() if len(s)]
             if not segments:

@@ -15,6 +15,8 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from clusterstudy.publish import figure_checks, plots
+
 NO_DATA = "#d9d9d9"
 SIMPLIFY_M = 1500.0  # drawing tolerance in metres: far below a pixel at these scales, keeps the SVGs small
 LAND = "#f0f0f0"
@@ -30,7 +32,7 @@ def _credit(ax, credit: str) -> None:
     """The credit line just below the map frame."""
     text = credit.replace("; ", "\n").replace(". Projection", ".\nProjection")
     ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -4), textcoords="offset points",
-                fontsize=6.5, color="#444444", ha="left", va="top", annotation_clip=False)
+                fontsize=7.5, color="#444444", ha="left", va="top", annotation_clip=False)
 
 
 def _norm(values: np.ndarray, scale: str):
@@ -63,7 +65,7 @@ def _draw(ax, gdf, column, norm, cmap, background, outlines, linewidth, extent=N
     gdf.assign(_value=values).plot(ax=ax, column="_value", cmap=cmap, norm=norm, edgecolor=EDGE,
                                    linewidth=linewidth)
     if outlines is not None and len(outlines):
-        outlines.boundary.plot(ax=ax, color="#4d4d4d", linewidth=0.4)
+        outlines.boundary.plot(ax=ax, color="#4d4d4d", linewidth=0.4, gid=figure_checks.CLIPPED_BY_DESIGN)
     ax.set_aspect("equal")
     ax.set_axis_off()
 
@@ -107,7 +109,9 @@ def choropleth(gdf, column: str, *, title: str, label: str, credit: str, scale: 
         _draw(sub, part, column, norm, cmap, bg, ol, linewidth)
         sub.text(0.02, 0.98, inset["title"], transform=sub.transAxes, fontsize=8, ha="left", va="top")
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
-    fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.02, label=label)
+    bar = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.02, label=label)
+    if isinstance(norm, mcolors.LogNorm):
+        plots.plain_log_ticks(bar.ax.yaxis)
     if background is not None and len(background):
         ax.legend(handles=[Patch(facecolor=NO_DATA, edgecolor="#999999", label=no_data_label)],
                   loc="upper left", fontsize=8, frameon=True)
