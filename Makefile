@@ -70,13 +70,13 @@ eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 # Specification curve of the European result with Simonsohn et al. (2020) inference under the null
 # (batched estimation; resampling on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS)
-eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded measures/nace estimation/models analyses/speccurve estimation/batchfit publish/specplots publish/plots estimation/cluster_bootstrap estimation/multiple_testing
+eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded measures/nace estimation/models analyses/speccurve estimation/batchfit publish/specplots publish/plots estimation/cluster_bootstrap estimation/multiple_testing core/cache
 
 # Europe from association toward cause (issue 21): lagged, pre-period and panel designs, R&D and
 # HRST controls, Cinelli-Hazlett sensitivity, t(G-1) and bootstrap p-values
 NOTEBOOKS += eu_designs
 eu_designs_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,eu_rd_intensity eu_hrst)
-eu_designs_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_designs measures/indices estimation/models estimation/panel estimation/sensitivity publish/designplots
+eu_designs_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_designs measures/indices estimation/models estimation/panel estimation/sensitivity publish/designplots measures/traded measures/nace estimation/multiple_testing
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
@@ -108,11 +108,12 @@ literature_evidence_SRC    := data/seeds analyses/qualitative publish/network da
 # analyses' tables (listed here; clusterstudy.publish.claims.CLAIMS declares which rows each claim reads).
 # Its inputs are recursive (=) so that the producing notebooks' runs, declared above, come first.
 claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_patents_per_10k_registered cn_resource_type_regression_patents_per_10k_residents eu_headline_models \
-  eu_region_indicators eu_specification_curve_inference eu_triangle_cluster_strength \
+  eu_designs eu_region_indicators eu_specification_curve_inference eu_triangle_cluster_strength \
   eu_triangle_cluster_strength_traded eu_triangle_hhi us_cbsa_regression \
   us_state_regression)
 claims_ledger_INPUTS = $(claims_ledger_TABLES) $(eu_specialisation_innovation_TARGETS) \
-  $(eu_specification_curve_TARGETS) $(us_cluster_patenting_TARGETS) $(cn_resource_cities_TARGETS)
+  $(eu_specification_curve_TARGETS) $(us_cluster_patenting_TARGETS) $(cn_resource_cities_TARGETS) \
+  $(eu_designs_TARGETS)
 claims_ledger_SRC    := publish/claims estimation/models estimation/multiple_testing
 
 # Space (issue 22): maps of every regional sample, spatial weights, Moran's I, LM tests, SLX, spatial Durbin
@@ -121,7 +122,7 @@ GEO_EXTRACTS := $(patsubst %,data/extracts/%.csv,geo_nuts2_2013 geo_nuts0_2013 g
   cn_city_coordinates)
 spatial_dependence_INPUTS := $(EU_EXTRACTS) $(GEO_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_cbsa_population cn_cities cn_resource_cities)
-spatial_dependence_SRC    := $(EXTRACT_SRC) analyses/geography analyses/europe measures/traded measures/nace estimation/multiple_testing analyses/us_regions analyses/china_cities \
+spatial_dependence_SRC    := $(EXTRACT_SRC) analyses/geography analyses/europe publish/plots measures/traded measures/nace estimation/multiple_testing analyses/us_regions analyses/china_cities \
   data/boundaries data/us_patents measures/indices estimation/models estimation/spatial publish/maps publish/findings
 
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
@@ -139,7 +140,8 @@ $(1): $$($(1)_TARGETS)
 NOTEBOOK_TARGETS += $$($(1)_TARGETS)
 DEFAULT_TARGETS += build/notebooks/$(1).ipynb
 endef
-$(foreach nb,$(NOTEBOOKS),$(eval $(call notebook_rules,$(nb))))
+# the claims ledger reads the others' tables: its rules are generated last, once their targets exist
+$(foreach nb,$(filter-out claims_ledger,$(NOTEBOOKS)) claims_ledger,$(eval $(call notebook_rules,$(nb))))
 
 DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 

@@ -98,9 +98,10 @@ def test_each_layer_says_what_it_may_import():
 
 def _make_vars() -> dict[str, list[str]]:
     text = (ROOT / "Makefile").read_text().replace("\\\n", " ")
-    out = {}
-    for m in re.finditer(r"^(\w+)\s*:?=(.*)$", text, re.M):
-        out[m.group(1)] = m.group(2).split()
+    out: dict[str, list[str]] = {}
+    for m in re.finditer(r"^(\w+)\s*([:+]?)=(.*)$", text, re.M):
+        name, op, value = m.groups()
+        out[name] = (out.get(name, []) if op == "+" else []) + value.split()
     return out
 
 

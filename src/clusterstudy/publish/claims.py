@@ -107,7 +107,7 @@ CLAIMS: tuple[Claim, ...] = (
                   "construct must agree",
                   why="the claim names focus on few clusters, which the Observatory measures by cluster "
                       "strength; adjusted over every OLS coefficient the headline table reports"),
-          "eu_headline", ("eu_headline_models",), "eu_specialisation_innovation",
+          "eu_headline", ("eu_headline_models", "eu_designs"), "eu_specialisation_innovation",
           "figures/eu_fig6_cluster_strength_traded.png", joint="eu_specification_curve_inference"),
     Claim("004-fig6-us", SEED_004, CLUSNET, "Clusters and innovation, text on Figure 6 (line 124)", FIG6, +1,
           Primary("strong-cluster share (share of traded employment in strong clusters, standardised), the "
@@ -198,6 +198,14 @@ def eu_headline(claim: Claim) -> pd.DataFrame:
         primary = (r["measure"], r["comparison"], r["estimator"]) == (EU_TRADED[0], "within countries", "OLS")
         rows.append(_row("primary" if primary else "secondary",
                          f"Europe {r['measure']}, {r['comparison']}, {r['estimator']}", r, r["p"]))
+    if len(claim.tables) > 1:  # the primary construct under the designs beyond the cross-section
+        d = _load(claim.tables[1])
+        d = d[(d["measure"] == EU_TRADED[0]) & (d["design"] != "cross_section")]
+        for _, r in d.iterrows():
+            rows.append({"role": "secondary", "estimate": r["coef"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+                         "label": f"Europe {r['measure']}, {r['comparison']} countries, design: {r['design']}",
+                         "p_clustered": r["p"], "p_wild": r["p_wild"], "p_adjusted": np.nan, "family": "",
+                         "family_size": 0})
     return pd.DataFrame(rows)
 
 
