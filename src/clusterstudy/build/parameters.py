@@ -172,6 +172,19 @@ def declared() -> dict[str, dict[str, Spec]]:
             "traded_threshold": Spec(("float",), low=0, high=1, low_open=True),
         },
         "eu_specification_curve": {"draws": count, "n_jobs": count},
+        "spatial_dependence": {
+            "k": count, "hac_k": count, "permutations": count, "draws": count,
+            "period_start": eu_years, "period_end": eu_years,
+            "eu_measure": choice("measures.indices", "ALL_MEASURES"),
+            "us_measure": choice("analyses.us_regions", "MEASURES"),
+            "us_patent_start": years("us_county_patents"), "us_patent_end": years("us_county_patents"),
+        },
+        "eu_designs": {
+            "design_measures": Spec(("list",), choices=tuple(constant("clusterstudy.measures.indices", "ALL_MEASURES"))),
+            "focus_measures": Spec(("list",), choices=tuple(constant("clusterstudy.measures.indices", "ALL_MEASURES"))),
+            "primary_measure": choice("measures.indices", "ALL_MEASURES"),
+            "size_control": regressors, "wild_B": count,
+        },
         "us_cluster_patenting": {
             "geography": choice("analyses.us_regions", "GEOGRAPHIES"), "measure": choice("analyses.us_regions", "MEASURES"),
             "min_employment": Spec(("none", "float"), low=0),
