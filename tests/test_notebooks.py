@@ -69,3 +69,13 @@ def test_clean_strips_papermill_noise():
                                    "language_info": {"name": "python"}}
     assert cleaned["cells"][0]["metadata"] == {"tags": ["parameters"]}
     assert re.search("papermill", notebooks.dumps(cleaned)) is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_outputs_hold_no_warnings_or_machine_paths(path):
+    """A warning on stderr carries this machine's paths, so nbval fails on any other checkout."""
+    import json
+
+    stderr = [c["id"] for c in json.loads(path.read_text())["cells"] for o in c.get("outputs", [])
+              if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+    assert not stderr, f"{path.name}: cells {stderr} write to stderr; silence or fix the warning at its source"

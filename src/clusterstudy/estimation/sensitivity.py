@@ -34,9 +34,12 @@ def cinelli_hazlett(d: pd.DataFrame, treatment: str, controls: list[str], benchm
         t = float(fit.tvalues[term])
         return t ** 2 / (t ** 2 + fit.df_resid)
 
-    sens = Sensemakr(estimate=float(outcome.params[treatment]), se=float(outcome.bse[treatment]),
-                     dof=float(outcome.df_resid), r2dxj_x=np.array([r2(on_treatment, b) for b in benchmarks]),
-                     r2yxj_dx=np.array([r2(outcome, b) for b in benchmarks]),
-                     benchmark_covariates=list(benchmarks), kd=list(kd))
+    # sensemakr divides by an F statistic that is zero for q = 1 at the point estimate (harmless: the
+    # robustness value is then set by its other branch); keep that numpy warning out of the notebook
+    with np.errstate(divide="ignore"):
+        sens = Sensemakr(estimate=float(outcome.params[treatment]), se=float(outcome.bse[treatment]),
+                         dof=float(outcome.df_resid), r2dxj_x=np.array([r2(on_treatment, b) for b in benchmarks]),
+                         r2yxj_dx=np.array([r2(outcome, b) for b in benchmarks]),
+                         benchmark_covariates=list(benchmarks), kd=list(kd))
     sens.treatment, sens.n = treatment, int(outcome.nobs)
     return sens
