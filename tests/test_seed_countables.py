@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_seed_facts import normalise
 
 from clusterstudy.data import seeds
 
@@ -56,12 +56,7 @@ BIBLIOGRAPHIC = [  # spans removed before scanning (rule "bibliographic")
 ]
 
 
-def _norm(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s)
-    s = re.sub(r"[‘’]", "'", s)
-    s = re.sub(r"[“”]", '"', s)
-    s = re.sub(r"[*#]", "", s)
-    return re.sub(r"\s+", " ", s).strip()
+_norm = normalise  # the seed-facts test's normaliser: one rule for matching seed text
 
 
 def _body(seed: str) -> list[str]:
