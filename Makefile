@@ -67,10 +67,11 @@ eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe analyses/e
 eu_specialisation_innovation_SWEEP  := measure
 eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 
-# Specification curve of the European result with Simonsohn et al. (2020) inference under the null
-# (batched estimation; resampling on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
-eu_specification_curve_INPUTS := $(EU_EXTRACTS)
-eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe measures/indices measures/traded measures/nace estimation/models analyses/speccurve estimation/batchfit publish/specplots publish/plots estimation/cluster_bootstrap estimation/multiple_testing core/cache
+# Specification curve of the European result with Simonsohn et al. (2020) inference under the null,
+# the designs and the R&D control of eu_designs among its choices (batched estimation; resampling
+# on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
+eu_specification_curve_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,eu_rd_intensity eu_hrst)
+eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_designs estimation/panel estimation/sensitivity measures/indices measures/traded measures/nace estimation/models analyses/speccurve analyses/speccurve_inference estimation/batchfit publish/specplots publish/plots estimation/cluster_bootstrap estimation/multiple_testing core/cache
 
 # Europe from association toward cause (issue 21): lagged, pre-period and panel designs, R&D and
 # HRST controls, Cinelli-Hazlett sensitivity, t(G-1) and bootstrap p-values

@@ -41,3 +41,30 @@ def test_observed_sample_matches_statsmodels():
         cov_type="cluster", cov_kwds={"groups": groups})
     assert fast["coef"][0, 1, 0] == pytest.approx(res.params[1], abs=1e-10)
     assert fast["se_cluster"][0, 1, 0] == pytest.approx(res.bse[1], abs=1e-10)
+
+
+@pytest.mark.parametrize("fe", [False, True])
+def test_poisson_one_step_on_the_sample_is_the_fit_and_its_sandwich(fe):
+    """With every cluster once, the step is zero and the standard error is batchfit's cluster sandwich;
+    with weights and country fixed effects, the step equals a Newton step from the rows on the
+    concentrated likelihood (batchfit with max_iter=1; without fixed effects batchfit concentrates
+    the intercept over all rows, so its step differs: test_speccurve checks that case against a
+    full-parameter step on the replicated rows)."""
+    Z, X, _, starts = _design(seed=4)
+    rng = np.random.default_rng(1)
+    y = rng.poisson(np.exp(0.5 + 0.3 * X[:, 0]))
+    y[starts] += 1  # no cluster without a count
+    offset = np.zeros(len(y))
+    design = batchfit.Design(Z, starts if fe else np.array([0]), starts)
+    fit = batchfit.poisson(design, X, y, offset, np.ones((1, len(y))), tol=1e-12)
+    mo = cluster_bootstrap.poisson_moments(Z, X, y, offset, fit["beta"][0], starts, fe)
+    same = cluster_bootstrap.poisson_onestep(mo, np.ones((1, len(starts))))
+    np.testing.assert_allclose(same["coef"], fit["coef"], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(same["se_cluster"], fit["se_cluster"], rtol=1e-8)
+    if not fe:
+        return
+    counts = cluster_bootstrap.draw_counts(len(starts), 5, seed=2)
+    w = np.repeat(counts, np.diff(np.append(starts, len(y))), axis=1).astype(float)
+    one = batchfit.poisson(design, X, y, offset, w, start=fit["beta"][0], max_iter=1, hc=False)
+    step = cluster_bootstrap.poisson_onestep(mo, counts)
+    np.testing.assert_allclose(step["coef"], one["coef"], rtol=0, atol=1e-8)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from clusterstudy.analyses import europe, speccurve
+from clusterstudy.analyses import europe, speccurve, speccurve_inference
 from clusterstudy.estimation import batchfit, cluster_bootstrap, models
 
 
@@ -22,7 +22,7 @@ def fit_statsmodels(problem, i: int, via: str = "models") -> tuple[float, float]
     b = problem.blocks[spec["block"]]
     con, rule, split = b.x_labels[spec["column"]]
     d = b.frame.rename(columns={f"{con}|{rule}|{split}": "x"})
-    controls = speccurve.CONTROL_SETS[spec["controls"]]
+    controls = speccurve.block_controls(spec)
     fe = None if spec["fixed_effects"] == "none" else "country"
     se = "cluster"
     ols = spec["estimator"] == "OLS on logs"
@@ -105,12 +105,36 @@ def test_traded_split_is_a_choice_of_the_traded_constructs_only(problem):
     assert set(s.loc[~traded, "traded_split"]) == {speccurve.NO_SPLIT}
 
 
-def test_every_specification_matches_statsmodels(problem):
-    """Coefficient and standard error of every specification against statsmodels OLS / GLM Poisson."""
+def test_specifications_match_statsmodels(problem):
+    """Coefficient, standard error and t(G-1) p-value of every 9th specification (every sample,
+    estimator and outcome among them) against statsmodels OLS / GLM Poisson."""
     specs = problem.estimates
-    ref = np.array([fit_statsmodels(problem, i, via="arrays") for i in range(len(specs))])
-    np.testing.assert_allclose(specs["coef"], ref[:, 0], rtol=1e-8, atol=1e-10)
-    np.testing.assert_allclose(specs["se"], ref[:, 1], rtol=1e-8, atol=1e-10)
+    pick = np.arange(0, len(specs), 9)
+    assert set(problem.specs.loc[pick, "block"]) == set(range(len(problem.blocks)))
+    ref = np.array([fit_statsmodels(problem, i, via="arrays") for i in pick])
+    np.testing.assert_allclose(specs.loc[pick, "coef"], ref[:, 0], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(specs.loc[pick, "se"], ref[:, 1], rtol=1e-8, atol=1e-10)
+    from scipy import stats
+    p = 2 * stats.t.sf(np.abs(ref[:, 0] / ref[:, 1]), specs.loc[pick, "clusters"] - 1)
+    np.testing.assert_allclose(specs.loc[pick, "p"], p, rtol=1e-6, atol=1e-12)
+
+
+def test_designs_and_rd_control_are_choices(problem):
+    """The designs a cross-section can take and the R&D control enter the grid (issue 23)."""
+    s = problem.estimates
+    assert set(s["design"]) == set(speccurve.DESIGNS)
+    assert set(s.loc[s["design"] == speccurve.LAGGED, "period"]) == {"2010-2011"}  # the window after 2008
+    assert "size + tertiary + R&D 2000-2004" in set(s["controls"])
+    pre = problem.specs["design"] == "pre-period patents control"
+    blocks = [problem.blocks[i] for i in problem.specs.loc[pre, "block"].unique()]
+    assert blocks and all(np.array_equal(b.design.Z[:, -1], b.frame["log_pre_patents"].to_numpy()) for b in blocks)
+    # lagged: the 2008 sector structure against the window's patents
+    lag = next(b for b in problem.blocks if b.key["design"] == speccurve.LAGGED and b.key["sectors"] == "all")
+    base, _ = europe.region_indicators(speccurve.LAGGED_YEARS, "all")
+    got = lag.frame.set_index("nuts2")
+    np.testing.assert_allclose(got["hhi|not star-based|not split-based"], base.set_index("nuts2")["hhi"].reindex(got.index))
+    later = europe.patent_means(europe.patent_years(speccurve.PERIODS["2010-2011"]))
+    np.testing.assert_allclose(got["patents"], later["patents"].reindex(got.index))
 
 
 def test_specifications_match_the_project_wrapper(problem):
@@ -158,11 +182,36 @@ def test_bootstrap_draw_equals_statsmodels_on_the_replicated_null_data(small, fe
                 kw = {"cov_type": "cluster", "cov_kwds": {"groups": cid}}
                 if est == "OLS on logs":
                     res = sm.OLS((b.log_rates[:, 0] - bhat * x)[rows], exog).fit(**kw)
+                    coef, se = res.params[0], res.bse[0]
                 else:
-                    res = sm.GLM((b.counts * np.exp(-bhat * x))[rows], exog, family=sm.families.Poisson(),
-                                 offset=b.log_exposure[rows, 0]).fit(tol=1e-13, **kw)
-                assert null["coef"][d, i] == pytest.approx(res.params[0], rel=1e-7, abs=1e-9)
-                assert null["z"][d, i] == pytest.approx(res.params[0] / res.bse[0], rel=1e-7, abs=1e-8)
+                    coef, se = _poisson_onestep_rows(b, x, bhat, rows, cid, exog, fe)
+                assert null["coef"][d, i] == pytest.approx(coef, rel=1e-7, abs=1e-9)
+                assert null["z"][d, i] == pytest.approx(coef / se, rel=1e-7, abs=1e-8)
+
+
+def _poisson_onestep_rows(b, x, bhat, rows, cid, exog, fe):
+    """One Newton step on the replicated rows, every parameter (country dummies included), from
+    statsmodels' full-sample fit of the null-imposed counts (the step is the draw's slope relative
+    to that fit); the sandwich with each copy's score linearised at the step's estimate and
+    statsmodels' small-sample factor."""
+    y = b.counts * np.exp(-bhat * x)
+    full = np.column_stack([x, b.design.Z, pd.get_dummies(b.frame["country"], dtype=float).to_numpy()
+                            if fe == "country" else np.ones(b.design.n)])
+    beta0 = sm.GLM(y, full, family=sm.families.Poisson(), offset=b.log_exposure[:, 0]).fit(tol=1e-13).params
+    present = pd.get_dummies(b.frame["country"], dtype=float).to_numpy()[rows].sum(axis=0) > 0
+    beta0 = beta0 if fe != "country" else np.r_[beta0[:1 + b.design.Z.shape[1]], beta0[1 + b.design.Z.shape[1]:][present]]
+    model = sm.GLM(y[rows], exog, family=sm.families.Poisson(), offset=b.log_exposure[rows, 0])
+    H = -model.hessian(beta0)
+    delta = np.linalg.solve(H, model.score(beta0))
+    mu = model.predict(beta0)
+    resid = (y[rows] - mu)[:, None] * exog - (mu[:, None] * exog) * (exog @ delta)[:, None]  # linearised
+    _, g = np.unique(cid, return_inverse=True)
+    u = np.zeros((g.max() + 1, exog.shape[1]))
+    np.add.at(u, g, resid)
+    n, k, G = len(rows), exog.shape[1], g.max() + 1
+    Hinv = np.linalg.inv(H)
+    V = Hinv @ (u.T @ u) @ Hinv * G / (G - 1) * (n - 1) / (n - k)
+    return delta[0], np.sqrt(V[0, 0])  # the slope relative to the full-sample null fit
 
 
 def test_null_on_the_original_sample_gives_zero_for_ols(small):
@@ -170,8 +219,28 @@ def test_null_on_the_original_sample_gives_zero_for_ols(small):
     null = speccurve.null_chunk(p, np.ones((1, len(p.countries)), dtype=int))
     ols = (p.specs["estimator"] == "OLS on logs").to_numpy()
     assert np.abs(null["coef"][0, ols]).max() < 1e-10
-    # Poisson: y exp(-b x) removes the effect from the mean; the refit is near, not exactly, zero
-    assert np.abs(null["coef"][0, ~ols]).max() < 0.5 * np.abs(p.estimates["coef"][~ols]).max()
+    # Poisson: the draw's slope relative to the full-sample fit of y exp(-b x): zero on the sample itself
+    assert np.abs(null["coef"][0, ~ols]).max() < 1e-10
+    assert np.isfinite(null["z"]).all()
+
+
+def test_poisson_one_step_is_close_to_the_refit(small):
+    """The one-step draws against full Newton refits of the same draws: the error is second order,
+    a small part of how far the refit moves from the full-sample null fit."""
+    p = small
+    counts = cluster_bootstrap.draw_counts(len(p.countries), 40, seed=5)
+    bi = next(i for i, b in enumerate(p.blocks) if b.key["fixed_effects"] == "country" and b.key["controls"] == "size")
+    b = p.blocks[bi]
+    obs = b.observed["Poisson PML", 0]
+    y = b.counts[None, :] * np.exp(-obs["coef"][0][:, None] * b.X.T)
+    w = counts[:, b.country_index].astype(float)
+    refit = batchfit.poisson(b.design, b.X, y, b.log_exposure[:, 0], w, start=obs["beta"][0], tol=1e-10, hc=False)
+    step = cluster_bootstrap.poisson_onestep(b.null_poisson[0], counts[:, b.block_countries])
+    move = np.abs(refit["coef"] - b.null_poisson[0].beta[None, :, 0])
+    err = np.abs(step["coef"] - refit["coef"])
+    assert np.median(err) < 0.1 * np.median(move)
+    z_err = np.abs(step["coef"] / step["se_cluster"] - refit["coef"] / refit["se_cluster"])
+    assert np.median(z_err) < 0.05
 
 
 def test_inference_statistics_and_p_values():
@@ -180,12 +249,13 @@ def test_inference_statistics_and_p_values():
                                                                     "negative and significant"), "not significant")
     null = {"coef": np.array([[-0.3, -0.2, 0.0, 0.1], [0.0, 0.1, 0.2, 0.3], [-0.4, -0.3, -0.2, -0.1]]),
             "z": np.array([[-2.0, -1.0, 0.0, 1.0], [3.0, 0.0, 0.0, 0.0], [-3.0, -3.0, -3.0, 0.0]])}
-    r = speccurve.inference(specs, null).iloc[0]
+    specs["clusters"] = 30  # critical value t(29) = 2.045: null z of -2.0 is not significant
+    r = speccurve_inference.inference(specs, null).iloc[0]
     assert r["dominant_sign"] == "-" and r["draws"] == 3 and r["expected_sign"] == "+"
     assert r["median_estimate"] == pytest.approx(-0.15)
     assert r["p_median"] == pytest.approx(1 / 3)  # null medians -0.1, 0.15, -0.25: one at least as negative
     assert r["share_significant_dominant"] == pytest.approx(0.5)
-    assert r["p_share"] == pytest.approx(1 / 3)  # null shares 0.25, 0.0 (z = 3 at coef 0 has no sign), 0.75
+    assert r["p_share"] == pytest.approx(1 / 3)  # null shares 0.0, 0.0 (z = 3 at coef 0 has no sign), 0.75
     assert r["mean_z"] == pytest.approx(-1.5)
     assert r["p_mean_z"] == pytest.approx(1 / 3)  # null means -0.5, 0.75, -2.25
     assert r["share_negative_significant"] == pytest.approx(0.5)

@@ -1,5 +1,5 @@
 """Benchmarks. `make bench` (``bench.py speccurve``): specification-draws per second of the null
-resampling, per-country sufficient statistics against a statsmodels loop, in one run.
+resampling, per estimator, per-country statistics against a statsmodels loop, in one run.
 `make bench-build` (``bench.py build``): time the build in the ways issue #2 names; print one
 Markdown table.
 
@@ -51,9 +51,10 @@ def leaf_notebook() -> str:
 
 
 def speccurve_bench() -> int:
-    """Specification-draws per second of the OLS null resampling: per-country sufficient statistics
-    (cluster_bootstrap.ols) against a statsmodels loop (one OLS refit with clustered errors per
-    specification and draw); medians of 3 runs, in one run; then the full null draw (OLS + Poisson)."""
+    """Specification-draws per second of the null resampling, per estimator: per-country sufficient
+    statistics (OLS: cluster_bootstrap.ols; Poisson PML: one Newton step, poisson_onestep) against a
+    statsmodels loop (one refit with clustered errors per specification and draw on the replicated
+    rows); medians of 3 runs, in one run; then the full null draw (every specification)."""
     sys.path.insert(0, str(ROOT / "src"))
     import numpy as np
     import statsmodels.api as sm
@@ -65,18 +66,20 @@ def speccurve_bench() -> int:
     loop_n = int(os.environ.get("BENCH_LOOP", "150"))
     problem = speccurve.build()
     specs = speccurve.estimate(problem)
-    ols = specs.index[specs["estimator"] == "OLS on logs"]
     counts = cluster_bootstrap.draw_counts(len(problem.countries), draws, 20201116)
 
-    def fast() -> float:
+    def fast(estimator: str) -> float:
         t = time.perf_counter()
         for b in problem.blocks:
-            cluster_bootstrap.ols(b.moments, counts[:, b.block_countries])
+            c = counts[:, b.block_countries]
+            if estimator == "OLS on logs":
+                cluster_bootstrap.ols(b.moments, c)
+            else:
+                for mo in b.null_poisson.values():
+                    cluster_bootstrap.poisson_onestep(mo, c)
         return time.perf_counter() - t
 
-    pairs = [(int(i), d % draws) for d, i in enumerate(ols[:: max(1, len(ols) // loop_n)][:loop_n])]
-
-    def slow() -> float:
+    def slow(pairs: list[tuple[int, int]], estimator: str) -> float:
         t = time.perf_counter()
         for i, d in pairs:
             sp = problem.specs.loc[i]
@@ -89,23 +92,33 @@ def speccurve_bench() -> int:
             dummies = (np.eye(len(problem.countries))[b.country_index[rows]] if fe else np.ones((len(rows), 1)))
             exog = np.column_stack([b.X[rows, sp["column"]], b.design.Z[rows], dummies])
             exog = exog[:, np.abs(exog).sum(axis=0) > 0]
-            sm.OLS(b.log_rates[rows, sp["outcome_index"]], exog).fit(cov_type="cluster", cov_kwds={"groups": groups})
+            kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
+            oi = sp["outcome_index"]
+            if estimator == "OLS on logs":
+                sm.OLS(b.log_rates[rows, oi], exog).fit(**kw)
+            else:
+                sm.GLM(b.counts[rows], exog, family=sm.families.Poisson(), offset=b.log_exposure[rows, oi]).fit(**kw)
         return time.perf_counter() - t
 
-    t_fast = statistics.median(fast() for _ in range(3))
-    t_slow = statistics.median(slow() for _ in range(3))
-    rate_fast, rate_slow = len(ols) * draws / t_fast, len(pairs) / t_slow
+    print(f"specification curve: {len(specs):,} distinct specifications, {len(problem.blocks)} samples x controls "
+          f"x fixed effects, {draws} draws")
+    for est in speccurve.ESTIMATORS:
+        idx = specs.index[specs["estimator"] == est]
+        pairs = [(int(i), d % draws) for d, i in enumerate(idx[:: max(1, len(idx) // loop_n)][:loop_n])]
+        t_fast = statistics.median(fast(est) for _ in range(3))
+        t_slow = statistics.median(slow(pairs, est) for _ in range(3))
+        rate_fast, rate_slow = len(idx) * draws / t_fast, len(pairs) / t_slow
+        how = "sufficient statistics" if est == "OLS on logs" else "one Newton step from per-country blocks"
+        print(f"{est}, {how}: {rate_fast:,.0f} specification-draws/s ({len(idx):,} specifications x {draws} draws, "
+              f"median of 3)")
+        print(f"{est}, statsmodels loop: {rate_slow:,.0f} specification-draws/s ({len(pairs)} refits on replicated "
+              f"rows, median of 3)")
+        print(f"{est} ratio: {rate_fast / rate_slow:,.0f}x")
     t = time.perf_counter()
-    speccurve.null_chunk(problem, counts[:20])
-    t_null = (time.perf_counter() - t) / 20
-    print(f"specification curve: {len(specs)} distinct specifications ({len(ols)} OLS), {len(problem.blocks)} designs")
-    print(f"OLS null resampling, sufficient statistics: {rate_fast:,.0f} specification-draws/s "
-          f"({len(ols)} specifications x {draws} draws, median of 3)")
-    print(f"OLS null resampling, statsmodels loop: {rate_slow:,.0f} specification-draws/s "
-          f"({len(pairs)} refits on replicated rows, median of 3)")
-    print(f"ratio: {rate_fast / rate_slow:,.0f}x")
-    print(f"one full null draw (OLS + Poisson PML, every specification, one process): {t_null:.3f} s "
-          f"({t_null * speccurve.DRAWS:.0f} s per {speccurve.DRAWS} draws)")
+    speccurve.null_chunk(problem, counts[:100])
+    t_null = (time.perf_counter() - t) / 100
+    print(f"one full null draw (every specification, one process): {t_null * 1000:.1f} ms "
+          f"({t_null * speccurve.DRAWS:.1f} s per {speccurve.DRAWS} draws)")
     return 0
 
 

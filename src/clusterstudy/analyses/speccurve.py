@@ -6,22 +6,26 @@ The grid (one declaration per choice; a construct is one entry of :data:`CONSTRU
 - *star rule*: thresholds of the star-based measures (one at a time around the default);
 - *traded split*: which divisions are traded (a priori from the U.S. cluster definitions, or by
   locational Gini), for the star-based traded constructs;
-- *sectors*, *period* (non-overlapping windows), *outliers* (all regions, or without very
-  small ones): they define the sample and the measures;
+- *sectors*, *period* (non-overlapping patent windows), *outliers* (all regions, or without
+  very small ones): they define the sample and the measures;
+- *design* (:data:`DESIGNS`, from :mod:`clusterstudy.analyses.eu_designs`): the sector structure of
+  the patent window, of 2008 before the 2010-2011 window (lagged), or of the window with the
+  region's 2000-2004 patent rate as a control;
 - *outcome* (patents per million inhabitants or per employee) and *estimator* (OLS of the
   log rate, or Poisson PML of the patent count with the population or employment as
   exposure);
-- *controls* (none, size, + tertiary share, + GDP, a mediator), *fixed effects* (none or
-  country).
+- *controls* (none, size, + tertiary share, + GDP (a mediator), + R&D intensity 2000-2004 (a
+  confounder measured before)), *fixed effects* (none or country).
 
-Inference is not a specification: errors are clustered by country in every specification.
+Inference is not a specification: errors are clustered by country in every specification,
+with p-values and intervals from t(G-1), G the countries of the specification's sample.
 Every specification is distinct: a star rule that gives the same measure as another in a
 sample, or an outlier rule that removes no region, adds no specification (:func:`build`
 drops such duplicates, and a test fails if two specifications give the same estimate).
-Choices the other analyses create enter as one declaration each: a control (an R&D control)
+Choices the other analyses create enter as one declaration each: a control (the R&D control)
 as one more entry of :data:`CONTROL_SETS`; a sample- or measure-defining choice (the traded
-split, the research design) as one more key of the sample frames in :func:`build`, like
-:data:`PERIODS` and :data:`SECTORS`.
+split, the research design) as one more declaration (:data:`TRADED_SPLITS`, :data:`DESIGNS`)
+read by :func:`sample_frame` and :func:`build`.
 
 Every specification's measure is standardised in its estimation sample, so each estimate is
 the change in the log outcome per standard deviation. All specifications are estimated in
@@ -29,12 +33,15 @@ batches: OLS from per-country sufficient statistics (:mod:`clusterstudy.estimati
 Poisson PML by Newton's method on all columns at once (:mod:`clusterstudy.estimation.batchfit`)
 (the tests refit every specification with statsmodels).
 
-Inference (:func:`resample`, :func:`inference`): the null of no effect is imposed on every
-specification (OLS: ``log y - b x``; Poisson: ``y * exp(-b x)``, which removes the estimated
-effect from the conditional mean), countries are drawn with replacement (a cluster bootstrap:
+Inference (:func:`resample`): the null of no effect is imposed on every specification (OLS:
+``log y - b x``; Poisson: ``y * exp(-b x)``, which removes the estimated effect from the
+conditional mean, and each draw's slope is taken relative to the full-sample fit of that
+outcome, which is not exactly zero when the measure has outlying values), countries are drawn with replacement (a cluster bootstrap:
 weight = copies of the country), every specification is re-estimated on each draw (OLS: a weighted sum of per-country
-cross-products, no refit), and three
-statistics per construct are compared with their null distributions. Draw ``d`` uses a seed
+cross-products, no refit; Poisson: one Newton step from the full-sample null fit, from
+per-country scores and Hessians, :func:`clusterstudy.estimation.cluster_bootstrap.poisson_onestep`),
+and three statistics per construct are compared with their null distributions
+(:mod:`clusterstudy.analyses.speccurve_inference`). Draw ``d`` uses a seed
 spawned from ``(seed, d)``, so results do not depend on how draws are split among workers.
 """
 
@@ -50,7 +57,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from clusterstudy.analyses import europe
+from clusterstudy.analyses import eu_designs, europe
 from clusterstudy.core import cache
 from clusterstudy.data import extracts
 from clusterstudy.estimation import batchfit, cluster_bootstrap
@@ -121,10 +128,19 @@ CONTROL_SETS = {
     "size": ["log_population"],
     "size + tertiary": ["log_population", "tertiary_share"],
     "size + tertiary + GDP": ["log_population", "tertiary_share", "log_gdp"],
+    "size + tertiary + R&D 2000-2004": ["log_population", "tertiary_share", "rd_pct_gdp_pre"],
 }
+# research designs (issue 21) that fit a cross-section: measures of the patent window; measures of
+# LAGGED_YEARS, before the window (only the windows that start after them); or the window's
+# measures with the log 2000-2004 patent rate as a control. The region-year panel with region
+# fixed effects is not a choice: it clusters by region and uses the within-region variation
+# that eu_designs reports as a small share of the total.
+DESIGNS = {"same window": [], "lagged structure (2008)": [], "pre-period patents control": ["log_pre_patents"]}
+LAGGED = "lagged structure (2008)"
+LAGGED_YEARS = (2008, 2008)
 FIXED_EFFECTS = ("none", "country")
-CHOICES = ["construct", "star_rule", "traded_split", "sectors", "period", "outliers", "outcome", "estimator",
-           "controls", "fixed_effects"]
+CHOICES = ["construct", "star_rule", "traded_split", "sectors", "period", "design", "outliers", "outcome",
+           "estimator", "controls", "fixed_effects"]
 DRAWS = 2000
 ALPHA = 0.05
 
@@ -145,6 +161,7 @@ class Block:
     moments: cluster_bootstrap.Moments  # per-country cross-products for the OLS specifications
     block_countries: np.ndarray  # (C,) position in Problem.countries of each cluster of the block
     observed: dict = field(default_factory=dict)
+    null_poisson: dict = field(default_factory=dict)  # outcome index -> PoissonMoments at the null fit
 
 
 @dataclass
@@ -162,18 +179,27 @@ def _indicators(years: tuple[int, int], sectors: str) -> pd.DataFrame:
 
 
 def sample_frame(period: str, sectors: str, constructs: list[str] | None = None,
-                 sbs: pd.DataFrame | None = None) -> pd.DataFrame:
+                 sbs: pd.DataFrame | None = None, lagged: bool = False) -> pd.DataFrame:
     """One row per region: outcomes, exposures, controls and every (construct, star rule) measure.
 
-    The indicator table is :func:`europe.region_indicators` (default star rule); the
-    star-based constructs are recomputed for every star rule under each traded split.
+    The indicator table is :func:`europe.region_indicators` (default star rule) of the patent
+    window, or with ``lagged`` of :data:`LAGGED_YEARS` (measures, controls, employment) with the
+    window's patents; the star-based constructs are recomputed for every star rule under each
+    traded split. ``log_pre_patents`` and ``rd_pct_gdp_pre`` come from
+    :mod:`clusterstudy.analyses.eu_designs` (missing where a region lacks them).
     """
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
-    years = PERIODS[period]
+    years = LAGGED_YEARS if lagged else PERIODS[period]
+    if lagged and LAGGED_YEARS[1] >= PERIODS[period][0]:
+        raise ValueError(f"a lagged design needs a window after {LAGGED_YEARS[1]}; {period} is not")
     d = _indicators(years, sectors)
     total = _indicators(years, "all").set_index("nuts2")["employment"].reindex(d["nuts2"]).to_numpy()
     d = d.assign(employment_all=total, log_gdp=np.log(d["gdp_pps_per_inhabitant"]))
+    if lagged:  # the window's patents and the population they are counted per
+        later = europe.patent_means(europe.patent_years(PERIODS[period])).reindex(d["nuts2"])
+        d = d.assign(**{c: later[c].to_numpy() for c in ("patents", "patents_per_million", "population")})
+    d = eu_designs.with_controls(eu_designs.with_pre_period(d), period=years)
     sbs = extracts.load("eu_sbs_employment") if sbs is None else sbs
     emp, _ = europe.employment_matrix(years, sectors, sbs=sbs)
     traded = {}
@@ -193,8 +219,13 @@ def sample_frame(period: str, sectors: str, constructs: list[str] | None = None,
     return pd.concat([d, pd.DataFrame(out, index=d.index)], axis=1)
 
 
+def block_controls(key: dict) -> list[str]:
+    """The control variables of a specification: its control set and its design's additions."""
+    return [*CONTROL_SETS[key["controls"]], *DESIGNS[key["design"]]]
+
+
 def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: list[str]) -> Block | None:
-    controls = CONTROL_SETS[key["controls"]]
+    controls = block_controls(key)
     d = frame[frame["population"] >= OUTLIERS[key["outliers"]]]
     d = d.dropna(subset=["patents_per_million", "employment_all", *controls, *measure_cols])
     d = d[(d["patents"] > 0) & (d["patents_per_million"] > 0) & (d["employment_all"] > 0)]
@@ -235,16 +266,22 @@ def build(constructs: list[str] | None = None, periods: list[str] | None = None,
     if unknown:
         raise ValueError(f"unknown construct {unknown[0]!r}; known: {', '.join(CONSTRUCTS)}")
     sbs = extracts.load("eu_sbs_employment")
-    frames = {(p, s): sample_frame(p, s, constructs, sbs) for p in periods or PERIODS for s in sectors or SECTORS}
+    frames = {}
+    for p, s in itertools.product(periods or PERIODS, sectors or SECTORS):
+        frames[p, s, False] = sample_frame(p, s, constructs, sbs)
+        if LAGGED_YEARS[1] < PERIODS[p][0]:
+            frames[p, s, True] = sample_frame(p, s, constructs, sbs, lagged=True)
     countries = sorted(set().union(*(f["country"] for f in frames.values())))
     blocks, rows, seen = [], [], set()
-    for (period, sect), frame in frames.items():
+    for (period, sect, lagged), frame in frames.items():
         cols = [c for c in frame.columns if "|" in c]
-        for outl, ctrl, fe in itertools.product(OUTLIERS, CONTROL_SETS, FIXED_EFFECTS):
-            key = {"sectors": sect, "period": period, "outliers": outl, "controls": ctrl, "fixed_effects": fe}
+        designs = [LAGGED] if lagged else [d for d in DESIGNS if d != LAGGED]
+        for design, outl, ctrl, fe in itertools.product(designs, OUTLIERS, CONTROL_SETS, FIXED_EFFECTS):
+            key = {"sectors": sect, "period": period, "design": design, "outliers": outl, "controls": ctrl,
+                   "fixed_effects": fe}
             b = _block(frame, key, cols, countries)
             # an outlier rule that removes no region repeats a sample: no new specification
-            fingerprint = (sect, period, ctrl, fe, tuple(b.frame["nuts2"]) if b is not None else ())
+            fingerprint = (sect, period, design, ctrl, fe, tuple(b.frame["nuts2"]) if b is not None else ())
             if b is None or fingerprint in seen:
                 continue
             seen.add(fingerprint)
@@ -268,17 +305,33 @@ def _fit_block(b: Block, w: np.ndarray, null: bool) -> dict[tuple[str, int], dic
             coef = coef - b.observed["OLS on logs", oi]["coef"][0]
         out["OLS on logs", oi] = {"coef": coef, "cluster": r["se_cluster"][..., oi], "n": r["nobs"]}
     for oi in range(len(OUTCOMES)):
-        y, start = b.counts, None
-        if null:
-            obs = b.observed["Poisson PML", oi]
-            y = b.counts[None, :] * np.exp(-obs["coef"][0][:, None] * b.X.T)  # (m, n)
-            start = obs["beta"][0].copy()
-            start[:, 0] = 0.0
-        r = batchfit.poisson(b.design, b.X, y, b.log_exposure[:, oi], w, start=start, hc=False)
-        if not r["converged"].all():
-            raise RuntimeError(f"Poisson PML did not converge in block {b.key}")
+        if null:  # one Newton step per draw from the full-sample fit of y exp(-b x), centred on that fit
+            mo = b.null_poisson[oi]
+            r = cluster_bootstrap.poisson_onestep(mo, w[:, b.design.cluster_starts])
+            out["Poisson PML", oi] = {"coef": r["coef"] - mo.beta[None, :, 0], "cluster": r["se_cluster"], "n": r["nobs"]}
+            continue
+        r = _poisson(b, b.counts, oi, None)
         out["Poisson PML", oi] = {"coef": r["coef"], "beta": r["beta"], "cluster": r["se_cluster"], "n": r["nobs"]}
     return out
+
+
+def _poisson(b: Block, y: np.ndarray, oi: int, start: np.ndarray | None) -> dict[str, np.ndarray]:
+    r = batchfit.poisson(b.design, b.X, y, b.log_exposure[:, oi], np.ones((1, b.design.n)), start=start, hc=False,
+                         tol=1e-10)
+    if not r["converged"].all():
+        raise RuntimeError(f"Poisson PML did not converge in block {b.key}")
+    return r
+
+
+def _null_poisson(b: Block, oi: int) -> cluster_bootstrap.PoissonMoments:
+    """Per-country score and Hessian at the full-sample Poisson fit of the null-imposed ``y exp(-b x)``."""
+    obs = b.observed["Poisson PML", oi]
+    y = b.counts[None, :] * np.exp(-obs["coef"][0][:, None] * b.X.T)  # (m, n)
+    start = obs["beta"][0].copy()
+    start[:, 0] = 0.0
+    fit = _poisson(b, y, oi, start)
+    return cluster_bootstrap.poisson_moments(b.design.Z, b.X, y, b.log_exposure[:, oi], fit["beta"][0],
+                                             b.design.cluster_starts, b.key["fixed_effects"] == "country")
 
 
 def _weights(b: Block, counts: np.ndarray) -> np.ndarray:
@@ -289,6 +342,7 @@ def estimate(problem: Problem) -> pd.DataFrame:
     """Fit every specification on the observed data; the spec table with estimates and results."""
     for b in problem.blocks:
         b.observed = _fit_block(b, np.ones((1, b.design.n)), null=False)
+        b.null_poisson = {oi: _null_poisson(b, oi) for oi in range(len(OUTCOMES))}
     s = problem.specs
     coef, se, n = (np.empty(len(s)) for _ in range(3))
     for i, (blk, col, oi, est) in enumerate(s[["block", "column", "outcome_index", "estimator"]]
@@ -298,8 +352,10 @@ def estimate(problem: Problem) -> pd.DataFrame:
     out = s[CHOICES].copy()
     out["coef"], out["se"] = coef, se
     out["z"] = coef / se
-    out["p"] = 2 * stats.norm.sf(np.abs(out["z"]))
-    half = stats.norm.isf(ALPHA / 2) * se
+    out["clusters"] = [len(problem.blocks[blk].design.cluster_starts) for blk in s["block"]]
+    df = out["clusters"] - 1  # t(G-1), G the countries of the specification's sample
+    out["p"] = 2 * stats.t.sf(np.abs(out["z"]), df)
+    half = stats.t.isf(ALPHA / 2, df) * se
     out["ci_low"], out["ci_high"] = coef - half, coef + half
     out["n"] = n.astype(int)
     out["result"] = np.select([(out["p"] < ALPHA) & (out["coef"] > 0), (out["p"] < ALPHA) & (out["coef"] < 0)],
@@ -321,7 +377,7 @@ def null_chunk(problem: Problem, counts: np.ndarray) -> dict[str, np.ndarray]:
     return {"coef": coef, "z": z}
 
 
-def resample(problem: Problem, draws: int = DRAWS, seed: int = 20201116, chunk: int = 25, n_jobs: int = 2,
+def resample(problem: Problem, draws: int = DRAWS, seed: int = 20201116, chunk: int = 100, n_jobs: int = 2,
              client=None) -> dict[str, np.ndarray]:
     """Null distribution of every specification's estimate and z (draws x specifications).
 
@@ -368,72 +424,3 @@ def _resample(problem: Problem, counts: np.ndarray, chunk: int, n_jobs: int, add
 
         results = Parallel(n_jobs=n_jobs)(delayed(null_chunk)(problem, p) for p in parts)
     return {k: np.concatenate([r[k] for r in results]) for k in ("coef", "z")}
-
-
-def _statistics(coef: np.ndarray, z: np.ndarray, sign: float) -> dict[str, np.ndarray]:
-    """The three curve statistics per row (draw) of coef/z (draws x specifications)."""
-    sig = np.abs(z) > stats.norm.isf(ALPHA / 2)
-    return {"median": np.median(coef, axis=-1), "share": (sig & (np.sign(coef) == sign)).mean(axis=-1),
-            "mean_z": z.mean(axis=-1)}
-
-
-def inference(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Per construct: observed statistics, their null p-values (one-sided, dominant sign) and shares."""
-    rows = []
-    draws = null["coef"].shape[0]
-    for con in dict.fromkeys(specs["construct"]):
-        sel = (specs["construct"] == con).to_numpy()
-        s = specs[sel]
-        sign = 1.0 if s["coef"].median() >= 0 else -1.0
-        obs = _statistics(s["coef"].to_numpy(), s["z"].to_numpy(), sign)
-        nul = _statistics(null["coef"][:, sel], null["z"][:, sel], sign)
-        rows.append({
-            "construct": con, "expected_sign": CONSTRUCTS[con].expected_sign if con in CONSTRUCTS else "",
-            "specifications": int(sel.sum()), "draws": draws,
-            "dominant_sign": "+" if sign > 0 else "-",
-            "share_positive_significant": (s["result"] == "positive and significant").mean(),
-            "share_negative_significant": (s["result"] == "negative and significant").mean(),
-            "median_estimate": obs["median"], "p_median": (sign * nul["median"] >= sign * obs["median"]).mean(),
-            "share_significant_dominant": obs["share"], "p_share": (nul["share"] >= obs["share"]).mean(),
-            "mean_z": obs["mean_z"], "p_mean_z": (sign * nul["mean_z"] >= sign * obs["mean_z"]).mean(),
-            "null_median_q95": np.quantile(sign * nul["median"], 0.95) * sign,
-            "null_share_q95": np.quantile(nul["share"], 0.95),
-            "null_mean_z_q95": np.quantile(sign * nul["mean_z"], 0.95) * sign,
-        })
-    return pd.DataFrame(rows)
-
-
-def null_statistics(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Long table of the three statistics per construct and draw (for the null-distribution figure)."""
-    out = []
-    for con in dict.fromkeys(specs["construct"]):
-        sel = (specs["construct"] == con).to_numpy()
-        sign = 1.0 if specs.loc[sel, "coef"].median() >= 0 else -1.0
-        st = _statistics(null["coef"][:, sel], null["z"][:, sel], sign)
-        out.append(pd.DataFrame({"construct": con, "draw": np.arange(len(st["median"])), **st}))
-    return pd.concat(out, ignore_index=True)
-
-
-def shares(specs: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Share of specifications positive-significant, negative-significant and neither."""
-    order = ["positive and significant", "negative and significant", "not significant"]
-    counts = specs.groupby([by, "result"]).size().unstack(fill_value=0) if by \
-        else specs.groupby("result").size().to_frame().T
-    table = counts.reindex(columns=order, fill_value=0)
-    table.insert(0, "specifications", table.sum(axis=1))
-    for c in order:
-        table[c] = table[c] / table["specifications"]
-    return table.reset_index() if by else table.reset_index(drop=True)
-
-
-def choices_table(specs: pd.DataFrame) -> pd.DataFrame:
-    """Each choice of the grid, its values as they appear in ``specs`` and how many there are."""
-    return pd.DataFrame([{"choice": c.replace("_", " "), "values": len(v := list(dict.fromkeys(specs[c]))),
-                          "options": "; ".join(map(str, v))} for c in CHOICES])
-
-
-def constructs_table() -> pd.DataFrame:
-    """The constructs with their expected sign under the CLUSNET claim and why."""
-    return pd.DataFrame([{"construct": k, "label": c.label, "expected sign": c.expected_sign,
-                          "star rules": len(STAR_RULES) if c.compute else 1, "why": c.why}
-                         for k, c in CONSTRUCTS.items()])
