@@ -31,18 +31,19 @@ Every specification's measure is standardised in its estimation sample, so each 
 the change in the log outcome per standard deviation. All specifications are estimated in
 batches: OLS from per-country sufficient statistics (:mod:`clusterstudy.estimation.cluster_bootstrap`),
 Poisson PML by Newton's method on all columns at once (:mod:`clusterstudy.estimation.batchfit`)
-(the tests refit every specification with statsmodels).
+(the tests refit every ninth specification with statsmodels).
 
 Inference (:func:`resample`): the null of no effect is imposed on every specification (OLS:
 ``log y - b x``; Poisson: ``y * exp(-b x)``, which removes the estimated effect from the
 conditional mean, and each draw's slope is taken relative to the full-sample fit of that
-outcome, which is not exactly zero when the measure has outlying values), countries are drawn with replacement (a cluster bootstrap:
-weight = copies of the country), every specification is re-estimated on each draw (OLS: a weighted sum of per-country
-cross-products, no refit; Poisson: one Newton step from the full-sample null fit, from
-per-country scores and Hessians, :func:`clusterstudy.estimation.cluster_bootstrap.poisson_onestep`),
-and three statistics per construct are compared with their null distributions
-(:mod:`clusterstudy.analyses.speccurve_inference`). Draw ``d`` uses a seed
-spawned from ``(seed, d)``, so results do not depend on how draws are split among workers.
+outcome, which is not exactly zero when the measure has outlying values); countries are drawn
+with replacement (a cluster bootstrap: weight = copies of the country); every specification is
+re-estimated on each draw (OLS: a weighted sum of per-country cross-products, no refit;
+Poisson: one Newton step from the full-sample null fit, from per-country scores and Hessians,
+:func:`clusterstudy.estimation.cluster_bootstrap.poisson_onestep`); and three statistics per
+construct are compared with their null distributions
+(:mod:`clusterstudy.analyses.speccurve_inference`). Draw ``d`` uses a seed spawned from
+``(seed, d)``, so results do not depend on how draws are split among workers.
 """
 
 from __future__ import annotations
