@@ -1,4 +1,4 @@
-"""Shared fixtures: a temporary copy of the project to corrupt, and the project root."""
+"""Shared fixtures: a temporary copy of the project to corrupt, the project root, the figure theme."""
 
 from __future__ import annotations
 
@@ -21,3 +21,21 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CLUSTERS_ROOT", str(dst))
     monkeypatch.setenv("CLUSTERS_OUTPUT_ROOT", str(dst))
     return dst
+
+
+@pytest.fixture
+def theme():
+    """The project's figure theme for a test that draws; every figure closed after it.
+
+    A module that draws in every test uses it with ``pytestmark = pytest.mark.usefixtures("theme")``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from clusterstudy.publish import figures
+
+    figures.set_theme()
+    yield
+    plt.close("all")

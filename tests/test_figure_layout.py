@@ -10,12 +10,7 @@ import pytest  # noqa: E402
 
 from clusterstudy.publish import figures  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def theme():
-    figures.set_theme()
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("theme")
 
 
 def test_a_clean_figure_passes():

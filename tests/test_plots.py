@@ -9,14 +9,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from clusterstudy.publish import figure_checks, figures, network, plots  # noqa: E402
+from clusterstudy.publish import figure_checks, network, plots  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def theme():
-    figures.set_theme()
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("theme")
 
 
 def _drawn(fig):
