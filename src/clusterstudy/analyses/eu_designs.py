@@ -40,8 +40,7 @@ COLUMNS = ["design", "measure", "comparison", "coef", "se", "p", "p_wild", "ci_l
 def fit_row(frame: pd.DataFrame, measure: str, controls: list[str], fixed_effects: str | None,
             wild: bool = True, B: int = models.WILD_B, seed: int = models.WILD_SEED) -> dict:
     """OLS of log patents per million on the standardised measure; the measure's tidy row."""
-    d = models.prepare(frame, "patents_per_million", measure, controls, cluster="country")
-    res = models.fit(d, measure, controls, fixed_effects, standardise=True)
+    res = europe.ols_fit(frame, measure, controls, fixed_effects)
     t = models.tidy(res, "m", wild_terms=(measure,) if wild else (), B=B, seed=seed)
     r = t[t["term"] == measure].iloc[0]
     return {c: r[c] for c in ["coef", "se", "p", "p_wild", "ci_low", "ci_high", "n", "clusters"]}

@@ -321,6 +321,13 @@ MEDIATOR_NOTE = ("GDP per head is left out of the default models: if clusters ra
                  "controlling for it would remove part of the association under test")
 
 
+def ols_fit(regions: pd.DataFrame, measure: str, controls: list[str], fixed_effects: str | None = None,
+            se: str = "cluster", zero_patents: str = "drop"):
+    """OLS of log patents per million on the standardised ``measure`` (errors clustered by country)."""
+    d = models.prepare(regions, "patents_per_million", measure, controls, zero_patents, cluster="country")
+    return models.fit(d, measure, controls, fixed_effects, se, standardise=True)
+
+
 def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tuple[str, ...] = ("tertiary_share",),
                size: str = "log_population", mediator: str | None = "gdp_pps_per_inhabitant",
                country_fe: bool = True, se: str = "cluster", zero_patents: str = "drop",
@@ -354,8 +361,7 @@ def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tup
     rows = []
     for name, ctrl, fe, err, est in specs:
         if est == "OLS":
-            d = models.prepare(regions, "patents_per_million", measure, ctrl, zero_patents, cluster="country")
-            res = models.fit(d, measure, ctrl, fe, err, standardise=True)
+            res = ols_fit(regions, measure, ctrl, fe, err, zero_patents)
             terms = (measure,) if wild and err == "cluster" else ()
             rows.append(models.tidy(res, name, wild_terms=terms, B=B, seed=seed))
         else:

@@ -32,8 +32,7 @@ def eu_fits(regions: pd.DataFrame, measure: str, controls: tuple[str, ...] = ("t
             size: str = "log_population", zero_patents: str = "drop") -> dict:
     """The headline OLS of :func:`europe.fit_models`, (2) and (3), as fitted results (clustered by country)."""
     base = [size, *controls]
-    d = models.prepare(regions, "patents_per_million", measure, base, zero_patents, cluster="country")
-    return {name: models.fit(d, measure, base, fe, "cluster", standardise=True) for name, fe in EU_MODELS.items()}
+    return {name: europe.ols_fit(regions, measure, base, fe, "cluster", zero_patents) for name, fe in EU_MODELS.items()}
 
 
 def us_sample(geography: str = "cbsa", patent_years: tuple[int, int] = (2011, 2015), min_employment: float = 0):
