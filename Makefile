@@ -100,10 +100,10 @@ findings: $(ENV_STAMP) ## rewrite the README's findings block from the committed
 
 # The qualitative evidence: CLUSNET tables, gaps and city-region coding; literature review, Beijing, references
 clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv) data/seeds/seed_facts.csv
-clusnet_evidence_SRC    := data/seeds analyses/qualitative publish/plots data/references
+clusnet_evidence_SRC    := data/seeds analyses/qualitative publish/plots data/references data/bibtex
 literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beijing_*.csv) \
   data/seeds/seed_references.csv data/seeds/seed_citations.csv data/seeds/seed_facts.csv
-literature_evidence_SRC    := data/seeds analyses/qualitative publish/network data/references
+literature_evidence_SRC    := data/seeds analyses/qualitative publish/network data/references data/bibtex
 
 # The claims ledger: each claim of the seeds the compendium tests, its verdict computed from the
 # analyses' tables (listed here; clusterstudy.publish.claims.CLAIMS declares which rows each claim reads).

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterstudy.data import references, seeds
+from clusterstudy.data import bibtex, seeds
 
 BIB = Path(__file__).resolve().parents[1] / "data" / "references.bib"
 REQUIRED = {  # the standard BibTeX styles' required fields ("author|editor": either)
@@ -135,7 +135,7 @@ def test_a_b_years_and_pages_are_fields(entries):
 
 
 def test_committed_file_is_what_the_parser_writes():
-    assert BIB.read_text(encoding="utf-8") == references.bibtex(seeds.load("seed_references"))
+    assert BIB.read_text(encoding="utf-8") == bibtex.bibtex(seeds.load("seed_references"))
 
 
 def test_pybtex_parses_every_entry(entries):

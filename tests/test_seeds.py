@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from clusterstudy.analyses import qualitative
-from clusterstudy.data import references, seeds
+from clusterstudy.data import bibtex, references, seeds
 
 
 def test_table2_has_the_four_clusters_with_their_numbers():
@@ -129,7 +129,7 @@ def test_keys_are_unique_and_the_bibtex_matches():
     refs = seeds.load("seed_references")
     assert not refs.duplicated(["seed", "key"]).any()
     assert {"bathelt2002wirtschaftsgeographie", "bathelt2002clusters", "carayannis2016glocal"} <= set(refs["key"])
-    bib = references.bibtex(refs)
+    bib = bibtex.bibtex(refs)
     keys = re.findall(r"^@\w+\{([^,]+),", bib, re.M)
     assert keys == [f"{k}_{s}" for k, s in zip(refs["key"], refs["seed"], strict=True)]
     committed = (Path(__file__).resolve().parents[1] / "data" / "references.bib").read_text(encoding="utf-8")
