@@ -48,6 +48,18 @@ def test_table_writer_fixes_floats_and_order(project_copy):
     assert "**cap**" in (project_copy / "tables" / "t.md").read_text()
 
 
+def test_long_table_markdown_is_a_labelled_preview(project_copy):
+    n = tables.MD_MAX_ROWS + 1
+    tables.write_table(pd.DataFrame({"k": range(n), "v": 0.5}), "long", caption="cap")
+    md = (project_copy / "tables" / "long.md").read_text()
+    assert f"The first {tables.MD_PREVIEW_ROWS} of {n:,} rows" in md and "`tables/long.csv` holds every row" in md
+    assert md.count("\n|") == tables.MD_PREVIEW_ROWS + 2  # header, separator and the preview rows
+    assert len((project_copy / "tables" / "long.csv").read_text().splitlines()) == n + 1
+    tables.write_table(pd.DataFrame({"k": range(n - 1)}), "fits", caption="cap")
+    md = (project_copy / "tables" / "fits.md").read_text()
+    assert "The first" not in md and md.count("\n|") == n - 1 + 2
+
+
 def test_failed_write_leaves_no_file(project_copy):
     df = pd.DataFrame({"k": []})
     with pytest.raises(ValueError, match="empty"):

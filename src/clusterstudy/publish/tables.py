@@ -20,6 +20,10 @@ from clusterstudy.core import atomic, paths
 from clusterstudy.publish import outputs
 
 FLOAT_FORMAT = "%.6g"
+# a Markdown table longer than this is no longer read, only scrolled: its .md shows the first
+# MD_PREVIEW_ROWS rows and says where every row is (the CSV)
+MD_MAX_ROWS = 1000
+MD_PREVIEW_ROWS = 50
 REGRESSION_COLUMNS = ("model", "term", "coef", "se", "p")
 STARS = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
 STAR_NOTE = "\\* p < 0.1, \\*\\* p < 0.05, \\*\\*\\* p < 0.01"
@@ -208,7 +212,9 @@ def write_table(
     order; the index is dropped, so put keys in columns. Floats are written with six
     significant digits in both files. A tidy regression table gets the economists' layout
     as its ``.md`` and a ``.tex`` as well. For a wide table, ``md_columns`` keeps only the
-    columns a reader needs in the ``.md`` and ``md_digits`` rounds its floats (the CSV keeps all).
+    columns a reader needs in the ``.md`` and ``md_digits`` rounds its floats (the CSV keeps all);
+    a table of more than :data:`MD_MAX_ROWS` rows shows its first :data:`MD_PREVIEW_ROWS` in the
+    ``.md``, saying so.
     """
     if df.empty:
         raise ValueError(f"table {name!r} is empty; refusing to write an empty table")
@@ -229,7 +235,12 @@ def write_table(
         if missing:
             raise ValueError(f"table {name!r}: no column {missing[0]!r} for the Markdown table")
         md = out[md_columns] if md_columns else out
-        files.append(("md", f"**{caption.strip()}**\n\n{_markdown(md, md_digits)}\n"))
+        preview = ""
+        if len(md) > MD_MAX_ROWS:
+            preview = (f"The first {MD_PREVIEW_ROWS} of {len(md):,} rows, in the order of the CSV; "
+                       f"`tables/{name}.csv` holds every row.\n\n")
+            md = md.head(MD_PREVIEW_ROWS)
+        files.append(("md", f"**{caption.strip()}**\n\n{preview}{_markdown(md, md_digits)}\n"))
     written = []
     for ext, text in files:
         if ext == "md" and reproduces:
