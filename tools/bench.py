@@ -119,7 +119,7 @@ def speccurve_bench() -> int:
     t_null = (time.perf_counter() - t) / 100
     print(f"one full null draw (every specification, one process): {t_null * 1000:.1f} ms "
           f"({t_null * speccurve.DRAWS:.1f} s per {speccurve.DRAWS} draws)")
-    onestep_against_refit(problem, specs, counts)
+    onestep_against_refit(problem, specs, counts)  # counts: draw_counts(..., draws, 20201116)
     return 0
 
 
@@ -133,7 +133,7 @@ def onestep_against_refit(problem, specs, counts) -> None:
     from clusterstudy.analyses import speccurve, speccurve_inference
     from clusterstudy.estimation import batchfit
 
-    step = speccurve._resample(problem, counts, 100, 1, None)
+    step = speccurve.resample(problem, draws=len(counts), seed=20201116, n_jobs=1)  # the draws of `counts`
 
     def refit(b):
         w = counts[:, b.country_index].astype(float)
