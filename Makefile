@@ -37,9 +37,9 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 
 TIMEOUT ?= 1800
-RUN := $(PY) -m clusterstudy.build.runner --timeout $(TIMEOUT)
+RUN := $(PY) -m clusterstudy.pipeline.runner --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
-COMMON_SRC := __init__ core/__init__ data/__init__ measures/__init__ estimation/__init__ analyses/__init__ publish/__init__ build/__init__ core/paths core/atomic publish/outputs publish/figure_checks publish/figures publish/tables core/validate build/runner build/parameters core/prose
+COMMON_SRC := __init__ core/__init__ data/__init__ measures/__init__ estimation/__init__ analyses/__init__ publish/__init__ pipeline/__init__ core/paths core/atomic publish/outputs publish/figure_checks publish/figures publish/tables core/validate pipeline/runner pipeline/parameters core/prose
 EXTRACT_SRC := data/extracts data/ingest/registry
 
 # ---------------------------------------------------------------- notebooks
@@ -82,21 +82,21 @@ eu_designs_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_designs measures
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
   data/seeds/meng_forman_resource_city_clusters.csv
-cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds publish/findings publish/plots estimation/multiple_testing
+cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds report/findings publish/plots estimation/multiple_testing
 cn_resource_cities_SWEEP  := population
 cn_resource_cities_VALUES := registered
 
 # United States: cluster strength and patenting, states (default) and CBSAs
 us_cluster_patenting_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_regpat_cbsa us_cbsa_population)
-us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices measures/traded measures/nace estimation/models publish/plots analyses/europe publish/findings estimation/multiple_testing
+us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices measures/traded measures/nace estimation/models publish/plots analyses/europe report/findings estimation/multiple_testing
 us_cluster_patenting_SWEEP  := geography
 us_cluster_patenting_VALUES := cbsa
 
 # The README's "What the data say" bullets, rendered from the committed tables (issue 14)
 .PHONY: findings
 findings: $(ENV_STAMP) ## rewrite the README's findings block from the committed tables
-	@$(PY) -m clusterstudy.publish.findings write
+	@$(PY) -m clusterstudy.report.findings write
 
 # The qualitative evidence: CLUSNET tables, gaps and city-region coding; literature review, Beijing, references
 clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv) data/seeds/seed_facts.csv
@@ -106,7 +106,7 @@ literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beij
 literature_evidence_SRC    := data/seeds analyses/qualitative publish/network data/references data/bibtex
 
 # The claims ledger: each claim of the seeds the compendium tests, its verdict computed from the
-# analyses' tables (listed here; clusterstudy.publish.claims.CLAIMS declares which rows each claim reads).
+# analyses' tables (listed here; clusterstudy.analyses.claims.CLAIMS declares which rows each claim reads).
 # Its inputs are recursive (=) so that the producing notebooks' runs, declared above, come first.
 claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_patents_per_10k_registered cn_resource_type_regression_patents_per_10k_residents eu_headline_models \
   eu_designs eu_region_indicators eu_specification_curve_inference eu_triangle_cluster_strength \
@@ -115,7 +115,7 @@ claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_pa
 claims_ledger_INPUTS = $(claims_ledger_TABLES) $(eu_specialisation_innovation_TARGETS) \
   $(eu_specification_curve_TARGETS) $(us_cluster_patenting_TARGETS) $(cn_resource_cities_TARGETS) \
   $(eu_designs_TARGETS)
-claims_ledger_SRC    := publish/claims estimation/models estimation/multiple_testing
+claims_ledger_SRC    := analyses/claims estimation/models estimation/multiple_testing
 
 # Space (issue 22): maps of every regional sample, spatial weights, Moran's I, LM tests, SLX, spatial Durbin
 # and spatial HAC for the European, U.S. and Chinese headline models
@@ -124,7 +124,7 @@ GEO_EXTRACTS := $(patsubst %,data/extracts/%.csv,geo_nuts2_2013 geo_nuts0_2013 g
 spatial_dependence_INPUTS := $(EU_EXTRACTS) $(GEO_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_cbsa_population cn_cities cn_resource_cities)
 spatial_dependence_SRC    := $(EXTRACT_SRC) analyses/geography analyses/europe publish/plots measures/traded measures/nace estimation/multiple_testing analyses/us_regions analyses/china_cities \
-  data/boundaries data/us_patents measures/indices estimation/models estimation/spatial publish/maps publish/findings
+  data/boundaries data/us_patents measures/indices estimation/models estimation/spatial publish/maps report/findings
 
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules
@@ -159,8 +159,8 @@ help: ## list the targets
 all: results.csv ## build env if missing, verify data checksums, run every notebook
 	@echo "all outputs up to date: $(words $(NOTEBOOK_TARGETS)) notebook runs"
 
-results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/publish/manifest.py
-	@$(PY) -m clusterstudy.publish.manifest write
+results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/report/manifest.py
+	@$(PY) -m clusterstudy.report.manifest write
 
 env: $(ENV_STAMP) ## create the environment (.venv from requirements.lock) and its kernel
 
@@ -224,7 +224,7 @@ test: $(ENV_STAMP) ## lint, build all + the report, check the build equals git H
 	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
 
 check-committed: $(ENV_STAMP) ## fail if figures/, tables/, results.csv or notebooks/ differ from git HEAD
-	@$(PY) -m clusterstudy.build.verify committed
+	@$(PY) -m clusterstudy.pipeline.verify committed
 
 run: $(ENV_STAMP) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
 	@test -n "$(NB)" || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
@@ -235,7 +235,7 @@ lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
 
 refresh-notebooks: $(DEFAULT_TARGETS) ## copy default-parameter outputs from build/ into notebooks/
 	@for nb in $(NOTEBOOKS); do \
-	  $(PY) -m clusterstudy.build.notebooks refresh build/notebooks/$$nb.ipynb notebooks/$$nb.ipynb; done
+	  $(PY) -m clusterstudy.pipeline.notebooks refresh build/notebooks/$$nb.ipynb notebooks/$$nb.ipynb; done
 	@touch $(NOTEBOOK_TARGETS)
 
 lab: $(ENV_STAMP) ## open JupyterLab at the project root (notebooks/ and, after make student, build/student/)
@@ -248,23 +248,23 @@ bench-build: $(ENV_STAMP) ## time cold, no-op, one-notebook and -j2 builds and m
 	@$(PY) tools/bench.py build
 
 report: results.csv ## the book in build/site/: claims ledger, one page per notebook run, gallery, provenance, search
-	@$(PY) -m clusterstudy.publish.report
-	@$(PY) -m clusterstudy.publish.sitecheck build/site
+	@$(PY) -m clusterstudy.report.book
+	@$(PY) -m clusterstudy.report.sitecheck build/site
 
 # The README's replication-package sections (SSDE template, DCAS self-check) and codecheck.yml,
 # generated from results.csv and the data package; the runtime table from the last build's records
 .PHONY: replication
 replication: results.csv ## rewrite the README's replication sections, its runtime table and codecheck.yml
-	@$(PY) -m clusterstudy.publish.replication write
-	@$(PY) -m clusterstudy.publish.replication runtime
+	@$(PY) -m clusterstudy.report.replication write
+	@$(PY) -m clusterstudy.report.replication runtime
 
 book: report ## same as report
 
 student: $(ENV_STAMP) ## nbgrader course in build/student/: source/ (solutions + autograded tests), release/ (stubs)
-	@$(PY) -m clusterstudy.build.student
+	@$(PY) -m clusterstudy.pipeline.student
 
 verify: ## rebuild the committed state in a temporary clone; compare every result by sha256; certificate in build/
-	@$(PY) -m clusterstudy.build.verify
+	@$(PY) -m clusterstudy.pipeline.verify
 
 # The nbgrader course (build/student/: submissions, gradebook, feedback) is kept: it holds
 # students' work that no make target can rebuild. Remove it by hand when a course is over.

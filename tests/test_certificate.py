@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from clusterstudy.build import certificate
+from clusterstudy.pipeline import certificate
 
 FILES = ["figures/a.png", "tables/b.csv", "tables/c.md", "tables/d.csv"]
 

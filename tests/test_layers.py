@@ -1,7 +1,7 @@
 """The package's layers: imports run one way, and the Makefile's _SRC lists are complete.
 
-Layers, lowest first: core -> data -> measures -> estimation -> analyses -> publish -> build.
-A module may import its own layer and those below; ``build`` sits on the side (it may import
+Layers, lowest first: core -> data -> measures -> estimation -> analyses -> publish -> report -> pipeline.
+A module may import its own layer and those below; ``pipeline`` sits on the side (it may import
 any layer, and none imports it).
 """
 
@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "src" / "clusterstudy"
-LAYERS = ("core", "data", "measures", "estimation", "analyses", "publish", "build")
+LAYERS = ("core", "data", "measures", "estimation", "analyses", "publish", "report", "pipeline")
 RANK = {layer: i for i, layer in enumerate(LAYERS)}
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from clusterstudy.publish import manifest
+from clusterstudy.report import manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterstudy.build import notebooks, verify
+from clusterstudy.pipeline import notebooks, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

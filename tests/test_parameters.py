@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clusterstudy.build import parameters, runner
+from clusterstudy.pipeline import parameters, runner
 
 ROOT = Path(__file__).resolve().parents[1]
 

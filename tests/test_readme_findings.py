@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from clusterstudy.core import prose
-from clusterstudy.publish import findings
+from clusterstudy.report import findings
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clusterstudy.publish import replication
+from clusterstudy.report import replication
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

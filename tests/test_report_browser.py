@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from clusterstudy.publish import ledger_page, makers, sitecheck
+from clusterstudy.report import ledger_page, makers, sitecheck
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "build" / "site"

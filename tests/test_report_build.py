@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterstudy.publish import report, sitecheck
+from clusterstudy.report import book, sitecheck
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,12 +28,12 @@ def test_book_builds_offline_and_warning_clean(tmp_path, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded)
     monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: guarded(None, address))
     log = tmp_path / "warnings.log"
-    index = report.build(tmp_path / "site", tmp_path / "book", log)
+    index = book.build(tmp_path / "site", tmp_path / "book", log)
     assert attempts == []
     assert log.read_text().strip() == ""
     site = index.parent
     runs = sorted(p.stem for p in (ROOT / "build" / "notebooks").glob("*.ipynb"))
-    pages = report.pages(site)
+    pages = book.pages(site)
     assert {"index.html", "gallery.html", "provenance.html", "search.html"} <= set(pages)
     assert {f"notebooks/{r}.html" for r in runs} <= set(pages)
     assert (site / "searchindex.js").is_file()

@@ -8,7 +8,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from clusterstudy.publish import book_pages, ledger_page, makers, sitecheck
+from clusterstudy.report import book_pages, ledger_page, makers, sitecheck
 
 ROOT = Path(__file__).resolve().parents[1]
 QUOTE = "The more a region is focused on a few clusters, the more innovation output is produced"

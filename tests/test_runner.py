@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from clusterstudy.build import runner
+from clusterstudy.pipeline import runner
 
 
 def _notebook(cells):
@@ -94,7 +94,8 @@ def test_hung_cell_is_stopped_by_the_timeout(project_copy, capsys):
     src = project_copy / "notebooks" / "hangs.ipynb"
     src.write_text(json.dumps(nb))
     # as `make run ... TIMEOUT=5` calls it: the whole of stderr is one line
-    got = subprocess.run([sys.executable, "-m", "clusterstudy.build.runner", "--variant", "h", "--timeout", "5", str(src)],
+    got = subprocess.run([sys.executable, "-m", "clusterstudy.pipeline.runner", "--variant", "h", "--timeout", "5",
+                          str(src)],
                          capture_output=True, text=True, env={**os.environ, "CLUSTERS_ROOT": str(project_copy)})
     assert got.returncode == 1
     err = got.stderr.strip()
@@ -138,7 +139,7 @@ def test_killed_run_leaves_committed_results_and_the_next_run_cleans_its_staging
     out = project_copy / "build" / "notebooks" / "slow.ipynb"
     staged = project_copy / "build" / "staging" / "slow" / "tables" / "t_stale.csv"
     env = {**os.environ, "CLUSTERS_ROOT": str(project_copy)}
-    proc = subprocess.Popen([sys.executable, "-m", "clusterstudy.build.runner", str(src), str(out)],
+    proc = subprocess.Popen([sys.executable, "-m", "clusterstudy.pipeline.runner", str(src), str(out)],
                             env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120

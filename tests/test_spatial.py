@@ -184,7 +184,7 @@ def _tables(p_moran: float, p_direct: float) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def test_spatial_sentence_says_what_space_changes():
-    from clusterstudy.publish import findings
+    from clusterstudy.report import findings
 
     text = findings.spatial_sentence(*_tables(0.001, 0.01), "S", "m", "x", "x")
     assert "spatially dependent under every weights" in text and "survives the spatial models" in text

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from clusterstudy.build import student
+from clusterstudy.pipeline import student
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,7 +135,7 @@ def test_student_variant_stops_at_the_first_exercise_ready(tmp_path):
     release = course / "release" / name / f"{name}.ipynb"
     env = {**os.environ, "CLUSTERS_ROOT": str(ROOT)}
     env.pop("CLUSTERS_OUTPUT_ROOT", None)
-    got = subprocess.run([sys.executable, "-m", "clusterstudy.build.runner", str(release), "--variant",
+    got = subprocess.run([sys.executable, "-m", "clusterstudy.pipeline.runner", str(release), "--variant",
                           "pytest-student", "--set", "population=registered"],
                          capture_output=True, text=True, env=env)
     variant = ROOT / "build" / "variants" / "pytest-student"

@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from clusterstudy.build import verify  # noqa: E402
+from clusterstudy.pipeline import verify  # noqa: E402
 
 
 def _png(y_last: float, dpi: int = 100) -> bytes:

@@ -2,8 +2,8 @@
 
 Usage::
 
-    python -m clusterstudy.build.notebooks refresh EXECUTED.ipynb NOTEBOOK.ipynb   # copy outputs back
-    python -m clusterstudy.build.notebooks check NOTEBOOK.ipynb ...                  # exit 1 if noisy
+    python -m clusterstudy.pipeline.notebooks refresh EXECUTED.ipynb NOTEBOOK.ipynb   # copy outputs back
+    python -m clusterstudy.pipeline.notebooks check NOTEBOOK.ipynb ...                  # exit 1 if noisy
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ the same sentence functions on their in-memory tables to fill their Markdown.
 
 Usage::
 
-    python -m clusterstudy.publish.findings write   # rewrite the README block between the markers
-    python -m clusterstudy.publish.findings check   # exit 1 if the README block differs from the tables
+    python -m clusterstudy.report.findings write   # rewrite the README block between the markers
+    python -m clusterstudy.report.findings check   # exit 1 if the README block differs from the tables
 """
 
 from __future__ import annotations

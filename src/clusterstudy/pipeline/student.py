@@ -181,7 +181,7 @@ def make_source(src: Path, dest: Path, exercises: tuple[Exercise, ...]) -> int:
     missing = sorted(set(by_cell) - ids)
     if missing:
         raise ValueError(f"{src.name}: no cell with id {missing[0]!r} for its exercise; "
-                         "update clusterstudy.build.student.ASSIGNMENTS")
+                         "update clusterstudy.pipeline.student.ASSIGNMENTS")
     cells, n, points = [], 0, 0
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -296,8 +296,8 @@ def build(course: Path, release: bool = True) -> dict[str, int]:
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
         "c.ExecutePreprocessor.timeout = 600\n"
-        "# untouched test cells are restored without a checksum warning (clusterstudy.build.student)\n"
-        "from clusterstudy.build.student import sanitize_preprocessors  # noqa: E402\n"
+        "# untouched test cells are restored without a checksum warning (clusterstudy.pipeline.student)\n"
+        "from clusterstudy.pipeline.student import sanitize_preprocessors  # noqa: E402\n"
         "c.Autograde.sanitize_preprocessors = sanitize_preprocessors()\n", encoding="utf-8")
     totals = {}
     for name, exercises in ASSIGNMENTS.items():

@@ -1,17 +1,17 @@
 """The README's replication-package sections (Social Science Data Editors' template) and ``codecheck.yml``.
 
-Generated from committed files, never typed, like :mod:`clusterstudy.publish.findings`:
+Generated from committed files, never typed, like :mod:`clusterstudy.report.findings`:
 
 - between ``<!-- replication:start -->`` and ``<!-- replication:end -->``: the data availability
   and provenance statement per source (``data/datapackage.json``), the software (pinned versions
   from ``requirements.lock``), the list of tables and figures with the notebook and cell that make
-  each (``results.csv`` traced by :mod:`clusterstudy.publish.makers`) and the DCAS self-check;
+  each (``results.csv`` traced by :mod:`clusterstudy.report.makers`) and the DCAS self-check;
 - between ``<!-- runtime:start -->`` and ``<!-- runtime:end -->``: the measured runtime per
   notebook run (``build/meta/runs``, written by the runner) and the machine that measured it;
 - ``codecheck.yml``: the CODECHECK manifest (configuration spec 1.0), one entry per output of
   ``results.csv``.
 
-Usage: ``python -m clusterstudy.publish.replication write|check|runtime``
+Usage: ``python -m clusterstudy.report.replication write|check|runtime``
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from clusterstudy.core import atomic, paths
-from clusterstudy.publish import makers, manifest
+from clusterstudy.report import makers, manifest
 
 START, END = "<!-- replication:start -->", "<!-- replication:end -->"
 RT_START, RT_END = "<!-- runtime:start -->", "<!-- runtime:end -->"

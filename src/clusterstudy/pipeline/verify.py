@@ -9,11 +9,11 @@ measured difference (matplotlib's ``compare_images`` RMS over the 0-255 RGB valu
 accepts it if it is within :data:`PNG_RMS_TOLERANCE` (figures are stabilised before saving so
 PNGs are byte-identical across CPUs; the tolerance is the stated bound if they ever are not).
 Exit status 1 on any other difference. The working tree is never touched. The reproduction
-certificate (``build/certificate.md`` and ``.html``, :mod:`clusterstudy.build.certificate`) records
+certificate (``build/certificate.md`` and ``.html``, :mod:`clusterstudy.pipeline.certificate`) records
 the result for every file of the CODECHECK manifest ``codecheck.yml``, with the machine, the
 software versions and the time.
 
-``python -m clusterstudy.build.verify committed`` (run by ``make test`` after the build) checks the
+``python -m clusterstudy.pipeline.verify committed`` (run by ``make test`` after the build) checks the
 working tree instead: every result file (``figures/``, ``tables/``, ``results.csv``,
 ``notebooks/``) must equal its version in git HEAD, with no untracked result file, and every
 output the last build wrote must have, in HEAD, the sha256 the runner recorded in
@@ -35,9 +35,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from clusterstudy.build import certificate
 from clusterstudy.core import paths
-from clusterstudy.publish import replication
+from clusterstudy.pipeline import certificate
+from clusterstudy.report import replication
 
 RESULT_DIRS = ("figures", "tables")
 COMMITTED_RESULTS = ("figures", "tables", "results.csv", "notebooks")

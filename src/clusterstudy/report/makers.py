@@ -97,7 +97,7 @@ def maker_of(file: str, notebook: str, candidates: list[Maker]) -> Maker | None:
 
 def table(entries: pd.DataFrame | None = None) -> pd.DataFrame:
     """``results.csv`` with the cell that makes each file (columns ``cell``, ``cell_id``)."""
-    from clusterstudy.publish import manifest
+    from clusterstudy.report import manifest
 
     entries = manifest.load() if entries is None else entries
     root = paths.project_root()

@@ -3,17 +3,17 @@
 Usage::
 
     # what the Makefile's notebook rules call: outputs go to figures/ and tables/
-    python -m clusterstudy.build.runner notebooks/NB.ipynb build/notebooks/NB.ipynb [-p NAME VALUE]...
+    python -m clusterstudy.pipeline.runner notebooks/NB.ipynb build/notebooks/NB.ipynb [-p NAME VALUE]...
     # a variant (`make run`): everything goes under build/variants/VARIANT/, nothing else is touched
-    python -m clusterstudy.build.runner --variant VARIANT notebooks/NB.ipynb [-p NAME VALUE]...
-    python -m clusterstudy.build.runner --variant VARIANT notebooks/NB.ipynb --assign "a=1 b=[x, y]"
+    python -m clusterstudy.pipeline.runner --variant VARIANT notebooks/NB.ipynb [-p NAME VALUE]...
+    python -m clusterstudy.pipeline.runner --variant VARIANT notebooks/NB.ipynb --assign "a=1 b=[x, y]"
 
 The notebook runs in the project's named kernel with ``CLUSTERS_OUTPUT_ROOT`` pointing at a
 staging folder. Only when every cell has run are the staged figures and tables moved into
 ``figures/`` and ``tables/`` (for a variant: ``build/variants/VARIANT/figures`` and
 ``.../tables``), their records (with notebook and parameters added) into ``build/meta/``, and
 the executed notebook into place. Before a kernel starts, every value is checked against the
-notebook's parameters and their types and ranges (:mod:`clusterstudy.build.parameters`). An
+notebook's parameters and their types and ranges (:mod:`clusterstudy.pipeline.parameters`). An
 unknown notebook or parameter, a value it does not accept, a failing cell or a cell running
 longer than the execution timeout (``--timeout``, seconds per cell) stops the run with one
 line naming the cause (for a variant, the folder it left); the staging folder is removed and
@@ -41,8 +41,8 @@ from pathlib import Path
 import papermill as pm
 import yaml
 
-from clusterstudy.build import parameters as typed
 from clusterstudy.core import atomic, paths
+from clusterstudy.pipeline import parameters as typed
 
 KERNEL = "clusters"
 TIMEOUT = 1800  # seconds any one cell may run (the slowest cell of `make all` takes well under this)
@@ -94,7 +94,7 @@ def notebook_defaults(notebook: Path) -> dict[str, object]:
 
 def check_parameters(notebook: Path, parameters: dict) -> None:
     """Raise :class:`RunError` naming a parameter the notebook lacks or a value it does not accept
-    (types, allowed values and ranges: :mod:`clusterstudy.build.parameters`)."""
+    (types, allowed values and ranges: :mod:`clusterstudy.pipeline.parameters`)."""
     check_notebook(notebook)
     defaults = notebook_defaults(notebook)
     unknown = [k for k in parameters if k not in defaults]
@@ -277,7 +277,7 @@ def _open_exercise(executed: Path, exc: pm.PapermillExecutionError) -> int | Non
     """The exercise number when a student release stopped at an unanswered exercise, else None.
 
     nbgrader's stubs raise ``NotImplementedError``; the prompt cell before the stub reads
-    ``**Exercise N**`` (:mod:`clusterstudy.build.student`).
+    ``**Exercise N**`` (:mod:`clusterstudy.pipeline.student`).
     """
     if exc.ename != "NotImplementedError":
         return None

@@ -5,7 +5,7 @@ Reads the HTML of ``build/site`` (no browser): for each page (HTML outside ``_st
 the ``id`` (or ``name``) of an element of the target page. Pages are reachable when a chain of
 links leads to them from ``index.html`` (the table of contents is in every page's sidebar).
 
-Usage: ``python -m clusterstudy.publish.sitecheck [SITE]``
+Usage: ``python -m clusterstudy.report.sitecheck [SITE]``
 """
 
 from __future__ import annotations

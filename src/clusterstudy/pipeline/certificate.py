@@ -17,13 +17,13 @@ from datetime import datetime
 from pathlib import Path
 
 from clusterstudy.core import atomic
-from clusterstudy.publish import replication
+from clusterstudy.report import replication
 
 STATUS_ORDER = ("differing", "missing", "within tolerance", "identical")
 
 
 def statuses(report: dict[str, list], files: list[str]) -> dict[str, tuple[str, list[str]]]:
-    """{manifest file: (status, details)} from :func:`clusterstudy.build.verify.compare`'s report."""
+    """{manifest file: (status, details)} from :func:`clusterstudy.pipeline.verify.compare`'s report."""
     found: dict[str, tuple[str, list[str]]] = {}
     for path in report["identical"]:
         found[path] = ("identical", [])

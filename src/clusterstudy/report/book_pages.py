@@ -2,7 +2,7 @@
 
 Notebook pages are copies of ``build/notebooks/*.ipynb`` (never the committed notebooks) made
 for readers: every code cell tagged ``hide-input`` (myst-nb collapses it; its outputs stay), an
-anchor (``<span id="out-…">``, :func:`clusterstudy.publish.makers.anchor`) before the cell that
+anchor (``<span id="out-…">``, :func:`clusterstudy.report.makers.anchor`) before the cell that
 saves each output, so that evidence links land on the figure or table, a variant's parameters
 in its title, and a notebook's variants listed (and nested in the sidebar) under it.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from clusterstudy.publish import makers
+from clusterstudy.report import makers
 
 HIDE = "hide-input"
 

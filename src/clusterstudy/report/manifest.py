@@ -7,7 +7,7 @@ those records into one row per file of ``figures/`` and ``tables/``. Where sever
 write the same file (outputs that do not depend on the swept parameter), the run with the
 notebook's default parameters is named, so the manifest is the same whatever the build order.
 
-Usage: ``python -m clusterstudy.publish.manifest write``
+Usage: ``python -m clusterstudy.report.manifest write``
 """
 
 from __future__ import annotations

@@ -2,12 +2,12 @@
 
 The book is built offline from what ``make all`` made; no notebook is executed again:
 
-- ``index.html``: the question and the claims ledger at a glance (:mod:`~clusterstudy.publish.ledger_page`,
+- ``index.html``: the question and the claims ledger at a glance (:mod:`~clusterstudy.report.ledger_page`,
   from ``tables/claims.csv``): one row per quoted claim, each test's verdict, primary test,
   estimate with labelled p-values and an evidence link to the output's anchor; the forest plot;
 - ``notebooks/<run>.html``: one page per executed notebook of ``build/notebooks/``, code
   collapsed, an anchor on every output, parameter variants nested under their notebook
-  (:mod:`~clusterstudy.publish.book_pages`);
+  (:mod:`~clusterstudy.report.book_pages`);
 - ``gallery.html``: one card per output, ordered by claim (preview, caption, the source element
   it reproduces, its formats as links, the cell that made it);
 - ``provenance.html``: every data file with producer, licence and sha256;
@@ -17,7 +17,7 @@ The Sphinx sources are generated into ``build/book/``; the theme's template file
 static files are removed from the site. Every page carries a small script
 (``_static/selfcheck.js``) that marks ``<body data-check>`` with the images that failed to
 load, the local links and anchors that did not resolve and the console errors, which the
-browser test reads; :mod:`~clusterstudy.publish.sitecheck` checks the same links and anchors
+browser test reads; :mod:`~clusterstudy.report.sitecheck` checks the same links and anchors
 without a browser, and that every page is reachable from the table of contents.
 """
 
@@ -33,7 +33,7 @@ import pandas as pd
 
 from clusterstudy.core import paths
 from clusterstudy.data import coverage
-from clusterstudy.publish import book_pages, ledger_page, makers, manifest
+from clusterstudy.report import book_pages, ledger_page, makers, manifest
 
 TITLE = "Industrial clusters, specialisation and innovation"
 QUESTION = (
