@@ -4,10 +4,12 @@
 #   make test    unit tests + nbval on every notebook (same bootstrap)
 #   make help    list every target
 #
-# Each notebook is declared below by four variables:
-#   <nb>_INPUTS  data files it reads          <nb>_SRC     src/clusterstudy modules it uses
-#   <nb>_SWEEP   a parameter swept by extra   <nb>_VALUES  the values of that parameter
-#                papermill runs (optional)                 (besides the notebook's default)
+# Each notebook is declared below by three variables:
+#   <nb>_INPUTS  data files it reads
+#   <nb>_SWEEP   a parameter swept by extra papermill runs (optional)
+#   <nb>_VALUES  the values of that parameter (besides the notebook's default)
+# The src/clusterstudy modules it uses (<nb>_SRC) are written from its imports into build/deps.mk
+# (clusterstudy.pipeline.deps), so a change to a module reruns exactly the notebooks that use it.
 # Executed notebooks go to build/notebooks/ (the real targets; ignored by git), figures to
 # figures/ and tables to tables/ (committed). A failed run leaves no output behind.
 
@@ -39,8 +41,17 @@ export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 TIMEOUT ?= 1800
 RUN := $(PY) -m clusterstudy.pipeline.runner --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
-COMMON_SRC := __init__ core/__init__ data/__init__ measures/__init__ estimation/__init__ analyses/__init__ publish/__init__ pipeline/__init__ core/paths core/atomic publish/outputs publish/figure_checks publish/figures publish/tables core/validate pipeline/runner pipeline/parameters core/prose
-EXTRACT_SRC := data/extracts data/ingest/registry
+
+# <nb>_SRC, generated from the notebooks' imports with the system python3 (standard library only);
+# build/runner-interface changes only when the runner's declared interface does
+DEPS_MK := build/deps.mk
+ifeq ($(filter help clean distclean check-python,$(MAKECMDGOALS)),)
+-include $(DEPS_MK)
+endif
+$(DEPS_MK): $(wildcard notebooks/*.ipynb) $(shell find $(SRCDIR) -name '*.py' 2>/dev/null)
+	@PYTHONPATH=$(CURDIR)/src python3 -m clusterstudy.pipeline.deps $@ && touch $@
+build/runner-interface: $(SRCDIR)/pipeline/runner.py
+	@PYTHONPATH=$(CURDIR)/src python3 -m clusterstudy.pipeline.deps --interface $@
 
 # ---------------------------------------------------------------- notebooks
 NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu_specification_curve \
@@ -49,12 +60,10 @@ NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu
 
 # The data layer: sources table, European panel coverage, harmonisation losses
 data_sources_INPUTS := data/datapackage.json $(wildcard data/extracts/*.csv)
-data_sources_SRC    := data/coverage data/extracts data/us_patents data/ingest/registry data/provenance publish/plots
 
 # Meng & Forman (2016): Tables 1-3 and the resource-city cluster comparison
 resource_city_clusters_INPUTS := data/seeds/meng_forman_ruhr_clusters.csv data/seeds/seed_facts.csv \
   data/seeds/meng_forman_resource_city_clusters.csv data/seeds/meng_forman_lock_ins.csv
-resource_city_clusters_SRC    := data/seeds analyses/resource_cities publish/plots
 resource_city_clusters_SWEEP  := metric
 resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_musd
 
@@ -63,7 +72,6 @@ resource_city_clusters_VALUES := employees_per_enterprise output_per_enterprise_
 EU_EXTRACTS := $(patsubst %,data/extracts/%.csv,nuts2_2013 eu_patents eu_sbs_employment eu_gdp eu_tertiary eu_population \
   nace_naics_bridge us_naics_clusters)
 eu_specialisation_innovation_INPUTS := $(EU_EXTRACTS)
-eu_specialisation_innovation_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_constructs measures/indices measures/traded measures/nace estimation/models publish/plots estimation/multiple_testing
 eu_specialisation_innovation_SWEEP  := measure
 eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 
@@ -71,25 +79,21 @@ eu_specialisation_innovation_VALUES := cluster_strength hhi related_variety
 # the designs and the R&D control of eu_designs among its choices (batched estimation; resampling
 # on local processes, or on Dask when CLUSTERS_DASK_SCHEDULER is set)
 eu_specification_curve_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,eu_rd_intensity eu_hrst)
-eu_specification_curve_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_designs estimation/panel estimation/sensitivity measures/indices measures/traded measures/nace estimation/models analyses/speccurve analyses/speccurve_inference estimation/batchfit publish/specplots publish/plots estimation/cluster_bootstrap estimation/multiple_testing core/cache
 
 # Europe from association toward cause (issue 21): lagged, pre-period and panel designs, R&D and
 # HRST controls, Cinelli-Hazlett sensitivity, t(G-1) and bootstrap p-values
 NOTEBOOKS += eu_designs
 eu_designs_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,eu_rd_intensity eu_hrst)
-eu_designs_SRC    := $(EXTRACT_SRC) analyses/europe analyses/eu_designs measures/indices estimation/models estimation/panel estimation/sensitivity publish/designplots measures/traded measures/nace estimation/multiple_testing
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \
   data/seeds/meng_forman_resource_city_clusters.csv
-cn_resource_cities_SRC    := $(EXTRACT_SRC) analyses/china_cities estimation/models data/seeds report/findings publish/plots estimation/multiple_testing
 cn_resource_cities_SWEEP  := population
 cn_resource_cities_VALUES := registered
 
 # United States: cluster strength and patenting, states (default) and CBSAs
 us_cluster_patenting_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_regpat_cbsa us_cbsa_population)
-us_cluster_patenting_SRC    := $(EXTRACT_SRC) analyses/us_regions data/us_patents measures/indices measures/traded measures/nace estimation/models publish/plots analyses/europe report/findings estimation/multiple_testing
 us_cluster_patenting_SWEEP  := geography
 us_cluster_patenting_VALUES := cbsa
 
@@ -100,10 +104,8 @@ findings: $(ENV_STAMP) ## rewrite the README's findings block from the committed
 
 # The qualitative evidence: CLUSNET tables, gaps and city-region coding; literature review, Beijing, references
 clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv) data/seeds/seed_facts.csv
-clusnet_evidence_SRC    := data/seeds analyses/qualitative publish/plots data/references data/bibtex
 literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beijing_*.csv) \
   data/seeds/seed_references.csv data/seeds/seed_citations.csv data/seeds/seed_facts.csv
-literature_evidence_SRC    := data/seeds analyses/qualitative publish/network data/references data/bibtex
 
 # The claims ledger: each claim of the seeds the compendium tests, its verdict computed from the
 # analyses' tables (listed here; clusterstudy.analyses.claims.CLAIMS declares which rows each claim reads).
@@ -115,7 +117,6 @@ claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_pa
 claims_ledger_INPUTS = $(claims_ledger_TABLES) $(eu_specialisation_innovation_TARGETS) \
   $(eu_specification_curve_TARGETS) $(us_cluster_patenting_TARGETS) $(cn_resource_cities_TARGETS) \
   $(eu_designs_TARGETS)
-claims_ledger_SRC    := analyses/claims estimation/models estimation/multiple_testing
 
 # Space (issue 22): maps of every regional sample, spatial weights, Moran's I, LM tests, SLX, spatial Durbin
 # and spatial HAC for the European, U.S. and Chinese headline models
@@ -123,13 +124,11 @@ GEO_EXTRACTS := $(patsubst %,data/extracts/%.csv,geo_nuts2_2013 geo_nuts0_2013 g
   cn_city_coordinates)
 spatial_dependence_INPUTS := $(EU_EXTRACTS) $(GEO_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
   us_county_patents us_cbsa_counties us_cbsa_population cn_cities cn_resource_cities)
-spatial_dependence_SRC    := $(EXTRACT_SRC) analyses/geography analyses/europe publish/plots measures/traded measures/nace estimation/multiple_testing analyses/us_regions analyses/china_cities \
-  data/boundaries data/us_patents measures/indices estimation/models estimation/spatial publish/maps report/findings
 
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules
-$(1)_DEPS := notebooks/$(1).ipynb $$($(1)_INPUTS) \
-  $$(patsubst %,$(SRCDIR)/%.py,$$(COMMON_SRC) $$($(1)_SRC)) $$(ENV_STAMP) | build/.data-verified
+$(1)_DEPS := notebooks/$(1).ipynb $$($(1)_INPUTS) $$($(1)_SRC) build/runner-interface $$(ENV_STAMP) \
+  | build/.data-verified
 $(1)_TARGETS := build/notebooks/$(1).ipynb \
   $$(foreach v,$$($(1)_VALUES),build/notebooks/$(1)--$$($(1)_SWEEP)-$$(v).ipynb)
 build/notebooks/$(1).ipynb: $$($(1)_DEPS)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from clusterstudy.analyses import eu_designs, europe
+from clusterstudy.analyses import eu_designs, eu_sample
 from clusterstudy.data import extracts
 from clusterstudy.estimation import models, panel
 
@@ -98,7 +98,7 @@ def test_triangle_labels_swap_for_a_diversity_measure():
 
 
 def test_london_and_saarland_are_in_the_default_sample():
-    regions, excluded = europe.region_indicators()
+    regions, excluded = eu_sample.region_indicators()
     r = regions.set_index("nuts2")
     assert {"UKI1", "UKI2", "DEC0"} <= set(r.index)
     pat = extracts.load("eu_patents").query("unit == 'NR' and nuts2 == 'DEC0' and year >= 2008 and year <= 2011")

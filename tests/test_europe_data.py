@@ -2,7 +2,7 @@
 
 import pytest
 
-from clusterstudy.analyses import europe
+from clusterstudy.analyses import eu_sample
 from clusterstudy.core import paths
 from clusterstudy.data import extracts
 from clusterstudy.data.ingest import readers
@@ -16,7 +16,7 @@ def test_london_patents_are_recovered_from_nuts3():
     pat = extracts.load("eu_patents")
     london = pat[pat["nuts2"].isin(["UKI3", "UKI4", "UKI5", "UKI6", "UKI7"])]
     assert london.groupby("nuts2").size().eq(26).all()  # 13 years x NR and P_MHAB
-    rec = europe.recovered_regions()
+    rec = eu_sample.recovered_regions()
     assert set(rec["to_code"]) == {"UKI3", "UKI4", "UKI5", "UKI6", "UKI7"}
     assert rec.set_index("to_code").at["UKI3", "from_code"] == "UKI11"
 
@@ -40,7 +40,7 @@ def test_per_million_rate_of_a_recovered_region_is_applications_over_population(
 
 
 def test_excluded_regions_name_their_reason():
-    _, excluded = europe.region_indicators()
+    _, excluded = eu_sample.region_indicators()
     reasons = excluded.set_index("nuts2")["reason"]
     # London is in the sample under its NUTS 2010 codes (the only ones the SBS has in 2008-2012)
     assert "London is in the sample as NUTS 2010 UKI1" in reasons["UKI3"]
@@ -50,8 +50,8 @@ def test_excluded_regions_name_their_reason():
 
 
 def test_suppressed_cells_change_the_classification_only_through_missing_cells():
-    miss = europe.sector_classification(suppressed="missing").set_index("nace_r2")
-    zero = europe.sector_classification(suppressed="zero").set_index("nace_r2")
+    miss = eu_sample.sector_classification(suppressed="missing").set_index("nace_r2")
+    zero = eu_sample.sector_classification(suppressed="zero").set_index("nace_r2")
     full = miss["regions_observed"] == miss["regions_observed"].max()
     # a division observed in every region has the same Gini under both rules
     assert (miss.loc[full, "locational_gini"] - zero.loc[full, "locational_gini"]).abs().max() < 1e-12

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterstudy.analyses import europe
+from clusterstudy.analyses import eu_models, eu_sample
 from clusterstudy.data import extracts
 from clusterstudy.estimation import models
 
 
 @pytest.fixture(scope="module")
 def regions():
-    return europe.region_indicators((2008, 2012), "all")
+    return eu_sample.region_indicators((2008, 2012), "all")
 
 
 def test_indicator_table_has_the_issue_columns_and_the_sample(regions):
@@ -46,15 +46,15 @@ def test_indicator_table_has_the_issue_columns_and_the_sample(regions):
 
 
 def test_last_patent_year_is_incomplete():
-    comp = europe.patent_year_completeness().set_index("year")
+    comp = eu_sample.patent_year_completeness().set_index("year")
     assert not comp.at[2012, "complete"] and comp.at[2012, "ratio_to_previous_3"] < 0.9
     assert comp.loc[2003:2011, "complete"].all()
-    assert europe.patent_years((2008, 2012)) == [2008, 2009, 2010, 2011]
-    assert europe.patent_years((2008, 2012), complete_years=False)[-1] == 2012
+    assert eu_sample.patent_years((2008, 2012)) == [2008, 2009, 2010, 2011]
+    assert eu_sample.patent_years((2008, 2012), complete_years=False)[-1] == 2012
 
 
 def test_traded_and_local_divisions_under_the_gini_split():
-    cls = europe.sector_classification(split="gini").set_index("nace_r2")
+    cls = eu_sample.sector_classification(split="gini").set_index("nace_r2")
     assert len(cls) == 68 and cls["label"].notna().all()
     for local in ["G47", "I56", "F43", "L68"]:
         assert not cls.at[local, "traded"], local
@@ -64,32 +64,32 @@ def test_traded_and_local_divisions_under_the_gini_split():
 
 
 def test_suppressed_cells_are_missing_not_zero():
-    miss, _ = europe.employment_matrix((2008, 2012), suppressed="missing")
-    zero, _ = europe.employment_matrix((2008, 2012), suppressed="zero")
+    miss, _ = eu_sample.employment_matrix((2008, 2012), suppressed="missing")
+    zero, _ = eu_sample.employment_matrix((2008, 2012), suppressed="zero")
     assert miss.isna().any().any() and not zero.isna().any().any()
     assert ((zero == 0) | miss.notna()).all().all()  # only missing cells differ, and they became 0
     with pytest.raises(ValueError, match="unknown rule for suppressed cells"):
-        europe.employment_matrix((2008, 2012), suppressed="drop")
+        eu_sample.employment_matrix((2008, 2012), suppressed="drop")
 
 
 def test_star_table_covers_traded_divisions_only():
-    st = europe.region_sector_stars()
-    cls = europe.sector_classification().set_index("nace_r2")
+    st = eu_sample.region_sector_stars()
+    cls = eu_sample.sector_classification().set_index("nace_r2")
     assert cls.loc[st["nace_r2"].unique(), "traded"].all()
     assert list(st.columns) == ["nuts2", "nace_r2", "size_star", "specialisation_star", "focus_star", "stars"]
     assert st["stars"].between(0, 3).all()
 
 
 def test_manufacturing_set_uses_only_divisions_c10_c33():
-    matrix, _ = europe.employment_matrix((2008, 2012), "manufacturing")
+    matrix, _ = eu_sample.employment_matrix((2008, 2012), "manufacturing")
     assert all(c.startswith("C") for c in matrix.columns) and len(matrix.columns) == 24
 
 
 def test_bad_choices_are_one_line_errors():
     with pytest.raises(ValueError, match="unknown sector set 'services'"):
-        europe.employment_matrix((2008, 2012), "services")
+        eu_sample.employment_matrix((2008, 2012), "services")
     with pytest.raises(ValueError, match="period 2001-2003 outside 2008-2012"):
-        europe.region_indicators((2001, 2003))
+        eu_sample.region_indicators((2001, 2003))
 
 
 def test_models(regions):
@@ -241,7 +241,7 @@ def test_spearman_ci_contains_rho_and_is_seeded():
 
 def test_fit_models_and_headline(regions):
     table, _ = regions
-    t = europe.fit_models(table, "hhi", wild=False)
+    t = eu_models.fit_models(table, "hhi", wild=False)
     focal = t[t["term"] == "hhi"].set_index("model")
     assert focal.at["(3) + country FE", "fixed_effects"] == "country"
     assert focal.at["(2) HC3", "se_type"] == "HC3"
@@ -250,7 +250,7 @@ def test_fit_models_and_headline(regions):
     assert "gdp_pps_per_inhabitant" not in " ".join(t.loc[t["model"] == "(2) size + controls", "term"])
     assert t.loc[t["model"].str.contains("mediator"), "term"].str.contains("gdp_pps").any()
     assert "log_population" in set(t.loc[t["model"] == "(1) size", "term"])
-    h = europe.headline(table, ("hhi",), wild=False)
+    h = eu_models.headline(table, ("hhi",), wild=False)
     assert len(h) == 4 and set(h["comparison"]) == {"across countries", "within countries"}
     assert h.set_index(["comparison", "estimator"]).at[("within countries", "OLS"), "coef"] == pytest.approx(
         focal.at["(3) + country FE", "coef"])

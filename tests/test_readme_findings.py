@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from clusterstudy.analyses import china_cities, speccurve_inference
 from clusterstudy.core import prose
 from clusterstudy.report import findings
 
@@ -58,7 +59,8 @@ def test_china_ranking_is_computed_not_asserted():
     coefs = findings.table("cn_resource_type_regression_patents_per_10k_residents")
     resource = summary[summary["resource_type"] != "non-resource"]
     raw_low = resource.loc[resource["median"].idxmin(), "resource_type"]
-    main = coefs[(coefs["model"] == findings.CN_MAIN) & coefs["term"].str.startswith("type: ")]
+    types_model = china_cities.model_name(china_cities.TYPES_MODEL)
+    main = coefs[(coefs["model"] == types_model) & coefs["term"].str.startswith("type: ")]
     adj_low = main.loc[main["coef"].idxmin(), "term"].removeprefix("type: ")
     text = findings.bullet_china()
     assert f"**{raw_low}** cities have the lowest median" in text
@@ -70,7 +72,7 @@ def test_us_bullet_reports_regpat_and_the_three_specifications():
     robust = findings.table("us_cbsa_robustness")
     row = robust[(robust["model"] == "REGPAT 2008-2012: n_strong_clusters: (2) size")
                  & (robust["term"] == "n_strong_clusters")].iloc[0]
-    assert f"(2) size {row['coef']:+.2f} ({findings.pboth(row['p'], row['p_wild'])})" in text
+    assert f"(2) size {row['coef']:+.2f} ({prose.pboth(row['p'], row['p_wild'])})" in text
     assert text.count("(possible mediator)") == 4  # states, CBSAs, REGPAT for two measures
     # the REGPAT sentence reports the headline measure first, not only the one that is significant
     regpat = text[text.index("REGPAT"):]
@@ -83,7 +85,7 @@ def test_missing_markers_and_formatting():
     assert prose.pval(0.0004) == "p < 0.001" and prose.pval(0.0042) == "p = 0.004"
     assert prose.pval(0.314) == "p = 0.31" and prose.pval(0.0472) == "p = 0.047"
     assert prose.pct(0.0798611) == "8%"
-    assert findings.signed(-0.2, 0.01) == "significantly negative" and findings.signed(0.3, 0.2) == "not significant"
+    assert prose.signed(-0.2, 0.01) == "significantly negative" and prose.signed(0.3, 0.2) == "not significant"
 
 
 def test_spec_curve_inference_sentence():
@@ -91,7 +93,7 @@ def test_spec_curve_inference_sentence():
                               "specifications": [512, 256], "draws": [500, 500], "dominant_sign": ["-", "+"],
                               "share_positive_significant": [0.1, 0.4], "share_negative_significant": [0.44, 0.12],
                               "p_share": [0.026, 0.34]})
-    text = findings.spec_curve_inference_sentence(inference)
+    text = speccurve_inference.inference_sentence(inference)
     assert text.startswith("768 specifications, 500 draws under the null: ")
     assert "HHI (expected +): 10% positive and 44% negative significant of 512, mostly negative, " \
            "share test p = 0.026" in text

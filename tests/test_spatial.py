@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from clusterstudy.analyses import eu_models, eu_sample, geography
 from clusterstudy.core.validate import DataError
 from clusterstudy.estimation import models, spatial
 
@@ -105,10 +106,10 @@ def test_slx_and_durbin_recover_a_spillover():
 
 
 def test_every_sample_unit_has_a_polygon_or_coordinates():
-    from clusterstudy.analyses import china_cities, europe, geography, us_regions
+    from clusterstudy.analyses import china_cities, geography, us_regions
 
     eu = geography.eu_sample()
-    assert len(eu) == len(europe.region_indicators()[0]) and eu.geometry.notna().all()
+    assert len(eu) == len(eu_sample.region_indicators()[0]) and eu.geometry.notna().all()
     assert not eu.geometry.is_empty.any() and eu.crs.to_epsg() == 3035
     for geo_, minimum in (("state", 0), ("cbsa", 50_000)):
         us = geography.us_sample(geo_, min_employment=minimum)
@@ -126,11 +127,11 @@ def test_attach_names_the_missing_unit():
 
 
 def test_eu_fits_are_the_notebook_models():
-    from clusterstudy.analyses import europe, geography
+    from clusterstudy.analyses import geography
 
-    regions, _ = europe.region_indicators()
+    regions, _ = eu_sample.region_indicators()
     fits = geography.eu_fits(regions, "cluster_strength_traded")
-    table = europe.fit_models(regions, "cluster_strength_traded", include=("(2) size", "(3)"), wild=False)
+    table = eu_models.fit_models(regions, "cluster_strength_traded", include=("(2) size", "(3)"), wild=False)
     table = table[table["term"] == "cluster_strength_traded"].set_index("model")
     for name, res in fits.items():
         assert res.params["cluster_strength_traded"] == pytest.approx(table.at[name, "coef"])
@@ -184,15 +185,14 @@ def _tables(p_moran: float, p_direct: float) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def test_spatial_sentence_says_what_space_changes():
-    from clusterstudy.report import findings
 
-    text = findings.spatial_sentence(*_tables(0.001, 0.01), "S", "m", "x", "x")
+    text = geography.spatial_sentence(*_tables(0.001, 0.01), "S", "m", "x", "x")
     assert "spatially dependent under every weights" in text and "survives the spatial models" in text
     assert "clustered p = 0.010, wild p = 0.030" in text and "spatial HAC p = 0.020" in text
-    text = findings.spatial_sentence(*_tables(0.4, 0.2), "S", "m", "x", "x")
+    text = geography.spatial_sentence(*_tables(0.4, 0.2), "S", "m", "x", "x")
     assert "not spatially dependent under any weights" in text and "does not survive" in text
     with pytest.raises(ValueError, match="no spatial rows"):
-        findings.spatial_sentence(*_tables(0.4, 0.2), "S", "other", "x", "x")
+        geography.spatial_sentence(*_tables(0.4, 0.2), "S", "other", "x", "x")
 
 
 def test_london_2010_regions_are_the_union_of_their_2013_parts():

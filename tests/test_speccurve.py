@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from clusterstudy.analyses import europe, speccurve, speccurve_inference
-from clusterstudy.estimation import batchfit, cluster_bootstrap, models
+from clusterstudy.analyses import eu_sample, speccurve, speccurve_inference
+from clusterstudy.estimation import batchfit, cluster_bootstrap, models, multiverse
 
 
 def fit_statsmodels(problem, i: int, via: str = "models") -> tuple[float, float]:
@@ -89,7 +89,7 @@ def test_every_specification_is_distinct(problem):
 
 def test_default_star_rule_reproduces_the_indicator_table(problem):
     b = next(b for b in problem.blocks if b.key["sectors"] == "manufacturing")
-    table, _ = europe.region_indicators(speccurve.PERIODS[b.key["period"]], "manufacturing")
+    table, _ = eu_sample.region_indicators(speccurve.PERIODS[b.key["period"]], "manufacturing")
     default = next(iter(speccurve.STAR_RULES))
     got = b.frame.set_index("nuts2")
     a_priori = next(iter(speccurve.TRADED_SPLITS))  # the default split of region_indicators
@@ -130,10 +130,10 @@ def test_designs_and_rd_control_are_choices(problem):
     assert blocks and all(np.array_equal(b.design.Z[:, -1], b.frame["log_pre_patents"].to_numpy()) for b in blocks)
     # lagged: the 2008 sector structure against the window's patents
     lag = next(b for b in problem.blocks if b.key["design"] == speccurve.LAGGED and b.key["sectors"] == "all")
-    base, _ = europe.region_indicators(speccurve.LAGGED_YEARS, "all")
+    base, _ = eu_sample.region_indicators(speccurve.LAGGED_YEARS, "all")
     got = lag.frame.set_index("nuts2")
     np.testing.assert_allclose(got["hhi|not star-based|not split-based"], base.set_index("nuts2")["hhi"].reindex(got.index))
-    later = europe.patent_means(europe.patent_years(speccurve.PERIODS["2010-2011"]))
+    later = eu_sample.patent_means(eu_sample.patent_years(speccurve.PERIODS["2010-2011"]))
     np.testing.assert_allclose(got["patents"], later["patents"].reindex(got.index))
 
 
@@ -166,7 +166,7 @@ def test_bootstrap_draw_equals_statsmodels_on_the_replicated_null_data(small, fe
     p = small
     specs = p.estimates
     counts = cluster_bootstrap.draw_counts(len(p.countries), 2, seed=7)
-    null = speccurve.null_chunk(p, counts)
+    null = multiverse.null_chunk(p, counts)
     bi = next(i for i, b in enumerate(p.blocks) if b.key["fixed_effects"] == fe and b.key["controls"] == "size")
     b = p.blocks[bi]
     for est in speccurve.ESTIMATORS:
@@ -216,7 +216,7 @@ def _poisson_onestep_rows(b, x, bhat, rows, cid, exog, fe):
 
 def test_null_on_the_original_sample_gives_zero_for_ols(small):
     p = small
-    null = speccurve.null_chunk(p, np.ones((1, len(p.countries)), dtype=int))
+    null = multiverse.null_chunk(p, np.ones((1, len(p.countries)), dtype=int))
     ols = (p.specs["estimator"] == "OLS on logs").to_numpy()
     assert np.abs(null["coef"][0, ols]).max() < 1e-10
     # Poisson: the draw's slope relative to the full-sample fit of y exp(-b x): zero on the sample itself
@@ -262,10 +262,10 @@ def test_inference_statistics_and_p_values():
 
 
 def test_draws_do_not_depend_on_chunking_and_seed_matters(small):
-    a = speccurve.resample(small, draws=12, seed=3, chunk=4, n_jobs=1)
-    b = speccurve.resample(small, draws=12, seed=3, chunk=6, n_jobs=1)
+    a = multiverse.resample(small, draws=12, seed=3, chunk=4, n_jobs=1)
+    b = multiverse.resample(small, draws=12, seed=3, chunk=6, n_jobs=1)
     np.testing.assert_allclose(a["coef"], b["coef"], rtol=0, atol=1e-12)
-    c = speccurve.resample(small, draws=12, seed=4, chunk=6, n_jobs=1)
+    c = multiverse.resample(small, draws=12, seed=4, chunk=6, n_jobs=1)
     assert not np.allclose(a["coef"], c["coef"])
     draws = cluster_bootstrap.draw_counts
     np.testing.assert_array_equal(draws(28, 12, 3)[4:8], draws(28, 12, 3)[4:8])
@@ -275,13 +275,13 @@ def test_draws_do_not_depend_on_chunking_and_seed_matters(small):
 def test_joblib_and_dask_give_identical_numbers(small, monkeypatch):
     from distributed import Client, LocalCluster
 
-    local = speccurve.resample(small, draws=8, seed=11, chunk=4, n_jobs=1)
-    processes = speccurve.resample(small, draws=8, seed=11, chunk=4, n_jobs=2)
+    local = multiverse.resample(small, draws=8, seed=11, chunk=4, n_jobs=1)
+    processes = multiverse.resample(small, draws=8, seed=11, chunk=4, n_jobs=2)
     with LocalCluster(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as cluster, \
             Client(cluster) as client:
-        dask = speccurve.resample(small, draws=8, seed=11, chunk=4, client=client)
+        dask = multiverse.resample(small, draws=8, seed=11, chunk=4, client=client)
         monkeypatch.setenv("CLUSTERS_DASK_SCHEDULER", cluster.scheduler_address)
-        via_env = speccurve.resample(small, draws=8, seed=11, chunk=4)
+        via_env = multiverse.resample(small, draws=8, seed=11, chunk=4)
     for k in ("coef", "z"):
         np.testing.assert_array_equal(local[k], processes[k])
         np.testing.assert_array_equal(local[k], dask[k])
@@ -295,7 +295,7 @@ def test_bad_input_is_a_one_line_error(small):
         speccurve.sample_frame("2012-2013", "all")
     fresh = speccurve.build(periods=["2010-2011"], sectors=["all"], constructs=["hhi"])
     with pytest.raises(ValueError, match="estimate\\(problem\\) first"):
-        speccurve.resample(fresh, draws=2)
+        multiverse.resample(fresh, draws=2)
 
 
 def test_batchfit_weights_equal_replicated_rows():

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from clusterstudy.analyses import eu_constructs, europe
+from clusterstudy.analyses import eu_constructs, eu_sample
 from clusterstudy.data import extracts
 from clusterstudy.measures import traded
 
@@ -15,7 +15,7 @@ def bridge():
 
 @pytest.fixture(scope="module")
 def cls():
-    return europe.sector_classification().set_index("nace_r2")
+    return eu_sample.sector_classification().set_index("nace_r2")
 
 
 def test_bridge_links_checked_by_hand(bridge):
@@ -61,12 +61,12 @@ def test_classification_table_columns_and_splits(cls):
     for col in ["traded_share_us", "traded", "traded_gini", "traded_us", "locational_gini"]:
         assert col in cls.columns
     assert (cls["traded"] == (cls["traded_share_us"] >= 0.5)).all()
-    gini = europe.sector_classification(split="gini").set_index("nace_r2")
+    gini = eu_sample.sector_classification(split="gini").set_index("nace_r2")
     assert (gini["traded"] == gini["traded_gini"]).all() and gini["traded"].sum() == 34
-    strict = europe.sector_classification(traded_threshold=0.9).set_index("nace_r2")
+    strict = eu_sample.sector_classification(traded_threshold=0.9).set_index("nace_r2")
     assert strict["traded"].sum() < cls["traded"].sum()
     with pytest.raises(ValueError, match="unknown traded split"):
-        europe.sector_classification(split="median")
+        eu_sample.sector_classification(split="median")
 
 
 def test_disagreements_are_exactly_the_divisions_that_differ(cls):
@@ -99,8 +99,8 @@ def test_category_matrix_keeps_region_totals():
 
 
 def test_category_stars():
-    st = europe.region_sector_stars(level="category")
-    cats = set(europe.sector_classification()["cluster_category"]) - {""}
+    st = eu_sample.region_sector_stars(level="category")
+    cats = set(eu_sample.sector_classification()["cluster_category"]) - {""}
     assert set(st["category"]) == cats
     assert st.groupby("category")["size_star"].mean().between(0.05, 0.2).all()
 

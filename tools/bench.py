@@ -60,7 +60,7 @@ def speccurve_bench() -> int:
     import statsmodels.api as sm
 
     from clusterstudy.analyses import speccurve
-    from clusterstudy.estimation import cluster_bootstrap
+    from clusterstudy.estimation import cluster_bootstrap, multiverse
 
     draws = int(os.environ.get("BENCH_DRAWS", "200"))
     loop_n = int(os.environ.get("BENCH_LOOP", "150"))
@@ -115,10 +115,10 @@ def speccurve_bench() -> int:
               f"rows, median of 3)")
         print(f"{est} ratio: {rate_fast / rate_slow:,.0f}x")
     t = time.perf_counter()
-    speccurve.null_chunk(problem, counts[:100])
+    multiverse.null_chunk(problem, counts[:100])
     t_null = (time.perf_counter() - t) / 100
     print(f"one full null draw (every specification, one process): {t_null * 1000:.1f} ms "
-          f"({t_null * speccurve.DRAWS:.1f} s per {speccurve.DRAWS} draws)")
+          f"({t_null * multiverse.DRAWS:.1f} s per {multiverse.DRAWS} draws)")
     onestep_against_refit(problem, specs, counts)  # counts: draw_counts(..., draws, 20201116)
     return 0
 
@@ -131,9 +131,9 @@ def onestep_against_refit(problem, specs, counts) -> None:
     from joblib import Parallel, delayed
 
     from clusterstudy.analyses import speccurve, speccurve_inference
-    from clusterstudy.estimation import batchfit
+    from clusterstudy.estimation import batchfit, multiverse
 
-    step = speccurve.resample(problem, draws=len(counts), seed=20201116, n_jobs=1)  # the draws of `counts`
+    step = multiverse.resample(problem, draws=len(counts), seed=20201116, n_jobs=1)  # the draws of `counts`
 
     def refit(b):
         w = counts[:, b.country_index].astype(float)

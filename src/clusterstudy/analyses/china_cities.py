@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from clusterstudy.core.prose import pboth, pval
 from clusterstudy.data import extracts
 from clusterstudy.estimation import models, multiple_testing
 
@@ -34,10 +35,23 @@ CONTROLS = ["log_gdp_per_capita"]
 MEDIATOR = "knowledge_employment_share"
 POOLED = "any_resource"
 POOLED_MODEL = "pooled resource city (primary)"
+TYPES_MODEL = "types"
+DECLINING_MODEL = "declining vs other resource"
 MEDIATOR_MODEL = "pooled resource city + knowledge-employment share (possible mediator)"
 COUNTY_DUMMY = "resource_counties_only"
 CONTRAST = "declining - other_resource"
 FIXED_EFFECTS = "province"
+# the two codings as the model names of :func:`regression_table` state them
+CODING_LABELS = {"coded": "county-level resource cities coded resource-bearing",
+                 "dropped": "cities with county-level resource cities dropped"}
+
+
+def model_name(model: str, coding: str = "coded") -> str:
+    """The name :func:`regression_table` gives ``model`` (e.g. :data:`POOLED_MODEL`) under ``coding``."""
+    return f"{model}; {CODING_LABELS[coding]}"
+
+
+PRIMARY_MODEL = model_name(POOLED_MODEL)  # the claims ledger's primary test
 
 
 def city_indicators() -> pd.DataFrame:
@@ -161,20 +175,19 @@ def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.Da
     """
     rows, adjusted = [], []
     for coding in CODINGS:
-        label = ("county-level resource cities coded resource-bearing" if coding == "coded"
-                 else "cities with county-level resource cities dropped")
+        label = CODING_LABELS[coding]
         pooled, types = fit_pooled(df, outcome, coding), fit_types(df, outcome, coding)
         family = [(pooled, POOLED), *((types, t) for t in TYPE_DUMMIES)]
         rows.append(models.tidy(pooled, f"{POOLED_MODEL}; {label}", wild_terms=(POOLED,) if wild else ()))
         rows.append(models.tidy(fit_pooled(df, outcome, coding, mediator=True), f"{MEDIATOR_MODEL}; {label}",
                                 wild_terms=(POOLED,) if wild else ()))
-        rows.append(models.tidy(types, f"types; {label}", wild_terms=tuple(TYPE_DUMMIES) if wild else ()))
+        rows.append(models.tidy(types, f"{TYPES_MODEL}; {label}", wild_terms=tuple(TYPE_DUMMIES) if wild else ()))
         if wild:  # Romano-Wolf over the claim's family: the pooled indicator and the four types
             adj = multiple_testing.adjust_family(family, cluster=FIXED_EFFECTS)
-            adj["model"] = [f"{POOLED_MODEL}; {label}"] + [f"types; {label}"] * len(TYPE_DUMMIES)
+            adj["model"] = [f"{POOLED_MODEL}; {label}"] + [f"{TYPES_MODEL}; {label}"] * len(TYPE_DUMMIES)
             adj["term"] = [POOLED, *TYPE_DUMMIES]
             adjusted.append(adj.assign(family=f"China {coding}: pooled + 4 types, Romano-Wolf wild cluster"))
-        name = f"declining vs other resource; {label}"
+        name = f"{DECLINING_MODEL}; {label}"
         rows.append(models.tidy(fit_declining(df, outcome, coding)[0], name,
                                 wild_terms=("declining", "other_resource") if wild else ()))
         contrast = models.tidy(fit_contrast(df, outcome, coding), name, wild_terms=("declining",) if wild else ())
@@ -208,3 +221,59 @@ def case_cities(table2: pd.DataFrame, cities: pd.DataFrame, outcome: str) -> pd.
     return table2[["cluster", "city", "enterprises", "output_busd", "employees_thousand"]].merge(
         ranked[["city_name_en", "resource_type", outcome, "percentile"]], left_on="city", right_on="city_name_en",
         how="left").drop(columns="city_name_en")
+
+
+# ---------------------------------------------------------------- finding sentences
+def unmatched_sentence(unmatched: pd.DataFrame, cities: pd.DataFrame) -> str:
+    """Which of the plan's units are not in the data, grouped by reason."""
+    pref = unmatched[unmatched["level"] == "prefecture-level"]
+    absent = pref[pref["reason"].str.startswith("prefecture-level city absent")]
+    county = unmatched[unmatched["level"] == "county-level city"]
+    n_county = int((cities["resource_county_cities"]).sum())
+    hosts = cities[cities["resource_county_cities"] > 0]
+    only = hosts[hosts["resource_type"] == "non-resource"]
+    top = hosts.sort_values(["resource_county_cities", "city_code"], ascending=[False, True]).head(2)
+    return (f"{len(pref)} prefecture-level units of the plan are not in the city data: "
+            f"{len(absent)} resource cities are absent from the cross-section ({'、'.join(absent['name_cn'])}) "
+            f"and {len(pref) - len(absent)} are autonomous prefectures, leagues or areas, which are not cities "
+            f"of the cross-section. Of the plan's county-level resource cities, {n_county} lie in "
+            f"{len(hosts)} cities of the data, {len(only)} of which are not on the plan themselves (most: "
+            + "; ".join(f"{r.city_name_en}, {r.resource_county_cities}" for r in top.itertuples())
+            + f"); {len(county)} lie in autonomous prefectures, leagues or areas or are administered by "
+            "their province, and cannot be placed.")
+
+
+def types_sentence(summary: pd.DataFrame, coefs: pd.DataFrame, label: str) -> str:
+    """Raw and adjusted ranking of the types, and declining against other resource cities, both codings."""
+    resource = summary[summary["resource_type"] != "non-resource"].set_index("resource_type")
+    raw_low = resource["median"].idxmin()
+    types = coefs[(coefs["model"] == model_name(TYPES_MODEL))].assign(t=lambda d: d["term"].str.removeprefix("type: "))
+    types = types[types["t"].isin(resource.index)].set_index("t")
+    adj_low = types["coef"].idxmin()
+    pooled = models.term_row(coefs, PRIMARY_MODEL, POOLED)
+    out = [f"Primary test, one resource-city indicator (any type of the plan) with province fixed effects and "
+           f"log GDP per head: {pooled['coef']:+.2f} log points against non-resource cities "
+           f"({pboth(pooled['p'], pooled['p_wild'])}, {pval(pooled['p_adjusted'], 'adjusted p')} over it and "
+           f"the four types; n = {int(pooled['n'])}).",
+           f"Unadjusted, **{raw_low}** cities have the lowest median ({resource.at[raw_low, 'median']:.2f} "
+           f"{label}, against {summary.set_index('resource_type').at['non-resource', 'median']:.2f} for "
+           f"non-resource cities). Within provinces and after controls, **{adj_low}** cities have the "
+           f"lowest coefficient ({types.at[adj_low, 'coef']:+.2f} log points, "
+           f"{pboth(types.at[adj_low, 'p'], types.at[adj_low, 'p_wild'])})."]
+    for coding in CODINGS:
+        model = model_name(DECLINING_MODEL, coding)
+        dec, diff = models.term_row(coefs, model, "declining"), models.term_row(coefs, model, CONTRAST)
+        what = ("county-level resource cities coded resource-bearing" if coding == "coded"
+                else "cities holding county-level resource cities dropped")
+        out.append(f"With {what} (n = {int(dec['n'])}): declining cities {dec['coef']:+.2f} log points against "
+                   f"non-resource cities ({pboth(dec['p'], dec['p_wild'])}), {diff['coef']:+.2f} against other "
+                   f"resource cities ({pboth(diff['p'], diff['p_wild'])}).")
+    return " ".join(out)
+
+
+def case_city_sentence(link: pd.DataFrame) -> str:
+    """Where Meng & Forman's four case cities fall in the national distribution."""
+    pct_ = link["percentile"]
+    half = "all in the lower half" if (pct_ < 50).all() else f"{int((pct_ < 50).sum())} of {len(link)} in the lower half"
+    return (f"The case cities' percentiles in the national distribution range from {pct_.min():.0f} to "
+            f"{pct_.max():.0f} ({half}).")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from clusterstudy.analyses import china_cities, us_regions
 from clusterstudy.core import paths
 from clusterstudy.estimation import models, multiple_testing
 
@@ -96,8 +97,6 @@ STRENGTH = ("traded cluster strength (share of employment in starred traded sect
             "European Cluster Observatory's measure of focus on strong clusters behind Figure 6")
 EU_TRADED = ("cluster_strength_traded", "n_star_sectors_traded", "hhi_traded", "krugman_traded")
 US_MEASURES = ("strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded")
-CN_PRIMARY = "pooled resource city (primary); county-level resource cities coded resource-bearing"
-CN_CODED = "county-level resource cities coded resource-bearing"
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("004-fig6-eu", SEED_004, CLUSNET, "Clusters and innovation, text on Figure 6 (line 124)", FIG6, +1,
@@ -230,7 +229,7 @@ def us_models(claim: Claim) -> pd.DataFrame:
         t = _load(name)
         where = name.split("_")[1]
         for m in US_MEASURES:
-            r = t[(t["model"] == f"{m}: (2) size") & (t["term"] == m)].iloc[0]
+            r = t[(t["model"] == f"{m}: {us_regions.HEADLINE_SPEC}") & (t["term"] == m)].iloc[0]
             primary = name == "us_cbsa_regression" and m == US_MEASURES[0]
             clustered = isinstance(r["se_type"], str) and r["se_type"].startswith("clustered")
             label = f"U.S. {where} {m}, model (2)" + ("" if clustered else f" (HC3 p = {r['p']:.3f})")
@@ -286,11 +285,12 @@ def cn_models(claim: Claim) -> pd.DataFrame:
     for name in claim.tables:
         t = _load(name)
         pop = name.rsplit("_", 1)[1]
-        keep = t[t["model"].str.endswith(CN_CODED) & t["term"].isin(
+        keep = t[t["model"].str.endswith(china_cities.CODING_LABELS["coded"]) & t["term"].isin(
             ["any_resource", "type: growing", "type: mature", "type: declining", "type: regenerating"])
             & ~t["model"].str.startswith("declining vs")]
         for _, r in keep.iterrows():
-            primary = name == claim.tables[0] and r["model"] == CN_PRIMARY and r["term"] == "any_resource"
+            primary = (name == claim.tables[0] and r["model"] == china_cities.PRIMARY_MODEL
+                       and r["term"] == china_cities.POOLED)
             what = r["model"].split(";")[0].replace(" (primary)", "")
             rows.append(_row("primary" if primary else "secondary", f"China per 10k {pop}: {r['term']} ({what})",
                              r, r["p"]))

@@ -1,6 +1,6 @@
 """European constructs named for what they measure, how they relate, and the two traded splits.
 
-The indicator table of :func:`clusterstudy.analyses.europe.region_indicators` holds several
+The indicator table of :func:`clusterstudy.analyses.eu_sample.region_indicators` holds several
 constructs that are easily confused. Named for what they measure:
 
 - ``cluster_strength_traded``: specialisation in traded clusters (Observatory stars);
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clusterstudy.core.prose import pct, pval
 from clusterstudy.measures import nace
 
 CONSTRUCTS = {
@@ -35,7 +36,7 @@ RETAIL = "G47"
 def composition(regions: pd.DataFrame, matrix: pd.DataFrame, cls: pd.DataFrame) -> pd.DataFrame:
     """Per region of ``regions``: retail and local shares, and what drives the two HHIs.
 
-    ``matrix``: region x division employment (:func:`europe.employment_matrix`); ``cls``: the
+    ``matrix``: region x division employment (:func:`eu_sample.employment_matrix`); ``cls``: the
     classification used for ``regions`` (its ``traded`` column). Columns: ``nuts2``,
     ``retail_share``, ``local_share``, ``retail_part_of_hhi`` (retail's squared share over the
     HHI), ``top_traded_division`` (largest traded division), ``top_traded_part_of_hhi_traded``.
@@ -110,7 +111,7 @@ def categories(cls: pd.DataFrame, stars: pd.DataFrame, min_stars: int = 2) -> pd
 def split_disagreements(cls: pd.DataFrame) -> pd.DataFrame:
     """Divisions the two splits classify differently, with the reason in words.
 
-    ``cls`` is :func:`europe.sector_classification`. Columns: ``nace_r2``, ``label``, ``traded_us``,
+    ``cls`` is :func:`eu_sample.sector_classification`. Columns: ``nace_r2``, ``label``, ``traded_us``,
     ``traded_gini``, ``traded_share_us``, ``locational_gini``, ``employment_share``, ``reason``.
     """
     gini_cut = cls.loc[cls["traded_gini"], "locational_gini"].min()
@@ -126,3 +127,45 @@ def split_disagreements(cls: pd.DataFrame) -> pd.DataFrame:
     d["reason"] = d.apply(reason, axis=1) if len(d) else pd.Series(dtype=str)
     return d[["nace_r2", "label", "traded_us", "traded_gini", "traded_share_us", "locational_gini",
               "employment_share", "reason"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- finding sentence
+def _ols(head: pd.DataFrame, measure: str, comparison: str = "across countries") -> str:
+    r = head[(head["measure"] == measure) & (head["comparison"] == comparison) & (head["estimator"] == "OLS")].iloc[0]
+    return f"{r['coef']:+.2f} ({pval(r['p'], 'clustered p')}, {pval(r['p_wild'], 'wild p')})"
+
+
+def findings_sentence(correlations: pd.DataFrame, head: pd.DataFrame, gini: pd.DataFrame, traded_splits: pd.DataFrame,
+                      largest: pd.DataFrame) -> str:
+    """What the two concentration constructs measure, and the traded split: from the construct
+    correlations, the headline models under both splits, the splits' sizes and the largest traded divisions."""
+    corr = correlations.set_index(["split", "construct", "with"])["spearman"]
+    splits = traded_splits.set_index("split")
+    top = (largest.sort_values(["regions_largest", "nace_r2"], ascending=[False, True], kind="mergesort")
+           .groupby("split").head(1).set_index("split"))
+    n = int(head["n"].max())
+
+    def sign(t: pd.DataFrame, m: str) -> float:
+        return t.loc[(t["measure"] == m) & (t["comparison"] == "across countries") & (t["estimator"] == "OLS"),
+                     "coef"].iloc[0]
+
+    differ_us = sign(head, "hhi") * sign(head, "hhi_traded") < 0
+    flipped = sign(head, "hhi") * sign(gini, "hhi_traded") < 0 and not differ_us
+
+    def split_words(sp: str) -> str:
+        return (f"{splits.at[sp, 'traded_divisions']} traded divisions, "
+                f"{pct(splits.at[sp, 'traded_employment_share'])} of employment")
+
+    return ("*Constructs named for what they measure* (`tables/eu_construct_correlations.csv`): concentration of "
+            "the whole business economy (HHI over all divisions) tracks how much retail and other local services "
+            f"dominate a region (Spearman {corr[('us_clusters', 'hhi', 'retail_share')]:.2f} with the retail share), "
+            f"so its coefficient, {_ols(head, 'hhi')} across countries, is not about clusters. Traded industries are "
+            f"now defined a priori from the U.S. cluster definitions ({split_words('us_clusters')}; the earlier "
+            f"locational-Gini split had {split_words('gini')}). Concentration within traded industries is "
+            f"{_ols(head, 'hhi_traded')} a priori against {_ols(gini, 'hhi_traded')} with the Gini split, where "
+            f"{top.at['gini', 'label'].lower()} was the largest traded division in {top.at['gini', 'regions_largest']} "
+            f"of {n} regions (Spearman with the HHI {corr[('gini', 'hhi', 'hhi_traded')]:.2f}; a priori "
+            f"{corr[('us_clusters', 'hhi', 'hhi_traded')]:.2f}, {top.at['us_clusters', 'label'].lower()} being the "
+            f"largest traded division in {top.at['us_clusters', 'regions_largest']}). The two concentration measures "
+            + ("differ in sign under the Gini split only." if flipped else
+               "have the same sign under both splits." if not differ_us else "differ in sign under both splits."))

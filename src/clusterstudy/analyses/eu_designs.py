@@ -1,6 +1,6 @@
 """Europe beyond the same-window cross-section: designs, literature controls, sensitivity.
 
-The default European model (:func:`clusterstudy.analyses.europe.fit_models`) regresses log
+The default European model (:func:`clusterstudy.analyses.eu_models.fit_models`) regresses log
 patents per million 2008-2011 on a sector measure of 2008-2012: the same years, so reverse
 causation and omitted regional traits are open. This module refits it, for every measure,
 under designs that close part of that gap (:data:`DESIGNS`), with the controls the
@@ -18,10 +18,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from clusterstudy.analyses import europe
+from clusterstudy.analyses import eu_models, eu_sample
+from clusterstudy.core.prose import pval
 from clusterstudy.data import extracts
 from clusterstudy.estimation import models, panel
 from clusterstudy.estimation import sensitivity as ch
+from clusterstudy.measures import catalogue
 
 DESIGNS = {
     "cross_section": "default: sector structure 2008-2012, patents 2008-2011 (same window)",
@@ -40,7 +42,7 @@ COLUMNS = ["design", "measure", "comparison", "coef", "se", "p", "p_wild", "ci_l
 def fit_row(frame: pd.DataFrame, measure: str, controls: list[str], fixed_effects: str | None,
             wild: bool = True, B: int = models.WILD_B, seed: int = models.WILD_SEED) -> dict:
     """OLS of log patents per million on the standardised measure; the measure's tidy row."""
-    res = europe.ols_fit(frame, measure, controls, fixed_effects)
+    res = eu_models.ols_fit(frame, measure, controls, fixed_effects)
     t = models.tidy(res, "m", wild_terms=(measure,) if wild else (), B=B, seed=seed)
     r = t[t["term"] == measure].iloc[0]
     return {c: r[c] for c in ["coef", "se", "p", "p_wild", "ci_low", "ci_high", "n", "clusters"]}
@@ -50,10 +52,10 @@ def pre_period_patents(years: list[int] = PRE_YEARS) -> pd.DataFrame:
     """Per region: mean patents per million over ``years`` (``pre_patents_per_million``), years with data.
 
     From the ``eu_patents`` extract (Eurostat pat_ep_rtot, priority years), with the same rate
-    rule as the default sample (:func:`europe.patent_means`). A region lacks it when it
+    rule as the default sample (:func:`eu_sample.patent_means`). A region lacks it when it
     has no applications in those years under a code that maps to NUTS 2013.
     """
-    pre = europe.patent_means(years)
+    pre = eu_sample.patent_means(years)
     return pd.DataFrame({"nuts2": pre.index, "pre_patents_per_million": pre["patents_per_million"].to_numpy(),
                          "pre_years": pre["years"].to_numpy()})
 
@@ -69,8 +71,8 @@ def with_pre_period(regions: pd.DataFrame, years: list[int] = PRE_YEARS) -> pd.D
 
 def lagged_sample(rule: dict, years: list[int] = LAG_YEARS) -> pd.DataFrame:
     """Measures and controls of 2008 with patents per million averaged over ``years`` (2010-2011)."""
-    base, _ = europe.region_indicators((2008, 2008), **rule)
-    later = europe.patent_means(years)["patents_per_million"]
+    base, _ = eu_sample.region_indicators((2008, 2008), **rule)
+    later = eu_sample.patent_means(years)["patents_per_million"]
     return base.assign(patents_per_million=base["nuts2"].map(later))
 
 
@@ -78,7 +80,7 @@ def region_year_panel(rule: dict, years: list[int] = PANEL_YEARS) -> pd.DataFram
     """One row per region x year: that year's measures, controls and patents per million."""
     frames = []
     for y in years:
-        frame, _ = europe.region_indicators((y, y), **rule)
+        frame, _ = eu_sample.region_indicators((y, y), **rule)
         frames.append(frame.assign(year=y))
     out = pd.concat(frames, ignore_index=True)
     out = out[out["patents_per_million"] > 0].copy()
@@ -179,3 +181,17 @@ def ppml_weight_share(regions: pd.DataFrame, top: float = 0.1) -> float:
     p = regions["patents"].dropna().sort_values(ascending=False)
     k = max(1, int(round(top * len(p))))
     return float(p.iloc[:k].sum() / p.sum())
+
+
+# ---------------------------------------------------------------- finding sentences
+SENTENCE_DESIGNS = ("cross_section", "lagged", "pre_period", "panel_fe")
+
+
+def designs_sentence(designs: pd.DataFrame, measure: str, comparison: str = "within") -> str:
+    """One measure's coefficient per SD under each design of ``tables/eu_designs.csv``, wild p beside it."""
+    rows = designs[(designs["measure"] == measure) & (designs["comparison"] == comparison)].set_index("design")
+    parts = [f"{d.replace('_', ' ')} {rows.at[d, 'coef']:+.2f} ({pval(rows.at[d, 'p_wild'], 'wild p')})"
+             for d in SENTENCE_DESIGNS if d in rows.index]
+    if not parts:
+        raise ValueError(f"no {comparison!r} rows for {measure!r} in the EU designs table")
+    return f"{catalogue.eu_prose(measure)}: " + ", ".join(parts)

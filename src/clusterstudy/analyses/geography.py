@@ -1,8 +1,8 @@
 """Where the samples lie: each analysis's own sample with its geometry, and its headline fits.
 
 Nothing here redefines a sample or a model: the European regions come from
-:func:`clusterstudy.analyses.europe.region_indicators` and the headline OLS of
-:func:`~clusterstudy.analyses.europe.fit_models` ((2) size + controls, (3) + country FE);
+:func:`clusterstudy.analyses.eu_sample.region_indicators` and the headline OLS of
+:func:`~clusterstudy.analyses.eu_models.fit_models` ((2) size + controls, (3) + country FE);
 the U.S. regions from :func:`clusterstudy.analyses.us_regions.region_indicators` with the size
 model ``us_regions.HEADLINE_SPEC``; the Chinese cities from
 :func:`clusterstudy.analyses.china_cities.city_indicators` with ``fit_types``. The results
@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from clusterstudy.analyses import china_cities, europe, us_regions
+from clusterstudy.analyses import china_cities, eu_models, us_regions
+from clusterstudy.core.prose import pval
 from clusterstudy.data import boundaries
 from clusterstudy.estimation import models, spatial
 
@@ -23,16 +24,16 @@ EU_MODELS = {"(2) size + controls": None, "(3) + country FE": "country"}
 
 
 def eu_sample(period: tuple[int, int] = (2008, 2012), **kwargs):
-    """The European sample (``europe.region_indicators(period, **kwargs)``) with NUTS-2 polygons, EPSG:3035."""
-    regions, _ = europe.region_indicators(period, **kwargs)
+    """The European sample (``eu_sample.region_indicators(period, **kwargs)``) with NUTS-2 polygons, EPSG:3035."""
+    regions, _ = eu_sample.region_indicators(period, **kwargs)
     return boundaries.project(boundaries.attach(regions, "nuts2", "nuts2"), "europe")
 
 
 def eu_fits(regions: pd.DataFrame, measure: str, controls: tuple[str, ...] = ("tertiary_share",),
             size: str = "log_population", zero_patents: str = "drop") -> dict:
-    """The headline OLS of :func:`europe.fit_models`, (2) and (3), as fitted results (clustered by country)."""
+    """The headline OLS of :func:`eu_models.fit_models`, (2) and (3), as fitted results (clustered by country)."""
     base = [size, *controls]
-    return {name: europe.ols_fit(regions, measure, base, fe, "cluster", zero_patents) for name, fe in EU_MODELS.items()}
+    return {name: eu_models.ols_fit(regions, measure, base, fe, "cluster", zero_patents) for name, fe in EU_MODELS.items()}
 
 
 def us_sample(geography: str = "cbsa", patent_years: tuple[int, int] = (2011, 2015), min_employment: float = 0):
@@ -95,3 +96,47 @@ def spatial_tables(gdf, fits: dict, term: str, sample: str, variables: dict[str,
     return (diag_t.assign(sample=sample)[["sample", *spatial.DIAGNOSTIC_COLUMNS]],
             pd.concat(mods, ignore_index=True).assign(sample=sample)[["sample", *spatial.MODEL_COLUMNS]],
             summary.assign(sample=sample)[["sample", *summary.columns]])
+
+
+# ---------------------------------------------------------------- finding sentences
+SPATIAL = {"eu": ("EU NUTS-2", "(3) + country FE", "cluster_strength_traded"),
+           "us": ("U.S. CBSAs", "(2) size", "strong_cluster_share"),
+           "cn": ("Chinese cities", "types", "declining")}
+
+
+def spatial_sentence(diag: pd.DataFrame, mods: pd.DataFrame, sample: str, model: str, term: str,
+                     label: str, alpha: float = 0.05) -> str:
+    """What space changes for one sample: are the headline model's residuals spatially dependent
+    (Moran's I, permutation p, per weights) and does the headline survive the spatial models
+    (spatial HAC, and the direct effect in the spatial Durbin model under every weights)?"""
+    d = diag[(diag["sample"] == sample) & (diag["model"] == model) & (diag["variable"] == "residuals")]
+    m = mods[(mods["sample"] == sample) & (mods["model"] == model) & (mods["term"] == term)]
+    if d.empty or m.empty:
+        raise ValueError(f"no spatial rows for {sample!r}, model {model!r}, term {term!r}")
+    dep = d["p"] < alpha
+    moran = "; ".join(f"Moran's I {r.morans_i:.2f} with {r.weights}, {pval(r.p, 'permutation p')}"
+                      for r in d.itertuples())
+    verdict = ("spatially dependent under every weights" if dep.all() else
+               "not spatially dependent under any weights" if not dep.any() else "spatially dependent under some weights")
+    ols = m[(m["estimator"] == "OLS") & (m["weights"] == "none")].iloc[0]
+    hac = m[m["se_type"].str.startswith("spatial HAC")].iloc[0]
+    sdm = m[(m["estimator"] == "spatial Durbin (ML)")]
+    direct, indirect = sdm[sdm["effect"] == "direct"], sdm[sdm["effect"] == "indirect"]
+    base_sig = ols["p"] < alpha
+    keeps = ((direct["p"] < alpha) & (direct["coef"] * ols["coef"] > 0)).all() and hac["p"] < alpha
+    if base_sig:
+        survive = "survives the spatial models" if keeps else "does not survive the spatial models"
+    else:
+        survive = ("is not significant in OLS and becomes significant in the spatial models" if keeps
+                   else "is not significant in OLS and stays short of significance in the spatial models")
+    effects = "; ".join(f"{r.weights}: direct {r.coef:+.2f} ({pval(r.p, 'ML p')}), indirect "
+                        f"{i.coef:+.2f} ({pval(i.p, 'ML p')})"
+                        for r, i in zip(direct.itertuples(), indirect.itertuples(), strict=True))
+    kind = "clustered p" if "cluster" in ols["se_type"] else "HC3 p"
+    return (f"*{sample}* ({label}, {model}): the residuals are {verdict} ({moran}). The headline "
+            f"coefficient {ols['coef']:+.2f} ({pval(ols['p'], kind)}{_wild(ols)}; "
+            f"{pval(hac['p'], 'spatial HAC p')}) {survive}: spatial Durbin effects, {effects}.")
+
+
+def _wild(row: pd.Series) -> str:
+    return "" if pd.isna(row["p_wild"]) else f", {pval(row['p_wild'], 'wild p')}"

@@ -50,18 +50,15 @@ from __future__ import annotations
 
 import functools
 import itertools
-import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from clusterstudy.analyses import eu_designs, europe
-from clusterstudy.core import cache
+from clusterstudy.analyses import eu_designs, eu_sample
 from clusterstudy.data import extracts
-from clusterstudy.estimation import batchfit, cluster_bootstrap
+from clusterstudy.estimation import batchfit, cluster_bootstrap, multiverse
 from clusterstudy.measures import indices
 
 
@@ -69,7 +66,7 @@ from clusterstudy.measures import indices
 class Construct:
     """A measure of specialisation: where it comes from and what the CLUSNET claim expects.
 
-    ``column`` names the :func:`europe.region_indicators` column; a star-based construct
+    ``column`` names the :func:`eu_sample.region_indicators` column; a star-based construct
     also has ``compute(matrix, traded, **rule)`` giving its value under another star rule.
     """
 
@@ -78,7 +75,7 @@ class Construct:
     expected_sign: str
     why: str
     compute: Callable[..., pd.Series] | None = None
-    sector_sets: tuple[str, ...] = tuple(europe.SECTOR_SETS)
+    sector_sets: tuple[str, ...] = tuple(eu_sample.SECTOR_SETS)
 
 
 def _traded_strength(part: str) -> Callable[..., pd.Series]:
@@ -117,13 +114,13 @@ NO_STARS = "not star-based"
 # the locational-Gini split; only the star-based traded constructs depend on it
 TRADED_SPLITS = {"a priori (U.S. clusters)": "us_clusters", "locational Gini": "gini"}
 NO_SPLIT = "not split-based"
-# non-overlapping windows of complete patent years (2012 is incomplete: europe.patent_years)
+# non-overlapping windows of complete patent years (2012 is incomplete: eu_sample.patent_years)
 PERIODS = {"2008-2009": (2008, 2009), "2010-2011": (2010, 2011)}
-SECTORS = tuple(europe.SECTOR_SETS)
+SECTORS = tuple(eu_sample.SECTOR_SETS)
 SMALL_REGION = 500_000  # inhabitants; NUTS 2 regions should have 800,000-3,000,000 (Regulation 1059/2003)
 OUTLIERS = {"all regions": 0.0, f"without regions under {SMALL_REGION:,} inhabitants": SMALL_REGION}
 OUTCOMES = {"patents per million": "population", "patents per employee": "employment_all"}  # -> exposure
-ESTIMATORS = ("OLS on logs", "Poisson PML")
+ESTIMATORS = multiverse.ESTIMATORS
 CONTROL_SETS = {
     "none": [],
     "size": ["log_population"],
@@ -142,48 +139,20 @@ LAGGED_YEARS = (2008, 2008)
 FIXED_EFFECTS = ("none", "country")
 CHOICES = ["construct", "star_rule", "traded_split", "sectors", "period", "design", "outliers", "outcome",
            "estimator", "controls", "fixed_effects"]
-DRAWS = 2000
-ALPHA = 0.05
-
-
-@dataclass
-class Block:
-    """One estimation design: a sample, its controls and fixed effects, and every measure on it."""
-
-    key: dict
-    design: batchfit.Design
-    X: np.ndarray  # (n, m) standardised measures
-    x_labels: list[tuple[str, str, str]]  # (construct, star rule, traded split) per column of X
-    log_rates: np.ndarray  # (n, 2) log outcome per OUTCOMES entry
-    counts: np.ndarray  # (n,) patents
-    log_exposure: np.ndarray  # (n, 2) per OUTCOMES entry
-    country_index: np.ndarray  # (n,) position of the row's country in Problem.countries
-    frame: pd.DataFrame  # the sample (for statsmodels refits)
-    moments: cluster_bootstrap.Moments  # per-country cross-products for the OLS specifications
-    block_countries: np.ndarray  # (C,) position in Problem.countries of each cluster of the block
-    observed: dict = field(default_factory=dict)
-    null_poisson: dict = field(default_factory=dict)  # outcome index -> PoissonMoments at the null fit
-
-
-@dataclass
-class Problem:
-    """Everything needed to estimate the grid and resample it (picklable, shipped to workers)."""
-
-    blocks: list[Block]
-    countries: list[str]
-    specs: pd.DataFrame  # one row per specification; 'block', 'column', 'outcome_index' locate it
+DRAWS = multiverse.DRAWS
+ALPHA = multiverse.ALPHA
 
 
 @functools.cache
 def _indicators(years: tuple[int, int], sectors: str) -> pd.DataFrame:
-    return europe.region_indicators(years, sectors)[0]
+    return eu_sample.region_indicators(years, sectors)[0]
 
 
 def sample_frame(period: str, sectors: str, constructs: list[str] | None = None,
                  sbs: pd.DataFrame | None = None, lagged: bool = False) -> pd.DataFrame:
     """One row per region: outcomes, exposures, controls and every (construct, star rule) measure.
 
-    The indicator table is :func:`europe.region_indicators` (default star rule) of the patent
+    The indicator table is :func:`eu_sample.region_indicators` (default star rule) of the patent
     window, or with ``lagged`` of :data:`LAGGED_YEARS` (measures, controls, employment) with the
     window's patents; the star-based constructs are recomputed for every star rule under each
     traded split. ``log_pre_patents`` and ``rd_pct_gdp_pre`` come from
@@ -198,14 +167,14 @@ def sample_frame(period: str, sectors: str, constructs: list[str] | None = None,
     total = _indicators(years, "all").set_index("nuts2")["employment"].reindex(d["nuts2"]).to_numpy()
     d = d.assign(employment_all=total, log_gdp=np.log(d["gdp_pps_per_inhabitant"]))
     if lagged:  # the window's patents and the population they are counted per
-        later = europe.patent_means(europe.patent_years(PERIODS[period])).reindex(d["nuts2"])
+        later = eu_sample.patent_means(eu_sample.patent_years(PERIODS[period])).reindex(d["nuts2"])
         d = d.assign(**{c: later[c].to_numpy() for c in ("patents", "patents_per_million", "population")})
     d = eu_designs.with_controls(eu_designs.with_pre_period(d), period=years)
     sbs = extracts.load("eu_sbs_employment") if sbs is None else sbs
-    emp, _ = europe.employment_matrix(years, sectors, sbs=sbs)
+    emp, _ = eu_sample.employment_matrix(years, sectors, sbs=sbs)
     traded = {}
     for label, split in TRADED_SPLITS.items():
-        cls = europe.sector_classification(years, sbs=sbs, split=split)
+        cls = eu_sample.sector_classification(years, sbs=sbs, split=split)
         traded[label] = [c for c in cls.loc[cls["traded"], "nace_r2"] if c in emp.columns]
     out = {}
     for name in constructs or list(CONSTRUCTS):
@@ -225,7 +194,7 @@ def block_controls(key: dict) -> list[str]:
     return [*CONTROL_SETS[key["controls"]], *DESIGNS[key["design"]]]
 
 
-def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: list[str]) -> Block | None:
+def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: list[str]) -> multiverse.Block | None:
     controls = block_controls(key)
     d = frame[frame["population"] >= OUTLIERS[key["outliers"]]]
     d = d.dropna(subset=["patents_per_million", "employment_all", *controls, *measure_cols])
@@ -249,7 +218,7 @@ def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: l
     design = batchfit.Design(d[controls].to_numpy(float), absorb, cluster_starts)
     log_rates = np.column_stack([np.log(d["patents_per_million"]), np.log(d["patents"] / d["employment_all"])])
     country_index = np.searchsorted(countries, d["country"].to_numpy())
-    return Block(
+    return multiverse.Block(
         key=key, design=design, X=X, x_labels=labels, log_rates=log_rates,
         counts=d["patents"].to_numpy(float),
         log_exposure=np.log(d[list(OUTCOMES.values())].to_numpy(float)),
@@ -260,7 +229,7 @@ def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: l
 
 
 def build(constructs: list[str] | None = None, periods: list[str] | None = None,
-          sectors: list[str] | None = None) -> Problem:
+          sectors: list[str] | None = None) -> multiverse.Problem:
     """Assemble every sample and the specification table (no estimation yet)."""
     constructs = constructs or list(CONSTRUCTS)
     unknown = [c for c in constructs if c not in CONSTRUCTS]
@@ -293,135 +262,10 @@ def build(constructs: list[str] | None = None, periods: list[str] | None = None,
                              "block": len(blocks), "column": col, "outcome_index": oi})
             blocks.append(b)
     specs = pd.DataFrame(rows)[[*CHOICES, "block", "column", "outcome_index"]]
-    return Problem(blocks, countries, specs)
+    return multiverse.Problem(blocks, countries, specs, list(CHOICES))
 
 
-def _fit_block(b: Block, w: np.ndarray, null: bool) -> dict[tuple[str, int], dict]:
-    """Estimate (or, with ``null``, re-estimate under the null) every specification of a block."""
-    out = {}
-    r = cluster_bootstrap.ols(b.moments, w[:, b.design.cluster_starts])
-    for oi in range(len(OUTCOMES)):
-        coef = r["coef"][..., oi]
-        if null:  # M(y - b x) = M y - b M x: the slope on the null-imposed outcome is coef - b
-            coef = coef - b.observed["OLS on logs", oi]["coef"][0]
-        out["OLS on logs", oi] = {"coef": coef, "cluster": r["se_cluster"][..., oi], "n": r["nobs"]}
-    for oi in range(len(OUTCOMES)):
-        if null:  # one Newton step per draw from the full-sample fit of y exp(-b x), centred on that fit
-            mo = b.null_poisson[oi]
-            r = cluster_bootstrap.poisson_onestep(mo, w[:, b.design.cluster_starts])
-            out["Poisson PML", oi] = {"coef": r["coef"] - mo.beta[None, :, 0], "cluster": r["se_cluster"], "n": r["nobs"]}
-            continue
-        r = _poisson(b, b.counts, oi, None)
-        out["Poisson PML", oi] = {"coef": r["coef"], "beta": r["beta"], "cluster": r["se_cluster"], "n": r["nobs"]}
-    return out
+def estimate(problem: multiverse.Problem) -> pd.DataFrame:
+    """Every specification of the grid fitted on the observed data (:func:`clusterstudy.estimation.multiverse.estimate`)."""
+    return multiverse.estimate(problem, ALPHA)
 
-
-def _poisson(b: Block, y: np.ndarray, oi: int, start: np.ndarray | None) -> dict[str, np.ndarray]:
-    r = batchfit.poisson(b.design, b.X, y, b.log_exposure[:, oi], np.ones((1, b.design.n)), start=start, hc=False,
-                         tol=1e-10)
-    if not r["converged"].all():
-        raise RuntimeError(f"Poisson PML did not converge in block {b.key}")
-    return r
-
-
-def _null_poisson(b: Block, oi: int) -> cluster_bootstrap.PoissonMoments:
-    """Per-country score and Hessian at the full-sample Poisson fit of the null-imposed ``y exp(-b x)``."""
-    obs = b.observed["Poisson PML", oi]
-    y = b.counts[None, :] * np.exp(-obs["coef"][0][:, None] * b.X.T)  # (m, n)
-    start = obs["beta"][0].copy()
-    start[:, 0] = 0.0
-    fit = _poisson(b, y, oi, start)
-    return cluster_bootstrap.poisson_moments(b.design.Z, b.X, y, b.log_exposure[:, oi], fit["beta"][0],
-                                             b.design.cluster_starts, b.key["fixed_effects"] == "country")
-
-
-def _weights(b: Block, counts: np.ndarray) -> np.ndarray:
-    return counts[:, b.country_index].astype(float)
-
-
-def estimate(problem: Problem) -> pd.DataFrame:
-    """Fit every specification on the observed data; the spec table with estimates and results."""
-    for b in problem.blocks:
-        b.observed = _fit_block(b, np.ones((1, b.design.n)), null=False)
-        b.null_poisson = {oi: _null_poisson(b, oi) for oi in range(len(OUTCOMES))}
-    s = problem.specs
-    coef, se, n = (np.empty(len(s)) for _ in range(3))
-    for i, (blk, col, oi, est) in enumerate(s[["block", "column", "outcome_index", "estimator"]]
-                                             .itertuples(index=False)):
-        r = problem.blocks[blk].observed[est, oi]
-        coef[i], se[i], n[i] = r["coef"][0, col], r["cluster"][0, col], r["n"][0]
-    out = s[CHOICES].copy()
-    out["coef"], out["se"] = coef, se
-    out["z"] = coef / se
-    out["clusters"] = [len(problem.blocks[blk].design.cluster_starts) for blk in s["block"]]
-    df = out["clusters"] - 1  # t(G-1), G the countries of the specification's sample
-    out["p"] = 2 * stats.t.sf(np.abs(out["z"]), df)
-    half = stats.t.isf(ALPHA / 2, df) * se
-    out["ci_low"], out["ci_high"] = coef - half, coef + half
-    out["n"] = n.astype(int)
-    out["result"] = np.select([(out["p"] < ALPHA) & (out["coef"] > 0), (out["p"] < ALPHA) & (out["coef"] < 0)],
-                              ["positive and significant", "negative and significant"], "not significant")
-    return out
-
-
-def null_chunk(problem: Problem, counts: np.ndarray) -> dict[str, np.ndarray]:
-    """Null-imposed estimates and z values (draws x specifications) for one chunk of draws."""
-    fits = [_fit_block(b, _weights(b, counts), null=True) for b in problem.blocks]
-    s = problem.specs
-    coef = np.empty((counts.shape[0], len(s)))
-    z = np.empty_like(coef)
-    for i, (blk, col, oi, est) in enumerate(s[["block", "column", "outcome_index", "estimator"]]
-                                             .itertuples(index=False)):
-        r = fits[blk][est, oi]
-        coef[:, i] = r["coef"][:, col]
-        z[:, i] = r["coef"][:, col] / r["cluster"][:, col]
-    return {"coef": coef, "z": z}
-
-
-def resample(problem: Problem, draws: int = DRAWS, seed: int = 20201116, chunk: int = 100, n_jobs: int = 2,
-             client=None) -> dict[str, np.ndarray]:
-    """Null distribution of every specification's estimate and z (draws x specifications).
-
-    Runs on a Dask cluster when ``client`` (a ``distributed.Client``) is given or the
-    environment variable ``CLUSTERS_DASK_SCHEDULER`` holds a scheduler address, else on
-    ``n_jobs`` local processes (joblib). Chunks are fixed by ``chunk``, not by the workers.
-    """
-    if not problem.blocks or not problem.blocks[0].observed:
-        raise ValueError("estimate(problem) first: the null is imposed with the observed estimates")
-    counts = cluster_bootstrap.draw_counts(len(problem.countries), draws, seed)
-    if client is None:  # the same inputs, draws and code give the same arrays: computed once per build
-        digest = cache.key(_inputs(problem), counts,
-                           cache.source(__file__, batchfit.__file__, cluster_bootstrap.__file__))
-        return cache.arrays("speccurve-null", digest,
-                            lambda: _resample(problem, counts, chunk, n_jobs, os.environ.get("CLUSTERS_DASK_SCHEDULER")))
-    return _resample(problem, counts, chunk, n_jobs, None, client)
-
-
-def _inputs(problem: Problem) -> list:
-    """Every array the null draws are computed from (for the cache key)."""
-    parts: list = [problem.countries, problem.specs]
-    for b in problem.blocks:
-        parts += [b.design.Z, b.design.absorb_starts, b.design.cluster_starts, b.X, b.log_rates, b.counts,
-                  b.log_exposure, b.country_index, b.block_countries]
-    return parts
-
-
-def _resample(problem: Problem, counts: np.ndarray, chunk: int, n_jobs: int, address: str | None,
-              client=None) -> dict[str, np.ndarray]:
-    draws = counts.shape[0]
-    parts = [counts[i:i + chunk] for i in range(0, draws, chunk)]
-    if client is None and address:
-        from distributed import Client
-
-        with Client(address) as c:
-            return _resample(problem, counts, chunk, n_jobs, None, client=c)
-    if client is not None:
-        shared = client.scatter(problem, broadcast=True)
-        results = client.gather(client.map(null_chunk, [shared] * len(parts), parts, pure=False))
-    elif n_jobs == 1:
-        results = [null_chunk(problem, p) for p in parts]
-    else:
-        from joblib import Parallel, delayed
-
-        results = Parallel(n_jobs=n_jobs)(delayed(null_chunk)(problem, p) for p in parts)
-    return {k: np.concatenate([r[k] for r in results]) for k in ("coef", "z")}

@@ -1,7 +1,7 @@
 """Specification-curve inference and summaries (Simonsohn, Simmons & Nelson 2020, *Nature Human Behaviour* 4).
 
 Given the estimates of :func:`clusterstudy.analyses.speccurve.estimate` and the null draws of
-:func:`clusterstudy.analyses.speccurve.resample`, three statistics per construct, each with its
+:func:`clusterstudy.estimation.multiverse.resample`, three statistics per construct, each with its
 one-sided p-value from the draws: the median estimate, the share of specifications significant
 in the dominant sign (two-sided t(G-1) test at :data:`ALPHA`, G the countries of the
 specification's sample, in the observed data and in every draw), and the mean z. Also the
@@ -15,6 +15,8 @@ import pandas as pd
 from scipy import stats
 
 from clusterstudy.analyses.speccurve import ALPHA, CHOICES, CONSTRUCTS, STAR_RULES
+from clusterstudy.core.prose import pct, pval
+from clusterstudy.measures import catalogue
 
 
 def critical_values(specs: pd.DataFrame, alpha: float = ALPHA) -> np.ndarray:
@@ -91,3 +93,16 @@ def constructs_table() -> pd.DataFrame:
     return pd.DataFrame([{"construct": k, "label": c.label, "expected sign": c.expected_sign,
                           "star rules": len(STAR_RULES) if c.compute else 1, "why": c.why}
                          for k, c in CONSTRUCTS.items()])
+
+
+# ---------------------------------------------------------------- finding sentences
+def inference_sentence(inference: pd.DataFrame) -> str:
+    """Per construct: shares of significant estimates and Simonsohn et al.'s share test under the null."""
+    parts = []
+    for r in inference.itertuples():
+        dominant = "positive" if r.dominant_sign == "+" else "negative"
+        parts.append(f"{catalogue.eu_prose(r.construct)} (expected {r.expected_sign}): {pct(r.share_positive_significant)} "
+                     f"positive and {pct(r.share_negative_significant)} negative significant of "
+                     f"{int(r.specifications)}, mostly {dominant}, share test {pval(r.p_share)}")
+    draws = int(inference["draws"].iloc[0])
+    return f"{int(inference['specifications'].sum()):,} specifications, {draws} draws under the null: " + "; ".join(parts)

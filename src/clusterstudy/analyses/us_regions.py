@@ -13,9 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from clusterstudy.analyses import eu_sample
+from clusterstudy.core.prose import pboth
 from clusterstudy.data import extracts, us_patents
 from clusterstudy.estimation import models, multiple_testing
-from clusterstudy.measures import indices
+from clusterstudy.measures import catalogue, indices
 
 GEOGRAPHIES = ("state", "cbsa")
 MEASURES = ("strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded")
@@ -148,12 +150,11 @@ def eu_frame(period: tuple[int, int] = (2008, 2012), traded_split: str = "us_clu
 
     Traded divisions: ``traded_split="us_clusters"`` (default) takes them from the same U.S.
     cluster definitions as the U.S. side, NACE bridged to NAICS
-    (:func:`clusterstudy.analyses.europe.sector_classification`); ``"gini"`` is the earlier
+    (:func:`clusterstudy.analyses.eu_sample.sector_classification`); ``"gini"`` is the earlier
     European locational-Gini split, a sensitivity.
     """
-    from clusterstudy.analyses import europe
 
-    regions, _ = europe.region_indicators(period, traded_split=traded_split)
+    regions, _ = eu_sample.region_indicators(period, traded_split=traded_split)
     return regions.assign(patents_per_10k_employees=1e4 * regions["patents"] / regions["employment"])
 
 
@@ -219,3 +220,67 @@ def eu_comparison(us_table: pd.DataFrame, eu: pd.DataFrame, us_per_inhabitant: p
     out = pd.DataFrame(rows)
     out["us_n"] = out["us_n"].astype("Int64")
     return out
+
+
+# ---------------------------------------------------------------- finding sentences
+def spec_rows(reg: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The focal rows of one measure's U.S. models, in specification order."""
+    rows = reg[(reg["term"] == measure) & reg["model"].str.startswith(f"{measure}: ")]
+    if rows.empty:
+        raise ValueError(f"no U.S. model of {measure!r}")
+    return rows
+
+
+def measure_sentence(reg: pd.DataFrame, measure: str = "strong_cluster_share") -> str:
+    """The measure's coefficient per SD in each specification (bivariate, size, size + wage)."""
+    rows = spec_rows(reg, measure)
+    return "; ".join(f"{r.model.removeprefix(measure + ': ')} {r.coef:+.2f} ({pboth(r.p, r.p_wild)})"
+                     for r in rows.itertuples())
+
+
+def _regpat_specs(robust: pd.DataFrame, measure: str) -> tuple[str, int]:
+    rows = robust[(robust["term"] == measure) & robust["model"].str.startswith(f"REGPAT 2008-2012: {measure}: ")]
+    if rows.empty:
+        raise ValueError(f"no REGPAT model of {measure!r}")
+    specs = "; ".join(f"{r.model.removeprefix(f'REGPAT 2008-2012: {measure}: ')} {r.coef:+.2f} "
+                      f"({pboth(r.p, r.p_wild)})" for r in rows.itertuples())
+    return specs, int(rows["n"].iloc[0])
+
+
+def regpat_sentence(robust: pd.DataFrame, measures: tuple[str, ...] = ("strong_cluster_share",
+                                                                         "n_strong_clusters")) -> str:
+    """The REGPAT (2008-2012) robustness result for CBSAs, headline measure first, in each specification."""
+    parts = [(catalogue.US_PROSE[m], *_regpat_specs(robust, m)) for m in measures]
+    listed = "; and the ".join(f"{label} (per SD): {specs}" for label, specs, _ in parts)
+    return (f"with OECD REGPAT patents (2008-2012) instead of USPTO grants, the {listed} "
+            f"(n = {parts[0][2]})")
+
+
+def robustness_sentence(robust: pd.DataFrame, geography: str) -> str:
+    """The robustness results that are significant at 5%, or that none is."""
+    focal = robust[robust["term"].isin(list(catalogue.US_PROSE)) & (robust["p"] < 0.05)]
+    n_models = robust["model"].nunique()
+    intro = ("REGPAT robustness (CBSAs): " + regpat_sentence(robust) + ". ") if geography == "cbsa" else ""
+    if focal.empty:
+        return intro + f"No robustness model has a focal coefficient significant at 5% ({n_models} models)."
+    listed = "; ".join(f"{r.model} {r.coef:+.2f} ({pboth(r.p, r.p_wild)})" for r in focal.itertuples())
+    return (intro + f"Robustness models with a focal coefficient significant at 5%: {listed} "
+            f"(of {n_models} models).")
+
+
+def findings_text(reg: pd.DataFrame, comparison: pd.DataFrame, regions: str) -> str:
+    """Per measure, the three specifications; then the like-for-like comparison."""
+    lines = [f"- *{catalogue.US_PROSE[m]}*: {measure_sentence(reg, m)} (n = {int(spec_rows(reg, m)['n'].iloc[0])})"
+             for m in catalogue.US_PROSE]
+    return (f"Coefficients per standard deviation of the measure, U.S. {regions} (log points):\n\n"
+            + "\n".join(lines) + "\n\nLike for like with Europe (model with log size, per employee): "
+            + comparison_sentence(comparison) + ".")
+
+
+def comparison_sentence(comp: pd.DataFrame) -> str:
+    """EU and U.S. coefficients on the same footing (traded measures, per employee)."""
+    rows = comp[comp["outcome"] == "patents per employee"]
+    same = int((rows["us_coef_per_sd"] * rows["eu_coef_per_sd"] > 0).sum())
+    parts = [f"{r.us_measure} {r.us_coef_per_sd:+.2f} ({pboth(r.us_p, r.us_p_wild)}) vs {r.eu_measure} "
+             f"{r.eu_coef_per_sd:+.2f} ({pboth(r.eu_p, r.eu_p_wild)})" for r in rows.itertuples()]
+    return f"{'; '.join(parts)}; same sign for {same} of {len(rows)} measures"

@@ -21,6 +21,13 @@ def pboth(p: float, p_wild: float = float("nan")) -> str:
     return pval(p) if pd.isna(p_wild) else f"{pval(p)}, {pval(p_wild, 'wild p')}"
 
 
+def signed(coef: float, p: float, alpha: float = 0.05) -> str:
+    """'significantly positive', 'significantly negative' or 'not significant'."""
+    if p >= alpha:
+        return "not significant"
+    return "significantly positive" if coef > 0 else "significantly negative"
+
+
 def pct(share: float) -> str:
     """A share in [0, 1] as a whole percentage."""
     return f"{100 * share:.0f}%"

@@ -239,6 +239,15 @@ def tidy(result, model: str, keep_fixed_effects: bool = False, *, wild_terms: tu
     return out[TIDY_COLUMNS].reset_index(drop=True)
 
 
+def term_row(tidy_table: pd.DataFrame, model: str, term: str) -> pd.Series:
+    """The one row of ``term`` in ``model`` of a tidy table (a ``type: `` prefix of the term ignored)."""
+    terms = tidy_table["term"].str.removeprefix("type: ")
+    rows = tidy_table[(tidy_table["model"] == model) & (terms == term)]
+    if len(rows) != 1:
+        raise ValueError(f"no single row for model {model!r}, term {term!r}")
+    return rows.iloc[0]
+
+
 def pct_effect(coef: float) -> float:
     """Percentage change in the outcome for a one-unit change in a regressor of log outcome."""
     return 100 * (np.exp(coef) - 1)

@@ -151,13 +151,13 @@ def declared() -> dict[str, dict[str, Spec]]:
     regressors = Spec(("str",), choices=("tertiary_share", "gdp_pps_per_inhabitant", "log_population", "log_employment",
                   "population", "employment"))
     count = Spec(("int",), low=1)
-    # europe.check_choices: the years with both SBS employment (2008-) and patents (-2012)
+    # eu_sample.check_choices: the years with both SBS employment (2008-) and patents (-2012)
     eu_years = Spec(("int",), low=max(EXTRACTS["eu_sbs_employment"].schema.ranges["year"][0], 2008),
                     high=EXTRACTS["eu_patents"].schema.ranges["year"][1])
     return {
         "eu_specialisation_innovation": {
             "measure": choice("measures.indices", "ALL_MEASURES"), "period_start": eu_years, "period_end": eu_years,
-            "sectors": choice("analyses.europe", "SECTOR_SETS"), "suppressed": choice("analyses.europe", "SUPPRESSED"),
+            "sectors": choice("analyses.eu_sample", "SECTOR_SETS"), "suppressed": choice("analyses.eu_sample", "SUPPRESSED"),
             "controls": Spec(("list",), choices=regressors.choices), "size_control": regressors,
             "mediator": regressors, "se": choice("estimation.models", "SE_TYPES"),
             "zero_patents": choice("estimation.models", "ZERO_HANDLING"),
@@ -168,7 +168,7 @@ def declared() -> dict[str, dict[str, Spec]]:
             "gini_cutoff": Spec(("str", "float"), choices=("median",), low=0, high=1, high_open=True),
             "corner_quantile": Spec(("float",), low=0, high=0.5, low_open=True, high_open=True),
             "n_permutations": count, "n_boot": count, "wild_B": count,
-            "traded_split": choice("analyses.europe", "TRADED_SPLITS"),
+            "traded_split": choice("analyses.eu_sample", "TRADED_SPLITS"),
             "traded_threshold": Spec(("float",), low=0, high=1, low_open=True),
         },
         "eu_specification_curve": {"draws": count, "n_jobs": count},

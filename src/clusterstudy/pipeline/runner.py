@@ -44,7 +44,13 @@ import yaml
 from clusterstudy.core import atomic, paths
 from clusterstudy.pipeline import parameters as typed
 
-KERNEL = "clusters"
+# What a notebook run sees of the runner: its kernel, the environment it sets, the output folders
+# it stages and promotes. The Makefile's notebook rules depend on this declaration (written to
+# build/runner-interface by clusterstudy.pipeline.deps), not on the runner's code: change it, and
+# every notebook reruns, when a change to the runner alters what a notebook computes or writes.
+INTERFACE = {"kernel": "clusters", "environment": ("CLUSTERS_OUTPUT_ROOT", "CLUSTERS_ROOT"),
+             "outputs": ("figures", "tables"), "version": 1}
+KERNEL = INTERFACE["kernel"]
 TIMEOUT = 1800  # seconds any one cell may run (the slowest cell of `make all` takes well under this)
 
 

@@ -63,7 +63,7 @@ def _indent(code: str) -> str:
     return "".join("    " + line for line in code.splitlines(keepends=True))
 
 
-_EU_EXPECTED = ("_expected, _ = europe.region_indicators(\n"
+_EU_EXPECTED = ("_expected, _ = eu_sample.region_indicators(\n"
                 "    period, sectors, min_cell_share, size_quantile=size_quantile, focus_quantile=focus_quantile,\n"
                 "    min_stars=min_stars, complete_years=complete_years, lq_threshold=lq_threshold,\n"
                 "    star_quantile=star_quantile, gini_cutoff=gini_cutoff, suppressed=suppressed)\n")
@@ -86,11 +86,11 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                    'assert not _off.any(), (f"{measure} of {_expected[\'nuts2\'].to_numpy()[_off][0]}: expected "\n'
                    '    f"{_e[_off][0]:.6g}, got {_m[_off][0]:.6g} ({_off.sum()} regions differ)")\n',
                  expects="`regions`: a DataFrame with one row per region of the sample, columns `nuts2` and "
-                         "the measure (`europe.region_indicators` with the parameters above)"),
+                         "the measure (`eu_sample.region_indicators` with the parameters above)"),
         Exercise("models", 3,
                  visible='assert {"model", "term", "coef", "se", "p"} <= set(table.columns)\n'
                          'assert measure in set(table["term"])\n',
-                 # models (2) and (3) of europe.fit_models: log patents per million on the standardised
+                 # models (2) and (3) of eu_models.fit_models: log patents per million on the standardised
                  # measure, size and controls, errors clustered by country; (3) adds country fixed effects
                  hidden=_EU_EXPECTED
                  + "_ctrl = [size_control, *controls]\n"
@@ -139,9 +139,9 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
     "cn_resource_cities": (
         Exercise("model", 3,
                  visible='assert {"model", "term", "coef"} <= set(coefs.columns)\n'
-                         'assert any(m.startswith("declining vs other resource") for m in set(coefs["model"]))\n',
+                         'assert any(m.startswith(china_cities.DECLINING_MODEL) for m in set(coefs["model"]))\n',
                  hidden="_res, _ = china_cities.fit_declining(cities, y, coding=\"coded\")\n"
-                        "_model = \"declining vs other resource; county-level resource cities coded resource-bearing\"\n"
+                        "_model = china_cities.model_name(china_cities.DECLINING_MODEL, \"coded\")\n"
                         "for _t in (\"declining\", \"other_resource\"):\n"
                         "    _row = coefs[(coefs[\"model\"] == _model) & (coefs[\"term\"] == _t)]\n"
                         "    assert len(_row) == 1, f\"model {_model}: expected one row for {_t}, got {len(_row)}\"\n"
