@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from clusterstudy.analyses import china_cities, eu_models, us_regions
+from clusterstudy.analyses.eu_sample import region_indicators as eu_region_indicators
 from clusterstudy.core.prose import pval
 from clusterstudy.data import boundaries
 from clusterstudy.estimation import models, spatial
@@ -25,7 +26,7 @@ EU_MODELS = {"(2) size + controls": None, "(3) + country FE": "country"}
 
 def eu_sample(period: tuple[int, int] = (2008, 2012), **kwargs):
     """The European sample (``eu_sample.region_indicators(period, **kwargs)``) with NUTS-2 polygons, EPSG:3035."""
-    regions, _ = eu_sample.region_indicators(period, **kwargs)
+    regions, _ = eu_region_indicators(period, **kwargs)
     return boundaries.project(boundaries.attach(regions, "nuts2", "nuts2"), "europe")
 
 
