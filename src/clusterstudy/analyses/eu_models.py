@@ -44,7 +44,8 @@ def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tup
     """
     other = "HC3" if se == "cluster" else "cluster"
     base = [size, *controls]
-    specs = [("(1) size", [size], None, se, "OLS"), ("(2) size + controls", base, None, se, "OLS")]
+    specs: list[tuple[str, list[str], str | None, str, str]] = [
+        ("(1) size", [size], None, se, "OLS"), ("(2) size + controls", base, None, se, "OLS")]
     if country_fe:
         specs.append(("(3) + country FE", base, "country", se, "OLS"))
     if mediator:

@@ -208,7 +208,8 @@ def _block(frame: pd.DataFrame, key: dict, measure_cols: list[str], countries: l
     if not keep.any():
         return None
     X = (X[:, keep] - X[:, keep].mean(axis=0)) / sd[keep]
-    labels = [tuple(c.split("|")) for c, k in zip(measure_cols, keep, strict=True) if k]
+    parts = [col.split("|") for col, k in zip(measure_cols, keep, strict=True) if k]
+    labels = [(p[0], p[1], p[2]) for p in parts]  # (construct, star rule, traded split)
     # a star rule that gives the same measure as another in this sample is no new specification
     _, first = np.unique(np.round(X, 10), axis=1, return_index=True)
     distinct = np.sort(first)
@@ -242,7 +243,9 @@ def build(constructs: list[str] | None = None, periods: list[str] | None = None,
         if LAGGED_YEARS[1] < PERIODS[p][0]:
             frames[p, s, True] = sample_frame(p, s, constructs, sbs, lagged=True)
     countries = sorted(set().union(*(f["country"] for f in frames.values())))
-    blocks, rows, seen = [], [], set()
+    blocks: list[multiverse.Block] = []
+    rows: list[dict] = []
+    seen: set[tuple] = set()
     for (period, sect, lagged), frame in frames.items():
         cols = [c for c in frame.columns if "|" in c]
         designs = [LAGGED] if lagged else [d for d in DESIGNS if d != LAGGED]

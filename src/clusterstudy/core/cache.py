@@ -69,5 +69,5 @@ def arrays(name: str, digest: str, compute: Callable[[], dict[str, np.ndarray]])
             path.unlink(missing_ok=True)  # a damaged entry is recomputed
     result = compute()
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic.write_with(path, lambda f: np.savez(f, **result))
+    atomic.write_with(path, lambda f: np.savez(f, **result))  # type: ignore[arg-type]
     return result

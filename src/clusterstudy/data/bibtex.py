@@ -63,6 +63,8 @@ def bib_entry(r) -> tuple[str, dict[str, str]]:
               "pages": _pages(pages.group(1)) if pages else "", **(_place(tail.group(1)) if tail else {})}
     elif inside and "Proceedings" in venue:
         vol = re.search(r"Vol\. (\w+), No\. (\w+), pp\. ([^)]+)\)\.\s*(.*)$", details)
+        if vol is None:
+            raise ValueError(f"proceedings entry without 'Vol. ..., No. ..., pp. ...': {details!r}")
         kind, f = "inproceedings", f | {"booktitle": venue, "volume": vol.group(1), "number": vol.group(2),
                                         "pages": _pages(vol.group(3)), "publisher": vol.group(4)}
     elif inside or (_ARTICLE.search(details) and venue and not _REPORT.search(venue)):

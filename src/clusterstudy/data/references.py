@@ -145,7 +145,7 @@ def _title_end(rest: str, seed: str) -> int:
 
 def _venue(rest: str) -> tuple[str, str]:
     """(venue, details) of the text after the title."""
-    lead = re.match(r"^[\s,.;:/]*(?:Publication:\s*)?", rest).group(0)
+    lead = re.match(r"^[\s,.;:/]*(?:Publication:\s*)?", rest).group(0)  # type: ignore[union-attr]  # matches ""
     body = rest[len(lead):]
     italic = re.match(r"In:? .*?\*([^*]+)\*", body)
     if italic:
@@ -172,10 +172,12 @@ def parse_entry(raw: str, seed: str, number: int) -> dict:
     """One list entry as verbatim spans and a parsed author list."""
     m = re.search(rf"\(({YEAR})\)\.?", raw)
     if m is None:
-        y = re.search(rf"({YEAR})\.?$", raw)
+        y, italic = re.search(rf"({YEAR})\.?$", raw), re.search(r"\*([^*]+)\*", raw)
+        if y is None or italic is None:
+            raise ValueError(f"seed {seed}, entry {number}: neither '(year)' nor a final year and *title*: {raw!r}")
         authors_raw, year = raw[:raw.index(", *")], y.group(1)
         venue, details = _venue(raw[len(authors_raw):y.start()].lstrip(" ,")[1:].split("*", 1)[1])
-        title = re.search(r"\*([^*]+)\*", raw).group(1)
+        title = italic.group(1)
         return _row(seed, number, raw, authors_raw, year, title, venue, details, QUIRKS["year at end"])
     authors_raw, year, rest = raw[:m.start()], m.group(1), raw[m.end():]
     if re.search(r"[a-z]{3,} [a-z]{3,}", authors_raw):  # the title stands before the year

@@ -20,6 +20,8 @@ effects drop singleton countries), so the weights are keyed by the cluster's nam
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
@@ -103,13 +105,13 @@ def romano_wolf(t_obs: np.ndarray, t_star: np.ndarray) -> np.ndarray:
     return out
 
 
-def holm(p: np.ndarray) -> np.ndarray:
+def holm(p: np.ndarray | list[float]) -> np.ndarray:
     """Holm's step-down adjusted p-values (statsmodels ``multipletests``)."""
     p = np.asarray(p, float)
     return multipletests(p, method="holm")[1] if len(p) else p
 
 
-def adjust_family(fits: list[tuple[object, str]], B: int = RW_B, seed: int = RW_SEED,
+def adjust_family(fits: list[tuple[Any, str]], B: int = RW_B, seed: int = RW_SEED,
                   cluster: str = "country", p_holm_from: list[float] | None = None) -> pd.DataFrame:
     """Romano–Wolf (wild cluster bootstrap) and Holm over a family of (OLS result, term).
 

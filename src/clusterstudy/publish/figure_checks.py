@@ -47,11 +47,11 @@ def drawn_texts(fig: matplotlib.figure.Figure) -> list[matplotlib.text.Text]:
             drawn.append(self)
         return original(self, renderer)
 
-    matplotlib.text.Text.draw = record
+    matplotlib.text.Text.draw = record  # type: ignore[method-assign]
     try:
         fig.canvas.draw()
     finally:
-        matplotlib.text.Text.draw = original
+        matplotlib.text.Text.draw = original  # type: ignore[method-assign]
     return list(dict.fromkeys(drawn))
 
 
@@ -169,7 +169,7 @@ def _check_bars_visible(fig: matplotlib.figure.Figure, texts, renderer, name: st
             sizes = np.array([b.get_height() if horizontal else b.get_width() for b in container.patches])
             if len(starts) > 1 and np.allclose(starts[1:], starts[:-1] + sizes[:-1]):
                 continue  # a histogram: its bins abut, and a low bin is a count, not a value to read
-            for bar, value in zip(container.patches, container.datavalues, strict=False):
+            for bar, value in zip(container.patches, np.asarray(container.datavalues, float), strict=False):
                 if not bar.get_visible() or not np.isfinite(value) or value == 0:
                     continue
                 box = bar.get_window_extent(renderer)
@@ -207,7 +207,7 @@ def _check_intervals(fig: matplotlib.figure.Figure, name: str) -> None:
 def obstacles(ax, renderer) -> list[tuple[str, np.ndarray, float, object]]:
     """Markers, arrowheads and short lines on ``ax``: (kind, display points, radius px, owner)."""
     px = ax.figure.dpi / 72
-    found = []
+    found: list[tuple[str, np.ndarray, float, object]] = []
     for coll in ax.collections:
         if isinstance(coll, matplotlib.collections.PathCollection) and coll.get_visible() and coll.get_alpha() != 0:
             offsets = np.asarray(coll.get_offsets(), dtype=float)
@@ -232,7 +232,8 @@ def obstacles(ax, renderer) -> list[tuple[str, np.ndarray, float, object]]:
     for arrow in arrows:
         if not arrow.get_visible():
             continue
-        paths, fillable = arrow._get_path_in_displaycoord()  # the drawn arrow: body and filled heads
+        # the drawn arrow, body and filled heads (matplotlib has no public accessor for them)
+        paths, fillable = arrow._get_path_in_displaycoord()  # type: ignore[attr-defined]
         for p, filled in zip(paths, fillable, strict=True):
             verts = p.vertices if p.codes is None else p.vertices[p.codes != matplotlib.path.Path.CLOSEPOLY]
             verts = verts[np.isfinite(verts).all(axis=1)]
@@ -312,7 +313,7 @@ def _check_contrast(fig: matplotlib.figure.Figure, texts, renderer, name: str) -
         t.set_visible(False)
     try:
         fig.canvas.draw()
-        rgba = np.asarray(fig.canvas.buffer_rgba(), dtype=float) / 255
+        rgba = np.asarray(fig.canvas.buffer_rgba(), dtype=np.float64) / 255  # type: ignore[attr-defined]
     finally:
         for t in texts:
             t.set_visible(True)
@@ -345,7 +346,7 @@ def _check_contrast(fig: matplotlib.figure.Figure, texts, renderer, name: str) -
 def check(fig: matplotlib.figure.Figure, name: str) -> None:
     """Refuse ``fig`` (ValueError naming the fault) unless it passes every check of this module."""
     texts = drawn_texts(fig)
-    renderer = fig.canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     _check_clipping(texts, renderer, name)
     _check_overprint(texts, renderer, name)
     _check_font_size(texts, name)

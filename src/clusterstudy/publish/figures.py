@@ -62,7 +62,7 @@ _SIGNIFICANT = 8  # digits kept by _stabilise: far below a pixel, far above floa
 
 def _round(values, digits: int = _SIGNIFICANT):
     """``values`` rounded to ``digits`` significant digits (arrays, masked arrays or scalars)."""
-    a = np.ma.asarray(values, dtype=float)
+    a: np.ma.MaskedArray = np.ma.asarray(values, dtype=float)
     data = np.asarray(a.filled(0.0) if a.mask is not np.ma.nomask else a, dtype=float)
     finite = np.isfinite(data) & (data != 0)
     out = data.copy()
@@ -86,7 +86,7 @@ def _stabilise(fig: matplotlib.figure.Figure) -> None:
             if isinstance(artist, matplotlib.lines.Line2D):
                 artist.set_data(_round(artist.get_xdata(orig=True)), _round(artist.get_ydata(orig=True)))
             elif isinstance(artist, matplotlib.collections.Collection):
-                offsets = artist.get_offsets()
+                offsets = np.asarray(artist.get_offsets())
                 if len(offsets):
                     artist.set_offsets(_round(offsets))
                 if not isinstance(artist, matplotlib.collections.PathCollection):  # marker shapes stay
@@ -137,7 +137,7 @@ def save_figure(
         filename = f"{name}.{fmt}"
         atomic.write_with(
             paths.output_path("figures", filename),
-            lambda fh, fmt=fmt: fig.savefig(fh, format=fmt, metadata=_METADATA[fmt]),
+            lambda fh, fmt=fmt: fig.savefig(fh, format=fmt, metadata=_METADATA[fmt]),  # type: ignore[misc]
         )
         outputs.record("figures", filename, caption, reproduces)
         written.append(f"figures/{filename}")

@@ -132,7 +132,7 @@ def points(gdf, category: str, size: str, *, title: str, credit: str, categories
     area = 6 + 120 * np.sqrt(np.clip(s, 0, None) / np.nanmax(s))
     xy = np.column_stack([gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()])
     if colour is None:
-        palette = dict(zip(categories, plt.get_cmap("tab10").colors, strict=False))
+        palette = dict(zip(categories, plt.get_cmap("tab10").colors, strict=False))  # type: ignore[attr-defined]
         for cat in categories:
             m = (gdf[category] == cat).to_numpy()
             ax.scatter(xy[m, 0], xy[m, 1], s=area[m], color=palette[cat], alpha=0.8, edgecolor="white",

@@ -62,6 +62,7 @@ def draw(g, title: str = "", seed: int = 7, inferred: set | None = None, tries: 
         faults = _layout_faults(pos, ties, 0.04 * np.ptp(xy, axis=0).max())
         if best is None or faults < best[0]:
             best = (faults, pos)
+    assert best is not None  # at least one seed was tried
     pos = best[1]
     countries = sorted({d["country"] for _, d in g.nodes(data=True)})
     colours = {c: f"C{i}" for i, c in enumerate(countries)}
@@ -80,7 +81,7 @@ def draw(g, title: str = "", seed: int = 7, inferred: set | None = None, tries: 
     ax.set_xlim(xy[:, 0].min() - 0.35 * span[0], xy[:, 0].max() + 0.35 * span[0])
     ax.set_ylim(xy[:, 1].min() - 0.15 * span[1], xy[:, 1].max() + 0.15 * span[1])
     box = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"}
-    renderer = fig.canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     node_px = ax.transData.transform(xy)
     radius = np.sqrt(220) / 2 * fig.dpi / 72 + 2
     from matplotlib.transforms import Bbox

@@ -116,7 +116,7 @@ def label_cases(ax, x, y, names, colour="black") -> list:
     ax.scatter(x, y, s=36, facecolor="none", edgecolor=colour, lw=1.2, zorder=4)
     ax.figure.canvas.draw()
     points = [np.asarray(c.get_offsets(), dtype=float) for c in ax.collections
-              if isinstance(c, mpl.collections.PathCollection) and len(c.get_offsets())]
+              if isinstance(c, mpl.collections.PathCollection) and len(np.asarray(c.get_offsets()))]
     px, py = np.concatenate(points).T
     texts = [ax.text(xi + 0.12, yi, name, fontsize=8.5, va="center") for xi, yi, name in zip(x, y, names, strict=True)]
     lines = [ln for ln in ax.lines if len(ln.get_xdata()) == 2]

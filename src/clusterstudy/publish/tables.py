@@ -12,6 +12,7 @@ Identifiers stay text ("11.10" is never shown as 11.1) and missing values are bl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,7 @@ def regression_layout(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
             wild.append("" if pd.isna(pw) else f"[{pw:.3f}]")
         rows += [coef, se] + ([wild] if has_wild and any(wild[1:]) else [])
     by_model = d.groupby("model", sort=False)
-    stats = [("N", "n", lambda v: f"{int(float(v)):d}"),
+    stats: list[tuple[str, str, Callable[[str], str]]] = [("N", "n", lambda v: f"{int(float(v)):d}"),
              ("Clusters (G of t(G-1))", "clusters", lambda v: f"{int(float(v)):d}"),
              ("R²", "r2", lambda v: f"{float(v):.3f}"),
              ("Estimator", "estimator", str), ("Fixed effects", "fixed_effects", str),

@@ -32,7 +32,8 @@ def page_of(executed: str) -> str:
     return f"notebooks/{Path(executed).stem}.html"
 
 
-def copy_notebook(src: Path, dest: Path, parameters: dict, outputs: list[str], variants: list[str]) -> None:
+def copy_notebook(src: Path, dest: Path, parameters: dict, outputs: list[str],
+                  variants: list[tuple[str, str]]) -> None:
     """Copy an executed notebook as a reader's page (hidden code, output anchors, variants)."""
     nb = nbformat.read(src, as_version=4)
     label = run_label(parameters)
@@ -48,7 +49,7 @@ def copy_notebook(src: Path, dest: Path, parameters: dict, outputs: list[str], v
         stems = [m for m in found if m.matches(f)]
         if stems:
             by_cell.setdefault(stems[0].cell_id, []).append(makers.anchor(f))
-    cells = []
+    cells: list = []
     for cell in nb.cells:
         if cell.cell_type == "code":
             tags = cell.metadata.setdefault("tags", [])

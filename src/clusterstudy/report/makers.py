@@ -107,7 +107,8 @@ def table(entries: pd.DataFrame | None = None) -> pd.DataFrame:
     if missing:
         raise ValueError(f"no save_figure/write_table call in its notebook names {missing[0]} "
                          f"({len(missing)} output(s) untraced)")
-    return entries.assign(cell=[m.cell for m in found], cell_id=[m.cell_id for m in found])
+    traced = [m for m in found if m is not None]
+    return entries.assign(cell=[m.cell for m in traced], cell_id=[m.cell_id for m in traced])
 
 
 def anchor(file: str) -> str:

@@ -157,14 +157,20 @@ def runtime(meta: Path | None = None) -> str:
 def _cpu() -> str:
     try:
         text = Path("/proc/cpuinfo").read_text()
-        return re.search(r"model name\s*:\s*(.+)", text).group(1).strip()
-    except (OSError, AttributeError):
+        found = re.search(r"model name\s*:\s*(.+)", text)
+        if found is None:
+            raise ValueError("no model name in /proc/cpuinfo")
+        return found.group(1).strip()
+    except (OSError, ValueError):
         return platform.processor() or platform.machine()
 
 
 def _memory() -> str:
     try:
-        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        found = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+        if found is None:
+            raise ValueError("no MemTotal in /proc/meminfo")
+        kb = int(found.group(1))
         return f"{kb / 2**20:.0f} GB memory"
     except (OSError, AttributeError):
         return "memory unknown"

@@ -67,7 +67,8 @@ def pages(site: Path) -> list[str]:
 def check(site: Path) -> Report:
     """Check every local link and anchor of every page, and that each page is reachable from index.html."""
     site = site.resolve()
-    report, cache = Report(), {}
+    report = Report()
+    cache: dict[Path, _Page] = {}
     graph: dict[str, set[str]] = {}
     for rel in pages(site):
         report.pages += 1
