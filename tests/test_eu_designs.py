@@ -124,3 +124,30 @@ def test_robustness_value_follows_cinelli_hazlett_from_the_t_statistic():
     assert sens.bench_bounds["r2yz_dx"].iloc[0] > 0.1
     with pytest.raises(ValueError, match="must be one of the controls"):
         sensitivity.cinelli_hazlett(d, "x", ["w"], ["z"])
+
+
+def test_the_panel_fit_agrees_with_statsmodels_up_to_the_nested_fixed_effects_correction():
+    """Parity of the one pyfixest path with statsmodels: the two-way fixed-effects coefficient is
+    statsmodels' OLS with unit and year dummies; the clustered SE differs only by the small-sample
+    factor, which counts the unit dummies in statsmodels but not when clusters nest them (pyfixest,
+    like reghdfe) -- the reason the panel is not fitted with statsmodels."""
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(7)
+    units, years = 30, 4
+    d = pd.DataFrame({"nuts2": np.repeat([f"R{i:02d}" for i in range(units)], years),
+                      "year": np.tile(np.arange(2008, 2008 + years), units)})
+    d["m"] = rng.normal(size=len(d)) + np.repeat(rng.normal(size=units), years)
+    d["c"] = rng.normal(size=len(d))
+    d["log_outcome"] = 0.3 * d["m"] - 0.2 * d["c"] + np.repeat(rng.normal(size=units), years) + rng.normal(size=len(d))
+    got = panel.fit_twoway(d, "m", ["c"], wild=False)
+    x = (d["m"] - d["m"].mean()) / d["m"].std()
+    groups = pd.factorize(d["nuts2"])[0]
+    ref = smf.ols("log_outcome ~ x + c + C(nuts2) + C(year)", data=d.assign(x=x)).fit(
+        cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False})
+    assert got["coef"] == pytest.approx(ref.params["x"], rel=1e-9)
+    # the sandwich is the same; the small-sample factor G/(G-1) (N-1)/(N-K) counts K = x, c, the year
+    # effects and one for the unit effects nested in the clusters (statsmodels would count all 30)
+    n, g, k = len(d), units, 2 + (years - 1) + 1
+    assert got["se"] == pytest.approx(ref.bse["x"] * np.sqrt(g / (g - 1) * (n - 1) / (n - k)), rel=1e-6)
+    assert got["clusters"] == units and got["n"] == n
