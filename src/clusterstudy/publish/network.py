@@ -124,7 +124,7 @@ def draw(g, title: str = "", seed: int = 7, inferred: set | None = None, tries: 
         settle(t, [p + np.array(o) for o in offsets])
     legend = ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="country", frameon=False)
     ax.add_artist(legend)
-    ax.legend(handles=[Line2D([], [], color="0.55", lw=2, label="quoted in the appendix"),
+    ax.legend(handles=[Line2D([], [], color="0.55", lw=2, label="quoted in the source"),
                        Line2D([], [], color="0.55", lw=2, ls="--", label="inferred by the coder")],
               fontsize=8, loc="lower left", bbox_to_anchor=(1.0, 0.0), title="tie", frameon=False)
     ax.set_title(title)
