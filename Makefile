@@ -102,7 +102,7 @@ findings: $(ENV_STAMP) ## rewrite the README's findings block from the committed
 clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv) data/seeds/seed_facts.csv
 clusnet_evidence_SRC    := data/seeds analyses/qualitative publish/plots data/references data/bibtex
 literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beijing_*.csv) \
-  data/seeds/seed_references.csv data/seeds/seed_citations.csv data/seeds/seed_facts.csv
+  data/seeds/seed_references.csv data/seeds/seed_citations.csv data/seeds/seed_facts.csv data/seeds/seed_lists.csv
 literature_evidence_SRC    := data/seeds analyses/qualitative publish/network data/references data/bibtex
 
 # The claims ledger: each claim of the seeds the compendium tests, its verdict computed from the
