@@ -307,7 +307,8 @@ def test_city_gap_codings_follow_the_stated_rule(lines):
     coding = seeds.load("clusnet_city_gap_coding").astype("string")
     assert set(coding["coding"]) <= {"bridging", "goal", "limited"}
     goal_cues = re.compile(r"\bplans?\b|vision|goal|strive|aim to|strategic theme|\bcan play\b|could", re.I)
-    not_done = re.compile(r"\bplans?\b|vision|goal|strive|aim to|\bcan\b(?! be (?:seen|found))|\bcould\b|possib|propose|would", re.I)
+    not_done = re.compile(r"\bplans?\b|vision|goal|strive|aim to|\bcan\b(?! be (?:seen|found))|\bcould\b|possib"
+                          r"|propose|would", re.I)
     wrong = []
     for r in coding.itertuples(index=False):
         line = int(re.search(r"\(line (\d+)\)", r.citation).group(1))
