@@ -105,7 +105,7 @@ findings: $(ENV_STAMP) ## rewrite the README's findings block from the committed
 # The qualitative evidence: CLUSNET tables, gaps and city-region coding; literature review, Beijing, references
 clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv) data/seeds/seed_facts.csv
 literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beijing_*.csv) \
-  data/seeds/seed_references.csv data/seeds/seed_citations.csv data/seeds/seed_facts.csv
+  data/seeds/seed_references.csv data/seeds/seed_citations.csv data/seeds/seed_facts.csv data/seeds/seed_lists.csv
 
 # The claims ledger: each claim of the seeds the compendium tests, its verdict computed from the
 # analyses' tables (listed here; clusterstudy.analyses.claims.CLAIMS declares which rows each claim reads).

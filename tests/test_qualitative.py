@@ -104,7 +104,13 @@ def test_ties_carry_the_direction_the_appendix_states():
     g = qualitative.ties_graph()
     assert g.has_edge("Emilia-Romagna", "Castellón") and g.has_edge("Castellón", "Emilia-Romagna")
     assert g.has_edge("Boston Biotech Cluster", "Medicon Valley")
-    assert not g.has_edge("Medicon Valley", "Boston Biotech Cluster")
+    assert g.has_edge("Medicon Valley", "Boston Biotech Cluster")  # Danes went abroad and pulled firms back
+    assert d[("11.5", "Silicon Valley", "Copenhagen IT-cluster")] == "two-way"
+    both = qualitative.ties_graph(with_002=True)
+    assert both.has_edge("Hsinchu (information technology)", "Shenzhen (information technology)")
+    assert not both.has_edge("Shenzhen (information technology)", "Hsinchu (information technology)")
+    assert both.has_edge("Tuscany (textile)", "Veneto (textile)") and both.nodes["Veneto (textile)"]["seed"] == "002"
+    assert set(g.edges) < set(both.edges) and not any(a == b for a, b in both.edges)
     assert ties.loc[ties["coded_from"] == "inferred", "study_id"].unique().tolist() == ["11.7", "11.9"]
     seed = SEEDS / "001_239ed78909cbac3f.txt"
     if seed.is_file():

@@ -41,9 +41,11 @@ VERBATIM = {
     "clusnet_fig17_triple_steelix": ("004", ["quote", "label_in_source"], ["note"]),
     "clusnet_fig12_hungary_funding": ("004", ["quote"], ["note"]),
     "clusnet_fig23_behaviours": ("004", ["behaviour", "description"], ["note"]),
-    "review_studies": ("001", ["authors", "title", "journal", "volume", "issue", "pages", "method"], ["note"]),
-    "review_study_items": ("001", [], ["note"]),
+    "review_studies": ("001", ["authors", "title", "journal", "volume", "issue", "pages", "method", "purpose",
+                               "focus_statement", "tables_and_figures", "further_research"], ["note"]),
+    "review_study_items": ("001", ["wording"], ["note"]),
     "review_cluster_ties": ("001", ["quote"], ["note"]),
+    "beijing_cross_cluster_ties": ("002", ["quote"], ["note"]),
     "beijing_parks": ("002", ["park", "full_name"], ["note"]),
     "beijing_typology": ("002", ["research_question"], ["note"]),
 }
@@ -199,7 +201,17 @@ def test_study_headers_are_the_appendix_fields(lines):
 
 
 ACTORS = {"cluster firms": "cluster firms", "individuals": "individuals", "MNEs": r"\bMNE|multinational",
-          "SMEs": r"\bSME|small and medium", "leading firms": "leading firms"}
+          "SMEs": r"\bSME|small and medium", "leading firms": "leading firms",
+          "technological gatekeepers": "technological gatekeepers", "receptor firms": "receptor firms",
+          "parents or affiliated companies": "parents or affiliated companies"}
+SUB_FIELDS = {"how_example": "how", "linkage_consequence": "consequence"}  # items listed under another field
+
+
+def label(wording: str) -> str:
+    """The documented normalisation of an appendix item: a leading 'The' or 'Through' dropped, first letter lower-cased."""
+    w = re.sub(r"^(?:The|Through)\s+", "", wording.strip())
+    first = w.split()[0] if w.split() else ""
+    return w if len(first) > 1 and first.isupper() else w[:1].lower() + w[1:]
 
 
 def test_study_items_follow_the_coding_rule(lines):
@@ -209,8 +221,18 @@ def test_study_items_follow_the_coding_rule(lines):
     wrong = []
     for r in items.itertuples(index=False):
         block = blocks[r.study_id]
-        answer = fields(block)[r.field]
         where = f"{r.study_id} {r.field} {r.value!r}"
+        if norm(r.wording) not in norm(block):
+            wrong.append(f"{where}: wording {r.wording!r} not in Appendix {r.study_id}")
+        if r.field == "theory":
+            head = re.split(r"\n\s*Focus\b", block)[0]
+            if norm(r.wording) not in norm(head) or r.value != r.wording:
+                wrong.append(f"{where}: not a heading of the entry's Theory list")
+            continue
+        answer = fields(block)[SUB_FIELDS.get(r.field, r.field)]
+        expected = r.wording if r.field in SUB_FIELDS else label(r.wording)  # sub-items keep their case
+        if r.coded_from == "appendix field" and r.field not in ("actor", "cluster") and r.value != expected:
+            wrong.append(f"{where}: value is not the wording {r.wording!r} (normalised: {label(r.wording)!r})")
         if r.coded_from == "appendix field (not stated)":
             said = QUOTED.findall(s_(r.note))
             if not pd.isna(r.value) or not said or said[0] != statement(block, r.field):
@@ -284,7 +306,9 @@ def test_ties_follow_the_coding_rule(lines):
 def test_city_gap_codings_follow_the_stated_rule(lines):
     coding = seeds.load("clusnet_city_gap_coding").astype("string")
     assert set(coding["coding"]) <= {"bridging", "goal", "limited"}
-    goal_cues = re.compile(r"\bplans?\b|vision|goal|strive|aim to", re.I)
+    goal_cues = re.compile(r"\bplans?\b|vision|goal|strive|aim to|strategic theme|\bcan play\b|could", re.I)
+    not_done = re.compile(r"\bplans?\b|vision|goal|strive|aim to|\bcan\b(?! be (?:seen|found))|\bcould\b|possib"
+                          r"|propose|would", re.I)
     wrong = []
     for r in coding.itertuples(index=False):
         line = int(re.search(r"\(line (\d+)\)", r.citation).group(1))
@@ -303,8 +327,8 @@ def test_city_gap_codings_follow_the_stated_rule(lines):
             wrong.append(f"{where}: the line does not say efforts are limited or lacking")
         if r.coding == "goal" and not goal_cues.search(raw):
             wrong.append(f"{where}: the line does not present a goal or vision")
-        if r.coding == "bridging" and goal_cues.search(r.quote):
-            wrong.append(f"{where}: the quote presents a plan or goal, coded as a bridge in place")
+        if r.coding == "bridging" and not_done.search(r.quote):
+            wrong.append(f"{where}: the quote presents a plan, goal or possibility, coded as a bridge in place")
     assert wrong == []
 
 

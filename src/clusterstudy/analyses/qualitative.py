@@ -9,7 +9,8 @@ from clusterstudy.data import references, seeds
 
 GAP_ORDER = ["Research", "Education", "Capital", "Policy", "Firm-to-firm", "Cluster-to-cluster", "Global market"]
 CODING_VALUE = {"bridging": 2, "goal": 1, "limited": -1}
-ACTORS = ["MNEs", "SMEs", "leading firms", "individuals", "cluster firms"]
+ACTORS = ["MNEs", "SMEs", "leading firms", "technological gatekeepers", "receptor firms", "parents or affiliated companies",
+          "individuals", "cluster firms"]
 
 
 def dortmund_matrix() -> pd.DataFrame:
@@ -76,12 +77,21 @@ def evidence_matrix(field: str, categories: list[str] | None = None) -> pd.DataF
     return m.reindex(columns=cols, fill_value=0)
 
 
-def ties_graph() -> nx.DiGraph:
+def cross_cluster_ties_002() -> pd.DataFrame:
+    """Seed 002's cross-cluster examples (Section 2.1) as ties: node name (cluster, industry), a short label."""
+    t = seeds.load("beijing_cross_cluster_ties")
+    return t.assign(node_a=t["cluster_a"] + " (" + t["industry"] + ")", node_b=t["cluster_b"] + " (" + t["industry"] + ")",
+                    label="002 " + t["source"].str.split().str[0])
+
+
+def ties_graph(with_002: bool = False) -> nx.DiGraph:
     """Cluster-to-cluster ties described by the studies, in the direction the appendix gives.
 
     A one-way tie is an edge from the cluster resources leave to the one they reach; a
     two-way tie (mutual exchange) is an edge each way. Node attribute 'country'; edge
-    attributes 'studies' and 'two_way'.
+    attributes 'studies' and 'two_way'. ``with_002`` adds seed 002's cross-cluster examples
+    (nodes named with their industry, edges labelled '002 <first author>'; node attribute
+    'seed'); a tie of unnamed clusters among themselves (a loop) is left out of the graph.
     """
     ties = seeds.load("review_cluster_ties")
     bad = set(ties["direction"]) - {"one-way", "two-way"}
@@ -92,7 +102,15 @@ def ties_graph() -> nx.DiGraph:
     country = clusters.drop_duplicates("value").set_index("value")["country"].to_dict()
     g = nx.DiGraph()
     for name, c in country.items():
-        g.add_node(name, country=c)
+        g.add_node(name, country=c, seed="001")
+    if with_002:
+        more = cross_cluster_ties_002()
+        more = more[more["node_a"] != more["node_b"]]
+        for r in more.itertuples(index=False):
+            g.add_node(r.node_a, country=r.country_a, seed="002")
+            g.add_node(r.node_b, country=r.country_b, seed="002")
+        ties = pd.concat([ties, more.assign(study_id=more["label"], cluster_a=more["node_a"], cluster_b=more["node_b"])],
+                         ignore_index=True)
     for r in ties.itertuples(index=False):
         two_way = r.direction == "two-way"
         for a, b in [(r.cluster_a, r.cluster_b)] + ([(r.cluster_b, r.cluster_a)] if two_way else []):

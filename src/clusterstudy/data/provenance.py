@@ -83,14 +83,21 @@ RESOURCES: list[dict] = [
         ("review_cluster_ties", "Cluster-to-cluster ties the studies describe", "001", "001 Appendix 11"),
         ("beijing_parks", "Beijing's three co-located biomedical parks", "002", "002 Introduction"),
         ("beijing_typology", "Collaborating vs competing co-located clusters", "002", "002 Introduction"),
-        ("seed_references", "Reference lists of seeds 000 and 003, parsed (make references)", "000",
+        ("beijing_cross_cluster_ties", "Cross-cluster ties of seed 002's Section 2.1, in the form of review_cluster_ties",
+         "002", "002 Section 2.1"),
+        ("seed_lists", "Lists of seeds 000 and 004 that were only counted, one row per item", "000, 004",
+         "000 and 004 lists"),
+        ("seed_references", "Reference lists of seeds 000 and 003, parsed (make references)", "000, 003",
          "000 and 003 reference lists"),
-        ("seed_citations", "Works cited per seed (lists of 000/003, in-text citations of 001/002)", "000",
+        ("seed_citations", "Works cited per seed (lists of 000/003, in-text citations of 001/002)", "000, 001, 002, 003",
          "000-003 references"),
-        ("seed_facts", "Every number the seeds state about the world: value, unit, what it counts, verbatim "
-         "context, citation", "000", "000-004 quantitative statements"),
+        ("seed_facts", "Every countable statement of the seeds: value, unit, what it counts, verbatim "
+         "context, citation", "000, 001, 002, 003, 004", "000-004 quantitative statements"),
     ]],
-    {"name": "references_bib", "path": "references.bib", "seed": "000", "reproduces": "000 and 003 reference lists",
+    {"name": "seed_audit", "path": "seeds/AUDIT.csv", "seed": "000, 001, 002, 003, 004", "reproduces": "audit log",
+     "description": "Audit of the seed encodings: every encoded element, the seed line checked, the rules applied "
+                    "and the outcome (data/seeds/AUDIT.md)"},
+    {"name": "references_bib", "path": "references.bib", "seed": "000, 003", "reproduces": "000 and 003 reference lists",
      "description": "BibTeX of the reference lists of seeds 000 and 003 (make references)"},
     {
         "name": "meng_forman_lock_ins",
@@ -115,7 +122,7 @@ def all_resources() -> list[dict]:
     """Seed encodings plus the extracts registered by the ingest code."""
     resources = [dict(r) for r in RESOURCES]
     for r in resources:
-        r["sources"] = [{"title": SEED_DOCS[r["seed"]], "path": f"../shared/seeds/{r['seed']}_*.txt"}]
+        r["sources"] = [{"title": SEED_DOCS[s], "path": f"../shared/seeds/{s}_*.txt"} for s in r["seed"].split(", ")]
         r["licenses"] = [SEED_LICENCE]
     try:
         from clusterstudy.data.ingest import registry  # extracts, when the data layer is present

@@ -36,7 +36,8 @@ def _layout_faults(pos: dict, ties: list[tuple], radius: float) -> tuple[int, in
     return through, crossings
 
 
-def draw(g, title: str = "", seed: int = 7, inferred: set | None = None, tries: int = 60):
+def draw(g, title: str = "", seed: int = 7, inferred: set | None = None, tries: int = 60,
+         figsize: tuple = (12, 8)):
     """Draw a cluster network: nodes coloured by country, arrows in the direction of transfer.
 
     ``g`` is a directed graph with edge attribute ``studies`` (a two-way tie is an edge each
@@ -66,7 +67,7 @@ def draw(g, title: str = "", seed: int = 7, inferred: set | None = None, tries: 
     pos = best[1]
     countries = sorted({d["country"] for _, d in g.nodes(data=True)})
     colours = {c: f"C{i}" for i, c in enumerate(countries)}
-    fig, ax = plt.subplots(figsize=(12, 8))
+    fig, ax = plt.subplots(figsize=figsize)
     for a, b, d in ties:
         both = g.has_edge(b, a)
         ax.annotate("", xy=pos[b], xytext=pos[a],
@@ -112,7 +113,7 @@ def draw(g, title: str = "", seed: int = 7, inferred: set | None = None, tries: 
         pa, pb = ax.transData.transform([pos[a], pos[b]])
         t = ax.text(0, 0, ", ".join(d["studies"]), fontsize=8, color="0.2", ha="center", va="center", bbox=box,
                     zorder=4)
-        settle(t, [pa + f * (pb - pa) for f in (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73)])
+        settle(t, [pa + f * (pb - pa) for f in (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8)])
     gap = radius + 3
     for n, p in zip(g.nodes, node_px, strict=True):
         name = "\n".join(textwrap.wrap(n, 24, break_on_hyphens=False))
@@ -125,7 +126,7 @@ def draw(g, title: str = "", seed: int = 7, inferred: set | None = None, tries: 
         settle(t, [p + np.array(o) for o in offsets])
     legend = ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="country", frameon=False)
     ax.add_artist(legend)
-    ax.legend(handles=[Line2D([], [], color="0.55", lw=2, label="quoted in the appendix"),
+    ax.legend(handles=[Line2D([], [], color="0.55", lw=2, label="quoted in the source"),
                        Line2D([], [], color="0.55", lw=2, ls="--", label="inferred by the coder")],
               fontsize=8, loc="lower left", bbox_to_anchor=(1.0, 0.0), title="tie", frameon=False)
     ax.set_title(title)
