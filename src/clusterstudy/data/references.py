@@ -56,6 +56,11 @@ QUIRKS = {
     "year after title": "the source gives the year after the title",
     "page after title": "the source prints a page mark after the title",
 }
+# quirks of one entry that no rule describes: (seed, entry number) -> note
+ENTRY_QUIRKS = {
+    ("003", 58): "the entry ends with a stray 'Mattsson' after 'European Commission' (the venue and "
+                 "references.bib's institution keep it as printed)",
+}
 
 
 _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "đ": "d", "ł": "l", "Ł": "L"})
@@ -212,6 +217,8 @@ def _row(seed: str, number: int, raw: str, authors_raw: str, year: str, title: s
     people = split_authors(authors_raw.replace(" + ", " "))
     if page := re.search(r"\s*(\(p\. \d+\))$", title):  # 003 [58]: '... innovation policy (p. 2009).'
         title, details, note = title[:page.start()], f"{page.group(1)} {details}", QUIRKS["page after title"]
+    if extra := ENTRY_QUIRKS.get((seed, number)):
+        note = f"{note}; {extra}" if note else extra
     return {"seed": seed, "number": number, "authors": format_authors(people), "first_author": people[0][0],
             "n_authors": len(people), "year": year, "title": title, "venue": venue,
             "authors_raw": authors_raw.strip(" ,"), "details": details.strip(" ,."), "raw": raw, "note": note}
@@ -249,8 +256,32 @@ _AUTH = rf"(?P<names>{SURNAME}(?:,\s{SURNAME})*(?:,?\s(?:&|and)\s{SURNAME})?)(?P
 _CITE = re.compile(rf"{_AUTH}(?:’s|'s)?,?\s*\(?\s*(?P<years>{YEAR}(?:\s*[,;]\s*{YEAR})*)\b")
 
 
+def sections(text: str) -> list[tuple[int, str]]:
+    """(first line, name) of each numbered section of a seed: '1. Introduction' is 'Introduction',
+    '2.1. Cross-cluster linkages' is 'Section 2.1'."""
+    out = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        if m := re.fullmatch(r"(\d+(?:\.\d+)*)\.\s+([A-Z].*)", line.strip()):
+            out.append((i, m.group(2) if m.group(1) == "1" else f"Section {m.group(1)}"))
+    return out
+
+
+def where_cited(text: str, starts: list[int]) -> str:
+    """'Introduction (line 59); Section 2.1 (line 93)': the section and line of each mention at ``starts``."""
+    heads = sections(text)
+    found: dict[str, list[int]] = {}
+    for start in starts:
+        line = text.count("\n", 0, start) + 1
+        name = next((n for first, n in reversed(heads) if first <= line), "before the first section")
+        if line not in found.setdefault(name, []):
+            found[name].append(line)
+    return "; ".join(f"{n} (line{'s' if len(ls) > 1 else ''} {', '.join(map(str, ls))})" for n, ls in found.items())
+
+
 def parse_in_text(text: str, seed: str) -> pd.DataFrame:
-    """Author-year citations in running text: 'Porter's (1990)', 'Bathelt et al., 2004', 'A & B (2003a, 2003b)'."""
+    """Author-year citations in running text: 'Porter's (1990)', 'Bathelt et al., 2004', 'A & B (2003a, 2003b)'.
+
+    ``starts``: where in ``text`` each mention begins (for :func:`where_cited`)."""
     rows: dict[tuple, dict] = {}
     for m in _CITE.finditer(text):
         names = [re.sub(r"[’']s$", "", n) for n in re.split(r",\s|\s(?:&|and)\s", m.group("names")) if n]
@@ -264,8 +295,9 @@ def parse_in_text(text: str, seed: str) -> pd.DataFrame:
         for year in re.findall(YEAR, m.group("years")):
             k = (tuple(ascii_lower(n) for n in surnames), year)
             rows.setdefault(k, {"seed": seed, "authors": "; ".join(surnames), "first_author": surnames[0],
-                                "year": year, "key": key(surnames[0], year), "mentions": 0})
+                                "year": year, "key": key(surnames[0], year), "mentions": 0, "starts": []})
             rows[k]["mentions"] += 1
+            rows[k]["starts"].append(m.start())
     out = pd.DataFrame(list(rows.values()))
     dup = out.duplicated("key", keep=False)
     out.loc[dup, "key"] = [f"{k}-{ascii_lower(a.split(';')[1]) if ';' in a else 'solo'}"
@@ -284,9 +316,10 @@ def build(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     from_lists = lists.assign(mentions=1)[["seed", "authors", "first_author", "year", "key", "mentions"]]
     cited = pd.concat([from_lists, parse_in_text(appendix, "001"), parse_in_text(read["002"], "002")],
                       ignore_index=True)
-    where = {"000": "reference list", "003": "reference list", "001": "Appendix 11 (in-text citations)",
-             "002": "Introduction (in-text citations)"}
-    cited["citation"] = [f"{SEEDS[s]}, {where[s]}" for s in cited["seed"]]
+    where = {"000": "reference list", "003": "reference list", "001": "Appendix 11 (in-text citations)"}
+    cited["citation"] = [f"{SEEDS[s]}, {where[s]}" if s in where
+                         else f"{SEEDS[s]}, {where_cited(read[s], starts)} (in-text citations)"
+                         for s, starts in zip(cited["seed"], cited["starts"], strict=True)]
     cols = ["seed", "key", "authors", "first_author", "year", "mentions", "citation"]
     return lists, cited[cols].sort_values(["seed", "key"], kind="mergesort").reset_index(drop=True)
 
