@@ -39,7 +39,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 
 TIMEOUT ?= 1800
-RUN := $(PY) -m clusterstudy.pipeline.runner --timeout $(TIMEOUT)
+RUN := $(PY) -m clusterstudy run-notebook --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
 
 # <nb>_SRC, generated from the notebooks' imports with the system python3 (standard library only);
@@ -49,9 +49,9 @@ ifeq ($(filter help clean distclean check-python,$(MAKECMDGOALS)),)
 -include $(DEPS_MK)
 endif
 $(DEPS_MK): $(wildcard notebooks/*.ipynb) $(shell find $(SRCDIR) -name '*.py' 2>/dev/null)
-	@PYTHONPATH=$(CURDIR)/src python3 -m clusterstudy.pipeline.deps $@ && touch $@
+	@PYTHONPATH=$(CURDIR)/src python3 -m clusterstudy deps $@ && touch $@
 build/runner-interface: $(SRCDIR)/pipeline/runner.py
-	@PYTHONPATH=$(CURDIR)/src python3 -m clusterstudy.pipeline.deps --interface $@
+	@PYTHONPATH=$(CURDIR)/src python3 -m clusterstudy deps --interface $@
 
 # ---------------------------------------------------------------- notebooks
 NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu_specification_curve \
@@ -100,7 +100,7 @@ us_cluster_patenting_VALUES := cbsa
 # The README's "What the data say" bullets, rendered from the committed tables (issue 14)
 .PHONY: findings
 findings: $(ENV_STAMP) ## rewrite the README's findings block from the committed tables
-	@$(PY) -m clusterstudy.report.findings write
+	@$(PY) -m clusterstudy findings write
 
 # The qualitative evidence: CLUSNET tables, gaps and city-region coding; literature review, Beijing, references
 clusnet_evidence_INPUTS := $(wildcard data/seeds/clusnet_*.csv) data/seeds/seed_facts.csv
@@ -159,7 +159,7 @@ all: results.csv ## build env if missing, verify data checksums, run every noteb
 	@echo "all outputs up to date: $(words $(NOTEBOOK_TARGETS)) notebook runs"
 
 results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/report/manifest.py
-	@$(PY) -m clusterstudy.report.manifest write
+	@$(PY) -m clusterstudy manifest
 
 env: $(ENV_STAMP) ## create the environment (.venv from requirements.lock) and its kernel
 
@@ -193,26 +193,26 @@ lock: ## re-derive requirements.lock from environment.yml
 	python3 tools/lock_env.py
 
 build/.data-verified: $(DATA_FILES) data/datapackage.json $(ENV_STAMP)
-	@$(PY) -m clusterstudy.data.provenance verify
-	@$(PY) -m clusterstudy.data.extracts check
+	@$(PY) -m clusterstudy verify-data
+	@$(PY) -m clusterstudy check-extracts
 	@mkdir -p build && touch $@
 
 verify-data: $(ENV_STAMP) ## check every data file's sha256 (data/datapackage.json) and schema
-	@$(PY) -m clusterstudy.data.provenance verify
-	@$(PY) -m clusterstudy.data.extracts check
+	@$(PY) -m clusterstudy verify-data
+	@$(PY) -m clusterstudy check-extracts
 
 extracts: $(ENV_STAMP) ## rebuild data/extracts/ from the pinned mirror (MIRROR=../shared/data; ACCEPT_MIRROR=1 accepts changed mirror files)
-	@$(PY) -m clusterstudy.data.ingest $(if $(ACCEPT_MIRROR),--accept-mirror)
+	@$(PY) -m clusterstudy extracts $(if $(ACCEPT_MIRROR),--accept-mirror)
 
 references: $(ENV_STAMP) ## re-parse the seeds' reference lists into data/seeds/ and data/references.bib
-	@$(PY) -m clusterstudy.data.references
-	@$(PY) -m clusterstudy.data.provenance write
+	@$(PY) -m clusterstudy references
+	@$(PY) -m clusterstudy datapackage
 
 download: $(ENV_STAMP) ## fetch the Eurostat tables from Eurostat's API into build/download/ (needs internet)
-	@$(PY) -m clusterstudy.data.download
+	@$(PY) -m clusterstudy download
 
 datapackage: $(ENV_STAMP) ## rewrite data/datapackage.json (descriptions + sha256) after a data change
-	@$(PY) -m clusterstudy.data.provenance write
+	@$(PY) -m clusterstudy datapackage
 
 test: $(ENV_STAMP) ## lint, build all + the report, check the build equals git HEAD, then unit tests and nbval
 	@$(PY) -m ruff check src tests tools notebooks
@@ -223,7 +223,7 @@ test: $(ENV_STAMP) ## lint, build all + the report, check the build equals git H
 	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
 
 check-committed: $(ENV_STAMP) ## fail if figures/, tables/, results.csv or notebooks/ differ from git HEAD
-	@$(PY) -m clusterstudy.pipeline.verify committed
+	@$(PY) -m clusterstudy check-committed
 
 run: $(ENV_STAMP) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
 	@test -n "$(NB)" || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
@@ -234,7 +234,7 @@ lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
 
 refresh-notebooks: $(DEFAULT_TARGETS) ## copy default-parameter outputs from build/ into notebooks/
 	@for nb in $(NOTEBOOKS); do \
-	  $(PY) -m clusterstudy.pipeline.notebooks refresh build/notebooks/$$nb.ipynb notebooks/$$nb.ipynb; done
+	  $(PY) -m clusterstudy refresh-notebook build/notebooks/$$nb.ipynb notebooks/$$nb.ipynb; done
 	@touch $(NOTEBOOK_TARGETS)
 
 lab: $(ENV_STAMP) ## open JupyterLab at the project root (notebooks/ and, after make student, build/student/)
@@ -247,23 +247,23 @@ bench-build: $(ENV_STAMP) ## time cold, no-op, one-notebook and -j2 builds and m
 	@$(PY) tools/bench.py build
 
 report: results.csv ## the book in build/site/: claims ledger, one page per notebook run, gallery, provenance, search
-	@$(PY) -m clusterstudy.report.book
-	@$(PY) -m clusterstudy.report.sitecheck build/site
+	@$(PY) -m clusterstudy book
+	@$(PY) -m clusterstudy sitecheck build/site
 
 # The README's replication-package sections (SSDE template, DCAS self-check) and codecheck.yml,
 # generated from results.csv and the data package; the runtime table from the last build's records
 .PHONY: replication
 replication: results.csv ## rewrite the README's replication sections, its runtime table and codecheck.yml
-	@$(PY) -m clusterstudy.report.replication write
-	@$(PY) -m clusterstudy.report.replication runtime
+	@$(PY) -m clusterstudy replication write
+	@$(PY) -m clusterstudy replication runtime
 
 book: report ## same as report
 
 student: $(ENV_STAMP) ## nbgrader course in build/student/: source/ (solutions + autograded tests), release/ (stubs)
-	@$(PY) -m clusterstudy.pipeline.student
+	@$(PY) -m clusterstudy student
 
 verify: ## rebuild the committed state in a temporary clone; compare every result by sha256; certificate in build/
-	@$(PY) -m clusterstudy.pipeline.verify
+	@$(PY) -m clusterstudy verify
 
 # The nbgrader course (build/student/: submissions, gradebook, feedback) is kept: it holds
 # students' work that no make target can rebuild. Remove it by hand when a course is over.

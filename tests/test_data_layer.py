@@ -15,7 +15,7 @@ from clusterstudy.core import paths
 from clusterstudy.core.validate import DataError
 from clusterstudy.data import download, extracts, provenance, us_patents
 from clusterstudy.data.ingest import registry
-from clusterstudy.data.ingest.__main__ import build_all
+from clusterstudy.data.ingest.rebuild import build_all
 
 ROOT = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("CLUSTERS_MIRROR", ROOT.parent / "shared" / "data"))
@@ -77,9 +77,9 @@ def test_patent_aggregation_sums_counties():
 
 
 # ---------------------------------------------------------------- corruptions
-def _check_cli(project: Path, module: str = "clusterstudy.data.extracts", arg: str = "check"):
+def _check_cli(project: Path, command: str = "check-extracts"):
     env = {**os.environ, "CLUSTERS_ROOT": str(project)}
-    return subprocess.run([sys.executable, "-m", module, arg], env=env, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "clusterstudy", command], env=env, capture_output=True, text=True)
 
 
 def _edit(path: Path, fn) -> None:
@@ -121,7 +121,7 @@ def test_corrupt_extract_gives_one_line_and_nonzero_exit(project_copy, case):
 
 def test_checksum_mismatch_stops_verification(project_copy):
     _edit(project_copy / "data" / "extracts" / "eu_gdp.csv", lambda t: t.replace(",38300,", ",38301,"))
-    result = _check_cli(project_copy, "clusterstudy.data.provenance", "verify")
+    result = _check_cli(project_copy, "verify-data")
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0
     assert "eu_gdp.csv: checksum mismatch" in result.stderr
@@ -150,12 +150,12 @@ def test_corrupt_mirror_file_leaves_extracts_untouched(project_copy, tmp_path):
     nuts.write_bytes(nuts.read_bytes()[:1000])
     before = _digest(project_copy / "data")
     env = {**os.environ, "CLUSTERS_ROOT": str(project_copy), "CLUSTERS_MIRROR": str(mirror)}
-    result = subprocess.run([sys.executable, "-m", "clusterstudy.data.ingest"], env=env,
+    result = subprocess.run([sys.executable, "-m", "clusterstudy", "extracts"], env=env,
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert "mirror file eurostat/all_nuts_codes.rda changed since it was pinned" in result.stderr
     # accepted as a new version, the damaged file is still stopped by its reader
-    result = subprocess.run([sys.executable, "-m", "clusterstudy.data.ingest", "--accept-mirror"], env=env,
+    result = subprocess.run([sys.executable, "-m", "clusterstudy", "extracts", "--accept-mirror"], env=env,
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert "all_nuts_codes.rda: unreadable R data file" in result.stderr
@@ -170,14 +170,14 @@ def test_make_extracts_leaves_unchanged_files_and_their_mtimes_alone(project_cop
     for f in files:
         os.utime(f, ns=(old * 10**9, old * 10**9))
     env = {**os.environ, "CLUSTERS_ROOT": str(project_copy), "CLUSTERS_MIRROR": str(MIRROR)}
-    result = subprocess.run([sys.executable, "-m", "clusterstudy.data.ingest"], env=env, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "clusterstudy", "extracts"], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "0 extract(s) changed" in result.stdout
     assert [f.name for f in files if f.stat().st_mtime_ns != old * 10**9] == []
     # and a changed extract is rewritten (the check above is not vacuous)
     changed = project_copy / "data" / "extracts" / "cn_cities.csv"
     changed.write_text(changed.read_text() + "\n")
-    result = subprocess.run([sys.executable, "-m", "clusterstudy.data.ingest"], env=env, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "clusterstudy", "extracts"], env=env, capture_output=True, text=True)
     assert "1 extract(s) changed: cn_cities.csv" in result.stdout
     assert changed.stat().st_mtime_ns != old * 10**9
 

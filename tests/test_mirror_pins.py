@@ -11,8 +11,8 @@ import pytest
 
 from clusterstudy.core.validate import DataError
 from clusterstudy.data import provenance
-from clusterstudy.data.ingest import __main__ as ingest
-from clusterstudy.data.ingest import pins, readers
+from clusterstudy.data.ingest import pins, readers, registry
+from clusterstudy.pipeline import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("CLUSTERS_MIRROR", ROOT.parent / "shared" / "data")).resolve()
@@ -39,7 +39,7 @@ def cut_mirror(tmp_path: Path) -> Path:
 
 def test_every_mirror_file_the_ingest_reads_is_pinned():
     pinned = pins.load()
-    files = {f for e in ingest.EXTRACTS.values() for f in e.mirror_files}
+    files = {f for e in registry.EXTRACTS.values() for f in e.mirror_files}
     assert files <= set(pinned), files - set(pinned)
     assert pinned["china/CN_Public.csv"]["sha256"] == provenance.sha256(MIRROR / "china" / "CN_Public.csv")
     assert all(p["rows"] > 0 for p in pinned.values())
@@ -49,7 +49,7 @@ def test_truncated_mirror_file_is_refused_naming_it(project_copy, cut_mirror, mo
     monkeypatch.setenv("CLUSTERS_MIRROR", str(cut_mirror))
     before = {f.name: f.read_bytes() for f in (project_copy / "data" / "extracts").glob("*.csv")}
     pinned = (project_copy / "data" / "mirror_pins.json").read_bytes()
-    assert ingest.main([]) == 1
+    assert cli.main(["extracts"]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1, err
     assert "mirror file china/CN_Public.csv changed since it was pinned" in err

@@ -1,9 +1,10 @@
 """The book (make report), opened in a real browser (headless Chromium).
 
-Every page: images load, every local link resolves and every anchor it points to exists on its
-target page, no console errors. The front page shows the claims ledger (one row per quoted
-claim) with evidence links landing on the output's anchor; every notebook that saves a figure
-shows it on its page, with its code collapsed; every page is reachable from the contents.
+Every page: images load, no console errors; every local link and anchor resolves (checked by the
+one link checker, :mod:`clusterstudy.report.sitecheck`, on the same site). The front page shows
+the claims ledger (one row per quoted claim) with evidence links landing on the output's anchor;
+every notebook that saves a figure shows it on its page, with its code collapsed; every page is
+reachable from the contents.
 """
 
 import html
@@ -19,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from clusterstudy.report import ledger_page, makers, sitecheck
+from clusterstudy.report import book, ledger_page, makers, sitecheck
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "build" / "site"
@@ -63,14 +64,11 @@ PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
 
 def _clean(check: dict, page: str) -> None:
     assert check["badImages"] == [], f"{page}: images that did not load"
-    assert check["badLinks"] == [], f"{page}: local links that did not resolve"
-    assert check["badAnchors"] == [], f"{page}: links to anchors missing on their target page"
     assert check["errors"] == [], f"{page}: console errors"
 
 
 def test_book_built_without_warnings():
-    log = ROOT / "build" / "book-warnings.log"
-    assert log.is_file() and log.read_text().strip() == ""
+    assert (ROOT / "build" / "book-warnings.log").is_file() and book.warnings() == []
 
 
 def test_front_page_shows_the_claims_ledger(server, tmp_path):
@@ -79,7 +77,6 @@ def test_front_page_shows_the_claims_ledger(server, tmp_path):
     ledger = pd.read_csv(ROOT / "tables" / "claims.csv", dtype=str, keep_default_na=False)
     results = pd.read_csv(ROOT / "results.csv", dtype=str, keep_default_na=False)
     assert check["ledgerRows"] == len(ledger_page.claims(ledger)) > 0
-    assert check["anchors"] >= len(ledger)  # every evidence link names an anchor, and it exists
     html_text = (SITE / "index.html").read_text()
     for quote in set(ledger["claim"]):  # each quote shown once
         assert html_text.count(f"\u201c{html.escape(quote, quote=False)}\u201d") == 1
@@ -92,6 +89,7 @@ def test_front_page_shows_the_claims_ledger(server, tmp_path):
 
 
 def test_every_local_link_and_anchor_resolves_and_every_page_is_reachable():
+    """The one link checker (what `make report` runs) on the site the browser opens."""
     report = sitecheck.check(SITE)
     assert report.broken == [] and report.unreachable == []
     assert report.pages == len(PAGES) and report.anchors > 0

@@ -383,7 +383,3 @@ def forest(estimates: pd.DataFrame):
 def input_tables(claims: tuple[Claim, ...] = CLAIMS) -> list[str]:
     """The evidence tables the ledger reads (for the Makefile and the tests)."""
     return sorted({f"tables/{t}.csv" for c in claims for t in (*c.tables, *filter(None, [c.joint]))})
-
-
-if __name__ == "__main__":
-    print("\n".join(input_tables()))

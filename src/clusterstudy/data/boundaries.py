@@ -10,8 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from clusterstudy.data import extracts
-from clusterstudy.data.ingest.nuts import LONDON_2010
-from clusterstudy.data.ingest.registry import CREDITS
+from clusterstudy.data.catalogue import CREDITS, LONDON_2010
 
 LAYERS = {"nuts2": ("geo_nuts2_2013", "nuts2"), "nuts0": ("geo_nuts0_2013", "country"),
           "world": ("geo_world_countries", "name"), "us_states": ("geo_us_states", "state_fips"),

@@ -10,7 +10,7 @@ have no producer API and still come from the mirror). Offline, it stops with one
 from __future__ import annotations
 
 import gzip
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import requests
@@ -51,18 +51,8 @@ def fetch(code: str, dest: Path, session: requests.Session | None = None) -> int
         raise
 
 
-def main() -> int:
-    out = paths.project_root() / "build" / "download" / "eurostat"
-    try:
-        for code, name in TABLES.items():
-            n = fetch(code, out / name)
-            print(f"✔ {code}: {n} cells -> {out / name}")
-    except DataError as exc:
-        print(f"✘ {exc}", file=sys.stderr)
-        return 1
-    print("next: copy the remaining mirror files beside them, then `make extracts MIRROR=build/download`")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def fetch_all(out: Path | None = None) -> Iterator[tuple[str, int, Path]]:
+    """Fetch every table of :data:`TABLES` into ``out``; yield (code, cells, path) as each arrives."""
+    out = out or paths.project_root() / "build" / "download" / "eurostat"
+    for code, name in TABLES.items():
+        yield code, fetch(code, out / name), out / name

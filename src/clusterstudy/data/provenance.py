@@ -8,18 +8,18 @@ as Table Schema constraints, and every licence is an SPDX id or a path to its te
 
 Usage::
 
-    python -m clusterstudy.data.provenance write    # describe every data file, with its sha256
-    python -m clusterstudy.data.provenance verify   # exit 1, naming the file, on any mismatch
+    python -m clusterstudy datapackage   # describe every data file, with its sha256
+    python -m clusterstudy verify-data   # exit 1, naming the file, on any mismatch
 
 The descriptions live in :data:`RESOURCES` (seed encodings) and in the ingest registry
-(extracts); the checksums are computed. ``make all`` runs ``verify`` before any notebook.
+(extracts' provenance; their schemas in :mod:`clusterstudy.data.catalogue`); the checksums are
+computed. ``make all`` runs ``verify`` before any notebook.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 from clusterstudy.core import atomic, paths
@@ -169,14 +169,11 @@ def _standard(resource: dict) -> dict:
     r = dict(resource)
     r["licenses"] = [licence(x) for x in r.get("licenses", [])]
     from clusterstudy.data import seeds
+    from clusterstudy.data.catalogue import CATALOGUE
 
     schema = seeds.SCHEMAS.get(r["name"])
-    try:
-        from clusterstudy.data.ingest import registry  # extracts, when the data layer is present
-    except ImportError:
-        registry = None
-    if registry is not None and r["name"] in registry.EXTRACTS:
-        schema = registry.EXTRACTS[r["name"]].schema
+    if r["name"] in CATALOGUE:
+        schema = CATALOGUE[r["name"]].schema
     if schema is not None:
         r["schema"] = table_schema(schema)
     elif "schema" in r:
@@ -237,22 +234,3 @@ def verify() -> int:
     if unlisted:
         raise DataError(f"{unlisted[0]}: data file not listed in data/datapackage.json")
     return len(listed)
-
-
-def main(argv: list[str]) -> int:
-    try:
-        if argv == ["write"]:
-            print(f"wrote {write()}")
-        elif argv == ["verify"]:
-            print(f"✔ data verified: {verify()} files match data/datapackage.json")
-        else:
-            print(__doc__, file=sys.stderr)
-            return 2
-    except DataError as exc:
-        print(f"✘ {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -17,7 +17,7 @@ Parser quirks of the source entries are listed in :data:`QUIRKS` and in each row
 No well-kept parser of free-text reference strings runs offline without a trained model, so
 this hand parser is tested against every entry instead.
 
-``python -m clusterstudy.data.references`` (``make references``) rebuilds
+``python -m clusterstudy references`` (``make references``) rebuilds
 ``data/seeds/seed_references.csv``, ``data/seeds/seed_citations.csv`` and ``data/references.bib``
 from the seed texts (``CLUSTERS_SEEDS``, default ``../shared/seeds``).
 """
@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from clusterstudy.core import atomic, paths
+from clusterstudy.core.validate import DataError
 from clusterstudy.data import bibtex
 
 SEEDS = {"000": "000_162d3ef9e57ceb7c.txt", "001": "001_239ed78909cbac3f.txt",
@@ -371,11 +371,14 @@ def shared(cited: pd.DataFrame, lists: pd.DataFrame | None = None) -> pd.DataFra
             .reset_index(drop=True))
 
 
-def main() -> int:
+def write() -> tuple[dict[str, int], int]:
+    """Re-parse the seeds' reference lists into data/seeds/ and data/references.bib.
+
+    Returns the references per seed and the number of works cited by more than one seed.
+    """
     folder = seeds_dir()
     if not folder.is_dir():
-        print(f"✘ {folder}: seed folder not found (set CLUSTERS_SEEDS)", file=sys.stderr)
-        return 1
+        raise DataError(f"{folder}: seed folder not found (set CLUSTERS_SEEDS)")
     lists, cited = build(folder)
     data = paths.data_dir()
     cols = ["seed", "number", "key", "authors", "first_author", "n_authors", "year", "title", "venue", "details",
@@ -383,10 +386,4 @@ def main() -> int:
     atomic.write_text(data / "seeds" / "seed_references.csv", lists[cols].to_csv(index=False, lineterminator="\n"))
     atomic.write_text(data / "seeds" / "seed_citations.csv", cited.to_csv(index=False, lineterminator="\n"))
     atomic.write_text(data / "references.bib", bibtex.bibtex(lists))
-    counts = lists.groupby("seed").size().to_dict()
-    print(f"✔ references: {counts}; {len(shared(cited, lists))} works cited by more than one seed")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return lists.groupby("seed").size().to_dict(), len(shared(cited, lists))

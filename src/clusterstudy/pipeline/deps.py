@@ -8,16 +8,15 @@ notebook's code cells through the package (module level and inside functions, wi
 its interface (:data:`clusterstudy.pipeline.runner.INTERFACE`, written to
 ``build/runner-interface`` only when it changes), so an edit to the runner's code reruns nothing.
 
-Standard library only: make runs it with the system ``python3`` before the environment exists.
-Usage: ``PYTHONPATH=src python3 -m clusterstudy.pipeline.deps build/deps.mk`` (and
-``... --interface build/runner-interface``).
+Standard library only: make runs it with the system ``python3`` before the environment exists,
+``PYTHONPATH=src python3 -m clusterstudy deps build/deps.mk`` (and ``... deps --interface
+build/runner-interface``).
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import sys
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1]
@@ -122,21 +121,3 @@ def runner_interface() -> str:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "INTERFACE" for t in node.targets):
             return repr(ast.literal_eval(node.value)) + "\n"
     raise LookupError("clusterstudy.pipeline.runner declares no INTERFACE")
-
-
-def main(argv: list[str]) -> int:
-    """``deps.py build/deps.mk`` writes the fragment; ``deps.py --interface FILE`` the runner's interface,
-    only when it changed."""
-    if len(argv) == 2 and argv[0] == "--interface":
-        write_if_changed(Path(argv[1]), runner_interface())
-        return 0
-    if len(argv) == 1 and not argv[0].startswith("-"):
-        write_if_changed(Path(argv[0]), fragment(sorted((ROOT / "notebooks").glob("*.ipynb"))))
-        return 0
-    print("usage: python -m clusterstudy.pipeline.deps build/deps.mk | --interface build/runner-interface",
-          file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

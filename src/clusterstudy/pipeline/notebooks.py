@@ -2,14 +2,13 @@
 
 Usage::
 
-    python -m clusterstudy.pipeline.notebooks refresh EXECUTED.ipynb NOTEBOOK.ipynb   # copy outputs back
-    python -m clusterstudy.pipeline.notebooks check NOTEBOOK.ipynb ...                  # exit 1 if noisy
+    python -m clusterstudy refresh-notebook EXECUTED.ipynb NOTEBOOK.ipynb   # copy outputs back
+    python -m clusterstudy check-notebooks NOTEBOOK.ipynb ...                # exit 1 if noisy
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from clusterstudy.core import atomic
@@ -60,23 +59,6 @@ def problems(nb: dict) -> list[str]:
     return found
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) == 3 and argv[0] == "refresh":
-        executed, target = Path(argv[1]), Path(argv[2])
-        nb = json.loads(executed.read_text())
-        atomic.write_text(target, dumps(clean(nb)))
-        print(f"refreshed {target} from {executed}")
-        return 0
-    if argv and argv[0] == "check":
-        bad = 0
-        for name in argv[1:]:
-            for p in problems(json.loads(Path(name).read_text())):
-                print(f"{name}: {p}", file=sys.stderr)
-                bad = 1
-        return bad
-    print(__doc__, file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+def refresh(executed: Path, target: Path) -> None:
+    """Copy an executed notebook's outputs into ``target``, cleaned of volatile metadata."""
+    atomic.write_text(target, dumps(clean(json.loads(executed.read_text()))))

@@ -139,7 +139,7 @@ def declared() -> dict[str, dict[str, Spec]]:
     The values are read from the modules that use them (their constants, not copies), so a
     new measure or sector set is accepted as soon as the analysis accepts it.
     """
-    from clusterstudy.data.ingest.registry import EXTRACTS
+    from clusterstudy.data.catalogue import CATALOGUE as EXTRACTS
 
     def choice(module: str, name: str) -> Spec:
         return Spec(("str",), choices=tuple(constant(f"clusterstudy.{module}", name)))

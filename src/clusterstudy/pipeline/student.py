@@ -306,14 +306,3 @@ def build(course: Path, release: bool = True) -> dict[str, int]:
         if release:
             nbgrader(course, "generate_assignment", name)
     return totals
-
-
-def main() -> int:
-    course = paths.project_root() / "build" / "student"
-    for name, pts in build(course).items():
-        print(f"✔ build/student/source/{name}/{name}.ipynb and release/{name}/: {pts} points")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

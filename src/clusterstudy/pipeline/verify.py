@@ -13,7 +13,7 @@ certificate (``build/certificate.md`` and ``.html``, :mod:`clusterstudy.pipeline
 the result for every file of the CODECHECK manifest ``codecheck.yml``, with the machine, the
 software versions and the time.
 
-``python -m clusterstudy.pipeline.verify committed`` (run by ``make test`` after the build) checks the
+``python -m clusterstudy check-committed`` (run by ``make test`` after the build) checks the
 working tree instead: every result file (``figures/``, ``tables/``, ``results.csv``,
 ``notebooks/``) must equal its version in git HEAD, with no untracked result file, and every
 output the last build wrote must have, in HEAD, the sha256 the runner recorded in
@@ -215,14 +215,9 @@ def print_report(report: dict[str, list], seconds: float) -> bool:
     return not bad
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+def rebuild_and_compare() -> int:
+    """Rebuild HEAD in a temporary clone, compare every result, write the certificate; exit status."""
     root = paths.project_root()
-    if argv == ["committed"]:
-        return check_committed(root)
-    if argv:
-        print(__doc__, file=sys.stderr)
-        return 2
     if _git(root, "status", "--porcelain", "--untracked-files=no").strip():
         print("note: uncommitted changes are not verified; the committed state (HEAD) is rebuilt")
     start = time.perf_counter()
@@ -254,6 +249,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"✘ {path}: {'; '.join(details) or 'differs from HEAD after make all'}")
     return 0 if ok and not others else 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -16,16 +16,15 @@ The book is built offline from what ``make all`` made; no notebook is executed a
 The Sphinx sources are generated into ``build/book/``; the theme's template files copied as
 static files are removed from the site. Every page carries a small script
 (``_static/selfcheck.js``) that marks ``<body data-check>`` with the images that failed to
-load, the local links and anchors that did not resolve and the console errors, which the
-browser test reads; :mod:`~clusterstudy.report.sitecheck` checks the same links and anchors
-without a browser, and that every page is reachable from the table of contents.
+load and the console errors, which the browser test reads. Links and anchors have one checker,
+:mod:`~clusterstudy.report.sitecheck` (``make report`` and the tests run it). ``make report``
+fails when the Sphinx build logs any warning (:func:`warnings`).
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,34 +59,12 @@ window.__selfcheck = {errors: []};
 window.addEventListener('load', async () => {
   const imgs = [...document.images];
   const badImgs = imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
-  const links = [...new Set([...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
-      .filter(h => !/^(https?:|mailto:|javascript:)/.test(h)))];
-  const badLinks = [], badAnchors = [], pages = {};
-  let anchors = 0;
-  for (const h of links) {
-    const url = new URL(h, document.baseURI);
-    const hash = decodeURIComponent(url.hash.slice(1));
-    url.hash = '';
-    let doc = document;
-    if (!h.startsWith('#')) {
-      try {
-        if (!(url.href in pages)) {
-          const r = await fetch(url.href);
-          pages[url.href] = r.ok ? await r.text() : null;
-        }
-      } catch (e) { pages[url.href] = null; }
-      if (pages[url.href] === null) { badLinks.push(h); continue; }
-      if (!hash || !/\.html$/.test(url.pathname)) continue;
-      doc = new DOMParser().parseFromString(pages[url.href], 'text/html');
-    }
-    if (!hash) continue;
-    anchors += 1;
-    if (!doc.getElementById(hash) && !doc.getElementsByName(hash).length) badAnchors.push(h);
-  }
+  // local links are counted only: report.sitecheck checks every link and anchor
+  const links = new Set([...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
+      .filter(h => !/^(https?:|mailto:|javascript:)/.test(h))).size;
   const ledger = document.querySelectorAll('table.claims-ledger tbody tr').length;
-  document.body.dataset.check = JSON.stringify({images: imgs.length, links: links.length, anchors: anchors,
-      badImages: badImgs, badLinks: badLinks, badAnchors: badAnchors, ledgerRows: ledger,
-      errors: window.__selfcheck.errors});
+  document.body.dataset.check = JSON.stringify({images: imgs.length, links: links, badImages: badImgs,
+      ledgerRows: ledger, errors: window.__selfcheck.errors});
 });
 """
 
@@ -256,8 +233,7 @@ def pages(site: Path) -> list[str]:
                   if not p.relative_to(site).as_posix().startswith("_static/"))
 
 
-if __name__ == "__main__":
-    index = build()
-    warnings = warnings_log().read_text().strip().splitlines()
-    print(f"✔ report: {index} ({len(pages(index.parent))} pages, {len(warnings)} Sphinx warnings)")
-    sys.exit(0)
+def warnings(log: Path | None = None) -> list[str]:
+    """The warnings the last Sphinx build logged (``make report`` fails when there is any)."""
+    log = log or warnings_log()
+    return log.read_text(encoding="utf-8").strip().splitlines() if log.is_file() else []

@@ -6,13 +6,12 @@ the same sentence functions on their in-memory tables to fill their Markdown.
 
 Usage::
 
-    python -m clusterstudy.report.findings write   # rewrite the README block between the markers
-    python -m clusterstudy.report.findings check   # exit 1 if the README block differs from the tables
+    python -m clusterstudy findings write   # rewrite the README block between the markers
+    python -m clusterstudy findings check   # exit 1 if the README block differs from the tables
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 
 import pandas as pd
@@ -164,22 +163,3 @@ def write() -> bool:
     if new != text:
         atomic.write_text(path, new)
     return new != text
-
-
-def main(argv: list[str]) -> int:
-    if argv == ["write"]:
-        print("README findings " + ("rewritten" if write() else "already up to date"))
-        return 0
-    if argv == ["check"]:
-        text = (paths.project_root() / "README.md").read_text(encoding="utf-8")
-        if readme_block(text) != render():
-            print("✘ README findings differ from the tables: run `make findings`", file=sys.stderr)
-            return 1
-        print("✔ README findings match the tables")
-        return 0
-    print(__doc__, file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

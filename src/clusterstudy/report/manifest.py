@@ -7,13 +7,12 @@ those records into one row per file of ``figures/`` and ``tables/``. Where sever
 write the same file (outputs that do not depend on the swept parameter), the run with the
 notebook's default parameters is named, so the manifest is the same whatever the build order.
 
-Usage: ``python -m clusterstudy.report.manifest write``
+Usage: ``python -m clusterstudy manifest``
 """
 
 from __future__ import annotations
 
 import json
-import sys
 
 import pandas as pd
 
@@ -54,10 +53,3 @@ def write() -> int:
 def load() -> pd.DataFrame:
     """The committed manifest."""
     return pd.read_csv(paths.project_root() / "results.csv", dtype=str, keep_default_na=False)
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] != ["write"]:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    print(f"✔ results.csv: {write()} outputs")

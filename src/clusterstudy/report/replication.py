@@ -11,7 +11,7 @@ Generated from committed files, never typed, like :mod:`clusterstudy.report.find
 - ``codecheck.yml``: the CODECHECK manifest (configuration spec 1.0), one entry per output of
   ``results.csv``.
 
-Usage: ``python -m clusterstudy.report.replication write|check|runtime``
+Usage: ``python -m clusterstudy replication write|check|runtime``
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -243,26 +242,3 @@ def check() -> list[str]:
     if not cc.is_file() or cc.read_text(encoding="utf-8") != codecheck():
         problems.append("codecheck.yml differs from results.csv: run `make replication`")
     return problems
-
-
-def main(argv: list[str]) -> int:
-    if argv == ["write"]:
-        print("README replication block and codecheck.yml " + ("rewritten" if write() else "already up to date"))
-        return 0
-    if argv == ["runtime"]:
-        write_runtime()
-        print("README runtime block rewritten from build/meta/runs")
-        return 0
-    if argv == ["check"]:
-        problems = check()
-        for p in problems:
-            print(f"✘ {p}", file=sys.stderr)
-        if not problems:
-            print("✔ README replication block and codecheck.yml match the committed data")
-        return 1 if problems else 0
-    print(__doc__, file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

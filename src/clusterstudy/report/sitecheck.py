@@ -5,12 +5,11 @@ Reads the HTML of ``build/site`` (no browser): for each page (HTML outside ``_st
 the ``id`` (or ``name``) of an element of the target page. Pages are reachable when a chain of
 links leads to them from ``index.html`` (the table of contents is in every page's sidebar).
 
-Usage: ``python -m clusterstudy.report.sitecheck [SITE]``
+Usage: ``python -m clusterstudy sitecheck [SITE]`` (``make report`` runs it).
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -100,19 +99,3 @@ def check(site: Path) -> Report:
                 todo.append(nxt)
     report.unreachable = sorted(set(graph) - seen)
     return report
-
-
-def main(argv: list[str]) -> int:
-    site = Path(argv[0]) if argv else Path("build/site")
-    r = check(site)
-    for line in r.broken:
-        print(f"✘ {line}", file=sys.stderr)
-    for page in r.unreachable:
-        print(f"✘ {page}: not reachable from the table of contents", file=sys.stderr)
-    print(f"{'✔' if r.ok else '✘'} {r.pages} pages, {r.links} local links, {r.anchors} anchors: "
-          f"{len(r.broken)} broken, {len(r.unreachable)} pages unreachable")
-    return 0 if r.ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

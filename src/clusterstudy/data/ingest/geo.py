@@ -14,7 +14,6 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
-import shapely
 
 from clusterstudy.core.validate import DataError
 
@@ -33,7 +32,8 @@ SHA256 = {
 
 def _read(mirror: Path, name: str, columns: dict[str, str]) -> pd.DataFrame:
     """The file's features (checksum checked) with ``columns`` renamed and WKT ``geometry``."""
-    import geopandas as gpd
+    import geopandas as gpd  # the spatial extra
+    import shapely
 
     path = readers.require(mirror / "geo" / name)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()

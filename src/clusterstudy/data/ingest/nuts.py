@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from clusterstudy.data.catalogue import LONDON_2010
+
 from . import readers
 
 TARGET = "2013"
@@ -137,8 +139,8 @@ def recover_from_nuts3(raw: pd.DataFrame, present: set[str], mirror: Path, extra
 # London: NUTS 2010 split Inner (UKI1) and Outer London (UKI2) into five NUTS 2013 regions.
 # The SBS table reports London only under the 2010 codes for 2008-2012, so the European
 # extracts keep London as UKI1/UKI2 and rebuild the other sources for them from their
-# NUTS 2013 parts (:func:`london_members` checks the nesting against the crosswalk).
-LONDON_2010 = {"UKI1": ("UKI3", "UKI4"), "UKI2": ("UKI5", "UKI6", "UKI7")}
+# NUTS 2013 parts (:func:`london_members` checks the nesting against the crosswalk). The
+# mapping is declared in the catalogue, which allows UKI1/UKI2 in European extracts.
 
 
 def london_members(mirror: Path, share: float = SHARE) -> dict[str, tuple[str, ...]]:

