@@ -19,14 +19,12 @@ from __future__ import annotations
 import pandas as pd
 
 from clusterstudy.core.prose import pct, pval
-from clusterstudy.measures import nace
+from clusterstudy.measures import catalogue, nace
 
+# the constructs compared: measures (named by the catalogue) and the composition shares behind them
 CONSTRUCTS = {
-    "cluster_strength_traded": "specialisation in traded clusters",
-    "hhi": "concentration of the whole business economy",
-    "hhi_traded": "concentration within traded industries",
-    "related_variety": "related variety",
-    "unrelated_variety": "unrelated variety",
+    **{m: catalogue.description(m) for m in ("cluster_strength_traded", "hhi", "hhi_traded", "related_variety",
+                                             "unrelated_variety")},
     "retail_share": "retail share of employment (G47)",
     "local_share": "local divisions' share of employment",
 }

@@ -194,4 +194,4 @@ def designs_sentence(designs: pd.DataFrame, measure: str, comparison: str = "wit
              for d in SENTENCE_DESIGNS if d in rows.index]
     if not parts:
         raise ValueError(f"no {comparison!r} rows for {measure!r} in the EU designs table")
-    return f"{catalogue.eu_prose(measure)}: " + ", ".join(parts)
+    return f"{catalogue.short(measure)}: " + ", ".join(parts)

@@ -137,7 +137,7 @@ def headline_sentence(headline: pd.DataFrame, comparison: str, measures: tuple[s
     if rows.empty:
         raise ValueError(f"no OLS rows for comparison {comparison!r} in the EU headline table")
     rows = rows.set_index("measure").loc[[m for m in measures if m in set(rows["measure"])]]
-    return "; ".join(f"{catalogue.eu_prose(m)} {r.coef:+.2f} ({pboth(r.p, r.p_wild)})" for m, r in rows.iterrows())
+    return "; ".join(f"{catalogue.short(m)} {r.coef:+.2f} ({pboth(r.p, r.p_wild)})" for m, r in rows.iterrows())
 
 
 def construct_sentence(head: pd.DataFrame, measure: str, label: str, alpha: float = 0.05) -> str:

@@ -34,8 +34,6 @@ from clusterstudy.data import extracts
 from clusterstudy.measures import indices, nace, traded
 
 SECTOR_SETS = {"all": r"[B-S]\d\d", "manufacturing": r"C\d\d"}
-# measures of diversity, not specialisation: high values mean a dispersed structure
-DIVERSITY_MEASURES = ("related_variety", "unrelated_variety")
 SUPPRESSED = ("missing", "zero")
 TRADED_SPLITS = ("us_clusters", "gini")
 COMPLETE_SHARE = 0.9

@@ -59,7 +59,7 @@ import pandas as pd
 from clusterstudy.analyses import eu_designs, eu_sample
 from clusterstudy.data import extracts
 from clusterstudy.estimation import batchfit, cluster_bootstrap, multiverse
-from clusterstudy.measures import indices
+from clusterstudy.measures import catalogue, indices
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,20 @@ class Construct:
     also has ``compute(matrix, traded, **rule)`` giving its value under another star rule.
     """
 
-    label: str
     column: str
-    expected_sign: str
     why: str
     compute: Callable[..., pd.Series] | None = None
     sector_sets: tuple[str, ...] = tuple(eu_sample.SECTOR_SETS)
+
+    @property
+    def label(self) -> str:
+        """The measure's short label (:mod:`clusterstudy.measures.catalogue`)."""
+        return catalogue.short(self.column)
+
+    @property
+    def expected_sign(self) -> str:
+        """The sign the CLUSNET claim predicts (:mod:`clusterstudy.measures.catalogue`)."""
+        return catalogue.MEASURES[self.column].expected_sign
 
 
 def _traded_strength(part: str) -> Callable[..., pd.Series]:
@@ -87,18 +95,15 @@ def _traded_strength(part: str) -> Callable[..., pd.Series]:
 
 CONSTRUCTS: dict[str, Construct] = {
     "cluster_strength_traded": Construct(
-        "traded cluster strength", "cluster_strength_traded", "+", compute=_traded_strength("cluster_strength_traded"),
+        "cluster_strength_traded", compute=_traded_strength("cluster_strength_traded"),
         why="CLUSNET: regions whose employment sits in strong (starred) traded clusters innovate more"),
     "n_star_sectors_traded": Construct(
-        "traded star count", "n_star_sectors_traded", "+", compute=_traded_strength("n_star_sectors_traded"),
+        "n_star_sectors_traded", compute=_traded_strength("n_star_sectors_traded"),
         why="the same claim counted in starred traded divisions"),
-    "hhi": Construct("concentration (HHI)", "hhi", "+",
-                     why="CLUSNET: focus on few sectors; Jacobs externalities would predict -"),
-    "krugman": Construct("specialisation (Krugman)", "krugman", "+",
-                         why="a structure unlike the EU's is specialisation; diversity arguments predict -"),
-    "related_variety": Construct("related variety", "related_variety", "+",
-                                 why="Frenken et al. (2007): variety within sections eases spillovers"),
-    "unrelated_variety": Construct("unrelated variety", "unrelated_variety", "-", sector_sets=("all",),
+    "hhi": Construct("hhi", why="CLUSNET: focus on few sectors; Jacobs externalities would predict -"),
+    "krugman": Construct("krugman", why="a structure unlike the EU's is specialisation; diversity arguments predict -"),
+    "related_variety": Construct("related_variety", why="Frenken et al. (2007): variety within sections eases spillovers"),
+    "unrelated_variety": Construct("unrelated_variety", sector_sets=("all",),
                                    why="the opposite of the claim's focus; Frenken et al. expect no innovation gain "
                                        "(constant within manufacturing, a single NACE section)"),
 }

@@ -101,7 +101,7 @@ def inference_sentence(inference: pd.DataFrame) -> str:
     parts = []
     for r in inference.itertuples():
         dominant = "positive" if r.dominant_sign == "+" else "negative"
-        parts.append(f"{catalogue.eu_prose(r.construct)} (expected {r.expected_sign}): {pct(r.share_positive_significant)} "
+        parts.append(f"{catalogue.short(r.construct)} (expected {r.expected_sign}): {pct(r.share_positive_significant)} "
                      f"positive and {pct(r.share_negative_significant)} negative significant of "
                      f"{int(r.specifications)}, mostly {dominant}, share test {pval(r.p_share)}")
     draws = int(inference["draws"].iloc[0])

@@ -20,7 +20,7 @@ from clusterstudy.estimation import models, multiple_testing
 from clusterstudy.measures import catalogue, indices
 
 GEOGRAPHIES = ("state", "cbsa")
-MEASURES = ("strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded")
+MEASURES = catalogue.US_MEASURES
 INDICATOR_COLUMNS = ["region_code", "region_name", "employment", "traded_employment",
                      "strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded",
                      "patents_per_10k_employees", "avg_wage_usd", "state", "population",
@@ -250,7 +250,7 @@ def _regpat_specs(robust: pd.DataFrame, measure: str) -> tuple[str, int]:
 def regpat_sentence(robust: pd.DataFrame, measures: tuple[str, ...] = ("strong_cluster_share",
                                                                          "n_strong_clusters")) -> str:
     """The REGPAT (2008-2012) robustness result for CBSAs, headline measure first, in each specification."""
-    parts = [(catalogue.US_PROSE[m], *_regpat_specs(robust, m)) for m in measures]
+    parts = [(catalogue.short(m), *_regpat_specs(robust, m)) for m in measures]
     listed = "; and the ".join(f"{label} (per SD): {specs}" for label, specs, _ in parts)
     return (f"with OECD REGPAT patents (2008-2012) instead of USPTO grants, the {listed} "
             f"(n = {parts[0][2]})")
@@ -258,7 +258,7 @@ def regpat_sentence(robust: pd.DataFrame, measures: tuple[str, ...] = ("strong_c
 
 def robustness_sentence(robust: pd.DataFrame, geography: str) -> str:
     """The robustness results that are significant at 5%, or that none is."""
-    focal = robust[robust["term"].isin(list(catalogue.US_PROSE)) & (robust["p"] < 0.05)]
+    focal = robust[robust["term"].isin(list(catalogue.US_MEASURES)) & (robust["p"] < 0.05)]
     n_models = robust["model"].nunique()
     intro = ("REGPAT robustness (CBSAs): " + regpat_sentence(robust) + ". ") if geography == "cbsa" else ""
     if focal.empty:
@@ -270,8 +270,8 @@ def robustness_sentence(robust: pd.DataFrame, geography: str) -> str:
 
 def findings_text(reg: pd.DataFrame, comparison: pd.DataFrame, regions: str) -> str:
     """Per measure, the three specifications; then the like-for-like comparison."""
-    lines = [f"- *{catalogue.US_PROSE[m]}*: {measure_sentence(reg, m)} (n = {int(spec_rows(reg, m)['n'].iloc[0])})"
-             for m in catalogue.US_PROSE]
+    lines = [f"- *{catalogue.short(m)}*: {measure_sentence(reg, m)} (n = {int(spec_rows(reg, m)['n'].iloc[0])})"
+             for m in catalogue.US_MEASURES]
     return (f"Coefficients per standard deviation of the measure, U.S. {regions} (log points):\n\n"
             + "\n".join(lines) + "\n\nLike for like with Europe (model with log size, per employee): "
             + comparison_sentence(comparison) + ".")

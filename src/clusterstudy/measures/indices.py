@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from clusterstudy.measures import catalogue
+
 
 def _check(emp: pd.DataFrame) -> pd.DataFrame:
     if emp.empty:
@@ -106,10 +108,11 @@ def cluster_strength(emp: pd.DataFrame, min_stars: int = 2, **star_args) -> pd.D
     })
 
 
-MEASURES = ("cluster_strength", "n_star_sectors", "hhi", "krugman")
-TRADED_MEASURES = ("cluster_strength_traded", "n_star_sectors_traded", "hhi_traded", "krugman_traded")
-VARIETY_MEASURES = ("related_variety", "unrelated_variety")
-ALL_MEASURES = MEASURES + TRADED_MEASURES + VARIETY_MEASURES
+# the European measures, by kind, in the catalogue's order (clusterstudy.measures.catalogue)
+ALL_MEASURES = catalogue.EU_MEASURES
+MEASURES = tuple(m for m in ALL_MEASURES if not catalogue.MEASURES[m].traded and not catalogue.MEASURES[m].diversity)
+TRADED_MEASURES = tuple(m for m in ALL_MEASURES if catalogue.MEASURES[m].traded)
+VARIETY_MEASURES = catalogue.DIVERSITY_MEASURES
 
 
 def all_measures(emp: pd.DataFrame, **star_args) -> pd.DataFrame:

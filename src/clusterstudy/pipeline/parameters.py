@@ -140,6 +140,7 @@ def declared() -> dict[str, dict[str, Spec]]:
     new measure or sector set is accepted as soon as the analysis accepts it.
     """
     from clusterstudy.data.catalogue import CATALOGUE as EXTRACTS
+    from clusterstudy.measures import catalogue
 
     def choice(module: str, name: str) -> Spec:
         return Spec(("str",), choices=tuple(constant(f"clusterstudy.{module}", name)))
@@ -156,7 +157,7 @@ def declared() -> dict[str, dict[str, Spec]]:
                     high=EXTRACTS["eu_patents"].schema.ranges["year"][1])
     return {
         "eu_specialisation_innovation": {
-            "measure": choice("measures.indices", "ALL_MEASURES"), "period_start": eu_years, "period_end": eu_years,
+            "measure": Spec(("str",), choices=catalogue.EU_MEASURES), "period_start": eu_years, "period_end": eu_years,
             "sectors": choice("analyses.eu_sample", "SECTOR_SETS"), "suppressed": choice("analyses.eu_sample", "SUPPRESSED"),
             "controls": Spec(("list",), choices=regressors.choices), "size_control": regressors,
             "mediator": regressors, "se": choice("estimation.models", "SE_TYPES"),
@@ -175,18 +176,19 @@ def declared() -> dict[str, dict[str, Spec]]:
         "spatial_dependence": {
             "k": count, "hac_k": count, "permutations": count, "draws": count,
             "period_start": eu_years, "period_end": eu_years,
-            "eu_measure": choice("measures.indices", "ALL_MEASURES"),
-            "us_measure": choice("analyses.us_regions", "MEASURES"),
+            "eu_measure": Spec(("str",), choices=catalogue.EU_MEASURES),
+            "us_measure": Spec(("str",), choices=catalogue.US_MEASURES),
             "us_patent_start": years("us_county_patents"), "us_patent_end": years("us_county_patents"),
         },
         "eu_designs": {
-            "design_measures": Spec(("list",), choices=tuple(constant("clusterstudy.measures.indices", "ALL_MEASURES"))),
-            "focus_measures": Spec(("list",), choices=tuple(constant("clusterstudy.measures.indices", "ALL_MEASURES"))),
-            "primary_measure": choice("measures.indices", "ALL_MEASURES"),
+            "design_measures": Spec(("list",), choices=catalogue.EU_MEASURES),
+            "focus_measures": Spec(("list",), choices=catalogue.EU_MEASURES),
+            "primary_measure": Spec(("str",), choices=catalogue.EU_MEASURES),
             "size_control": regressors, "wild_B": count,
         },
         "us_cluster_patenting": {
-            "geography": choice("analyses.us_regions", "GEOGRAPHIES"), "measure": choice("analyses.us_regions", "MEASURES"),
+            "geography": choice("analyses.us_regions", "GEOGRAPHIES"),
+            "measure": Spec(("str",), choices=catalogue.US_MEASURES),
             "min_employment": Spec(("none", "float"), low=0),
             "patent_start": years("us_county_patents"), "patent_end": years("us_county_patents"),
         },

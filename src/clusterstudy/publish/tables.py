@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from clusterstudy.core import atomic, paths
+from clusterstudy.measures import catalogue
 from clusterstudy.publish import outputs
 
 FLOAT_FORMAT = "%.6g"
@@ -29,22 +30,12 @@ REGRESSION_COLUMNS = ("model", "term", "coef", "se", "p")
 STARS = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
 STAR_NOTE = "\\* p < 0.1, \\*\\* p < 0.05, \\*\\*\\* p < 0.01"
 
-# The one mapping from model terms to readable labels (others add a line here). Its order is
+# The one mapping from model terms to readable labels: the measures' labels from the catalogue
+# (clusterstudy.measures.catalogue), then the other terms (others add a line here). Its order is
 # the rows' order in the regression layout: the regressors of interest first, then the
 # controls; unlabelled terms follow in order of appearance, the constant comes last.
 TERM_LABELS = {
-    "cluster_strength": "Cluster strength",
-    "cluster_strength_traded": "Cluster strength (traded)",
-    "n_star_sectors": "Number of star sectors",
-    "n_star_sectors_traded": "Number of star sectors (traded)",
-    "hhi": "Herfindahl index of employment",
-    "krugman": "Krugman specialisation index",
-    "strong_cluster_share": "Strong-cluster employment share",
-    "n_strong_clusters": "Number of strong clusters",
-    "hhi_traded": "Herfindahl index (traded clusters)",
-    "krugman_traded": "Krugman index (traded clusters)",
-    "related_variety": "Related variety",
-    "unrelated_variety": "Unrelated variety",
+    **{name: m.label for name, m in catalogue.MEASURES.items()},
     "type: growing": "Resource city: growing",
     "type: mature": "Resource city: mature",
     "type: declining": "Resource city: declining",
