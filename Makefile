@@ -145,6 +145,17 @@ $(foreach nb,$(filter-out claims_ledger,$(NOTEBOOKS)) claims_ledger,$(eval $(cal
 
 DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 
+# ---------------------------------------------------------------- paper
+# The article (issue 34): paper/values.json and its Typst tables from the committed tables, then the PDF
+# typeset by the pinned typst package with its embedded fonts; no number of the prose is typed.
+PAPER_TYP := $(wildcard paper/*.typ paper/methods.bib)
+paper/paper.pdf: $(wildcard tables/*.csv) results.csv data/references.bib data/datapackage.json $(PAPER_TYP) \
+  $(SRCDIR)/report/paper.py $(SRCDIR)/report/paper_tables.py
+	@$(PY) -m clusterstudy.report.paper pdf
+.PHONY: paper
+paper: ## typeset paper/paper.pdf (and paper/values.json) from the committed tables
+	@$(PY) -m clusterstudy.report.paper pdf
+
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
   extracts download datapackage verify report book student references run check-committed check-python
@@ -155,7 +166,7 @@ help: ## list the targets
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 	@echo "  <notebook>          run one notebook and its parameter variants: $(NOTEBOOKS)"
 
-all: results.csv ## build env if missing, verify data checksums, run every notebook
+all: results.csv paper/paper.pdf ## build env if missing, verify data checksums, run every notebook, typeset the paper
 	@echo "all outputs up to date: $(words $(NOTEBOOK_TARGETS)) notebook runs"
 
 results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/report/manifest.py
