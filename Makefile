@@ -151,10 +151,10 @@ DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
 PAPER_TYP := $(wildcard paper/*.typ paper/methods.bib)
 paper/paper.pdf: $(wildcard tables/*.csv) results.csv data/references.bib data/datapackage.json $(PAPER_TYP) \
   $(SRCDIR)/report/paper.py $(SRCDIR)/report/paper_tables.py
-	@$(PY) -m clusterstudy.report.paper pdf
+	@$(PY) -m clusterstudy paper pdf
 .PHONY: paper
 paper: ## typeset paper/paper.pdf (and paper/values.json) from the committed tables
-	@$(PY) -m clusterstudy.report.paper pdf
+	@$(PY) -m clusterstudy paper pdf
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench bench-build clean distclean verify-data \

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clusterstudy.report import replication
+from clusterstudy.report import readme, replication
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -25,7 +25,7 @@ def test_codecheck_manifest_lists_every_output_of_results_csv_once():
 
 
 def test_list_of_tables_and_figures_names_every_output_with_its_notebook_and_cell():
-    block = replication.block(README, replication.START, replication.END)
+    block = readme.block(README, replication.START, replication.END)
     stems = set(pd.read_csv(ROOT / "results.csv", dtype=str)["file"].str.replace(r"\.[a-z]+$", "", regex=True))
     rows = re.findall(r"^\| (figures/\S+|tables/\S+)\s+\|[^|]+\|[^|]*notebooks/(\w+)\.ipynb[^|]*\| (\d+) \(`", block, re.M)
     assert {r[0] for r in rows} == stems
@@ -40,7 +40,7 @@ def test_dcas_self_check_covers_data_code_and_supporting_rules():
 
 
 def test_runtime_block_lists_every_notebook_of_the_makefile():
-    block = replication.block(README, replication.RT_START, replication.RT_END)
+    block = readme.block(README, replication.RT_START, replication.RT_END)
     makefile = (ROOT / "Makefile").read_text()
     notebooks = re.search(r"^NOTEBOOKS := (.+?)(?<!\\)$", makefile, re.M | re.S).group(1).replace("\\\n", " ").split()
     listed = set(re.findall(r"^\| (\w+)\s+\|", block, re.M))

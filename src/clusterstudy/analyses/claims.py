@@ -30,10 +30,11 @@ from scipy import stats
 from clusterstudy.analyses import china_cities, us_regions
 from clusterstudy.core import paths
 from clusterstudy.estimation import models, multiple_testing
+from clusterstudy.measures import catalogue, indices
 
 VERDICTS = ("holds", "contradicted", "not supported", "not testable")
 ALPHA = 0.05
-COLUMNS = ["claim_id", "seed", "source", "location", "claim", "verdict", "primary_test", "estimate",
+COLUMNS = ["claim_id", "title", "seed", "source", "location", "claim", "verdict", "primary_test", "estimate",
            "p_clustered", "p_wild", "p_adjusted", "family", "family_size", "notebook", "output",
            "evidence_tables"]
 ESTIMATE_COLUMNS = ["claim_id", "role", "label", "estimate", "ci_low", "ci_high", "p_clustered", "p_wild",
@@ -95,8 +96,8 @@ WITHIN = ("regions of the same country compared (country fixed effects): EPO pat
           "national innovation systems differ by country, and the claim is about a region's structure")
 STRENGTH = ("traded cluster strength (share of employment in starred traded sectors, standardised), the "
             "European Cluster Observatory's measure of focus on strong clusters behind Figure 6")
-EU_TRADED = ("cluster_strength_traded", "n_star_sectors_traded", "hhi_traded", "krugman_traded")
-US_MEASURES = ("strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded")
+EU_TRADED = indices.TRADED_MEASURES
+US_MEASURES = catalogue.US_MEASURES
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("004-fig6-eu", SEED_004, CLUSNET, "Clusters and innovation, text on Figure 6 (line 124)", FIG6, +1,
@@ -153,6 +154,15 @@ CLAIMS: tuple[Claim, ...] = (
           "capability of resource cities", -1, None, "none", (), "cn_resource_cities",
           "tables/cn_resource_type_summary_patents_per_10k_residents.csv"),
 )
+# each claim in a few words (the README's verdict table, the paper)
+TITLES = {
+    "004-fig6-eu": "Focus on few strong clusters, more innovation: European regions",
+    "004-fig6-us": "Focus on few strong clusters, more innovation: U.S. metropolitan areas",
+    "004-fig6-prosperity": "Strong clusters, more prosperity: European regions",
+    "004-fig6-quadrants": "No dispersed region innovates much, no specialised one little",
+    "000-resource-cities": "Resource cities innovate less: Chinese cities",
+    "000-production-complex": "Planned industrial organisation causes the weakness",
+}
 
 
 def verdict(estimate: float, p_adjusted: float, sign: int, alpha: float = ALPHA,
@@ -323,7 +333,8 @@ def evaluate(claim: Claim, alpha: float = ALPHA) -> tuple[dict, pd.DataFrame]:
     p = primary.iloc[0] if len(primary) else pd.Series(dtype=object)
     v = verdict(p.get("estimate", np.nan), p.get("p_adjusted", np.nan), claim.sign, alpha,
                 agrees) if claim.primary else "not testable"
-    row = {"claim_id": claim.claim_id, "seed": claim.seed, "source": claim.source, "location": claim.location,
+    row = {"claim_id": claim.claim_id, "title": TITLES[claim.claim_id], "seed": claim.seed, "source": claim.source,
+           "location": claim.location,
            "claim": claim.quote, "verdict": v,
            "primary_test": claim.primary.text() if claim.primary else
            "none: the data hold no measure of enterprise size structure, state ownership or inter-firm ties, "

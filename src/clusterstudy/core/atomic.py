@@ -41,7 +41,7 @@ def write_text(target: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8", newline="\n")
 
 
-def write_with(target: Path, writer: Callable[[IO[bytes]], None]) -> None:
+def write_with(target: Path, writer: Callable[[IO[bytes]], object]) -> None:
     """Atomically write ``target`` through ``writer(binary_file)``."""
     with atomic_path(target) as tmp, open(tmp, "wb") as fh:
         writer(fh)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from clusterstudy.core import paths
 from clusterstudy.data import extracts, us_patents
+from clusterstudy.data.catalogue import CATALOGUE
 
 REGION_COLUMNS = ("nuts2", "region_code", "cbsa_code", "city_code", "county_fips")  # first found counts
 
@@ -29,7 +30,7 @@ def sources_table() -> pd.DataFrame:
 def region_counts() -> pd.DataFrame:
     """Rows and distinct regions of each extract."""
     rows = []
-    for name in extracts.EXTRACTS:
+    for name in CATALOGUE:
         df = extracts.load(name)
         col = next((c for c in REGION_COLUMNS if c in df.columns), None)
         rows.append({"extract": name, "rows": len(df),

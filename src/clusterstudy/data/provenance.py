@@ -138,7 +138,7 @@ def table_schema(schema) -> dict:
         field = {"name": col, "type": TABLE_SCHEMA_TYPES[kind]}
         if kind == "bool":
             field |= {"trueValues": ["True"], "falseValues": ["False"]}
-        constraints = {} if col in schema.nullable else {"required": True}
+        constraints: dict[str, object] = {} if col in schema.nullable else {"required": True}
         lo, hi = schema.ranges.get(col, (None, None))
         if lo is not None:
             constraints["minimum"] = lo

@@ -83,7 +83,9 @@ def render(report: dict[str, list], files: list[str], commit: str, started: date
 
 def to_html(markdown: str) -> str:
     """A standalone HTML page of the certificate (tables and lists as the Markdown has them)."""
-    body, rows, in_list = [], [], False
+    body: list[str] = []
+    rows: list[str] = []
+    in_list = False
     for line in markdown.splitlines():
         text = html.escape(line)
         text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)

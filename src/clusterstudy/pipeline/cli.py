@@ -179,16 +179,14 @@ def _manifest(args: argparse.Namespace) -> int:
 
 
 def _findings(args: argparse.Namespace) -> int:
-    from clusterstudy.core import paths
     from clusterstudy.report import findings
 
     if args.action == "write":
         print("README findings " + ("rewritten" if findings.write() else "already up to date"))
         return 0
-    text = (paths.project_root() / "README.md").read_text(encoding="utf-8")
-    if findings.readme_block(text) != findings.render():
-        return _fail(["README findings differ from the tables: run `make findings`"])
-    print("✔ README findings match the tables")
+    if problems := findings.check():
+        return _fail(problems)
+    print("✔ README findings and verdict table match the tables")
     return 0
 
 
@@ -219,6 +217,20 @@ def _book(args: argparse.Namespace) -> int:
     return 0
 
 
+def _paper(args: argparse.Namespace) -> int:
+    import json
+
+    from clusterstudy.core import paths
+    from clusterstudy.report import paper
+
+    files = paper.generate()
+    root = paths.project_root()
+    print(f"✔ {files[0].relative_to(root)}: {len(json.loads(files[0].read_text())['values'])} values")
+    if args.action == "pdf":
+        print(f"✔ {paper.pdf().relative_to(root)}")
+    return 0
+
+
 def _sitecheck(args: argparse.Namespace) -> int:
     from clusterstudy.report import sitecheck
 
@@ -241,7 +253,7 @@ def _deps(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- the parser
 
-Command = tuple[str, str, Callable[[argparse.Namespace], int], Callable[[argparse.ArgumentParser], None] | None]
+Command = tuple[str, str, Callable[[argparse.Namespace], int], Callable[[argparse.ArgumentParser], object] | None]
 COMMANDS: list[Command] = [
     ("extracts", "rebuild data/extracts/ from the pinned mirror (make extracts)", _extracts,
      lambda p: p.add_argument("--accept-mirror", action="store_true",
@@ -270,6 +282,8 @@ COMMANDS: list[Command] = [
     ("replication", "write or check the README's replication sections and codecheck.yml; runtime: the runtime table",
      _replication, lambda p: p.add_argument("action", choices=("write", "check", "runtime"))),
     ("book", "build the book in build/site/ with Sphinx; exit 1 on any Sphinx warning", _book, None),
+    ("paper", "write paper/values.json and its tables from the committed tables; pdf: also typeset paper/paper.pdf",
+     _paper, lambda p: p.add_argument("action", choices=("values", "pdf"))),
     ("sitecheck", "check every local link and anchor of a built book and that every page is reachable",
      _sitecheck, lambda p: p.add_argument("site", type=Path, nargs="?", default=Path("build/site"))),
 ]

@@ -39,8 +39,8 @@ from clusterstudy.core import paths
 from clusterstudy.pipeline import certificate
 from clusterstudy.report import replication
 
-RESULT_DIRS = ("figures", "tables")
-COMMITTED_RESULTS = ("figures", "tables", "results.csv", "notebooks")
+RESULT_DIRS = ("figures", "tables", "paper")
+COMMITTED_RESULTS = ("figures", "tables", "paper", "results.csv", "notebooks")
 # Largest accepted compare_images RMS for a PNG whose bytes differ (0-255 scale). Unstabilised,
 # the Figure 6 scatters differ across BLAS kernels and SIMD paths by RMS 0.002-0.007; one changed
 # tick label or a moved point measures well above 1.
@@ -120,10 +120,10 @@ def uncommitted_results(repo: Path) -> list[tuple[str, bool, list[str]]]:
         elif not f.is_file():
             found.append((path, False, ["deleted"]))
         else:
-            old = _committed(repo, path)
-            if old == f.read_bytes():  # e.g. only the mode changed
+            committed = _committed(repo, path)
+            if committed == f.read_bytes():  # e.g. only the mode changed
                 continue
-            ok, details = describe_difference(path, old, f.read_bytes())
+            ok, details = describe_difference(path, committed, f.read_bytes())
             found.append((path, ok, details))
     seen = {p for p, _, _ in found}
     for path, digest in built_digests(repo).items():

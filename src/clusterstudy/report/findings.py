@@ -25,10 +25,11 @@ from clusterstudy.analyses import (
     speccurve_inference,
     us_regions,
 )
-from clusterstudy.core import atomic, paths
-from clusterstudy.core.prose import pct
+from clusterstudy.core import paths
+from clusterstudy.core.prose import pct, pval
+from clusterstudy.report import readme
 
-START, END = "<!-- findings:start -->", "<!-- findings:end -->"
+START, END = readme.markers("findings")
 CN_OUTCOME = "patents_per_10k_residents"
 
 
@@ -148,18 +149,38 @@ def render() -> str:
 
 
 def readme_block(text: str) -> str:
-    """The block between the markers in ``text``."""
-    i, j = text.find(START), text.find(END)
-    if i < 0 or j < i:
-        raise ValueError(f"README has no findings block ({START} ... {END})")
-    return text[i:j + len(END)]
+    """The findings block of ``text`` (markers included)."""
+    return readme.block(text, START, END)
+
+
+def verdicts() -> str:
+    """The README's verdict table: one row per claim of the ledger (``tables/claims.csv``), markers included."""
+    ledger = table("claims")
+    rows = ["| claim | source | verdict | primary estimate | clustered p | wild p | adjusted p (family size) |",
+            "|---|---|---|---|---|---|---|"]
+    for r in ledger.itertuples():
+        def p(value: float) -> str:
+            return "n/a" if pd.isna(value) else pval(value, "p").removeprefix("p ")
+        estimate = "n/a" if pd.isna(r.estimate) else f"{r.estimate:+.3f}"
+        adjusted = "n/a" if pd.isna(r.p_adjusted) else f"{p(r.p_adjusted)} ({int(r.family_size)})"
+        rows.append(f"| {r.title} | {r.source} | **{r.verdict}** | {estimate} | {p(r.p_clustered)} | "
+                    f"{p(r.p_wild)} | {adjusted} |")
+    start, end = readme.markers("verdicts")
+    return f"{start}\n" + "\n".join(rows) + f"\n{end}"
 
 
 def write() -> bool:
-    """Rewrite the README block; return True if it changed."""
-    path = paths.project_root() / "README.md"
-    text = path.read_text(encoding="utf-8")
-    new = text.replace(readme_block(text), render())
-    if new != text:
-        atomic.write_text(path, new)
-    return new != text
+    """Rewrite the README's findings block and verdict table; return True if either changed."""
+    changed = readme.replace(START, END, render())
+    return readme.replace(*readme.markers("verdicts"), verdicts()) or changed
+
+
+def check() -> list[str]:
+    """What differs from the committed tables (empty when the README's blocks are current)."""
+    text = readme.path().read_text(encoding="utf-8")
+    problems = []
+    if readme_block(text) != render():
+        problems.append("README findings differ from the tables: run `make findings`")
+    if readme.block(text, *readme.markers("verdicts")) != verdicts():
+        problems.append("README verdict table differs from tables/claims.csv: run `make findings`")
+    return problems

@@ -8,15 +8,14 @@ and no document date, so two builds are byte-identical.
 
 Usage::
 
-    python -m clusterstudy.report.paper values   # paper/values.json and paper/generated/*.typ
-    python -m clusterstudy.report.paper pdf      # the above, then paper/paper.pdf
+    python -m clusterstudy paper values   # paper/values.json and paper/generated/*.typ
+    python -m clusterstudy paper pdf      # the above, then paper/paper.pdf
 """
 
 from __future__ import annotations
 
 import importlib
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -232,13 +231,3 @@ def pdf(root: Path | None = None) -> Path:
                          ignore_system_fonts=True)
     atomic.write_with(target, lambda f: f.write(data))
     return target
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] not in (["values"], ["pdf"]):
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    files = generate()
-    print(f"✔ {files[0].relative_to(paths.project_root())}: {len(json.loads(files[0].read_text())['values'])} values")
-    if sys.argv[1] == "pdf":
-        print(f"✔ {pdf().relative_to(paths.project_root())}")

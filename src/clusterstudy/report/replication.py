@@ -25,10 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 from clusterstudy.core import atomic, paths
-from clusterstudy.report import makers, manifest
+from clusterstudy.report import makers, manifest, readme
 
-START, END = "<!-- replication:start -->", "<!-- replication:end -->"
-RT_START, RT_END = "<!-- runtime:start -->", "<!-- runtime:end -->"
+START, END = readme.markers("replication")
+RT_START, RT_END = readme.markers("runtime")
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "pyfixest", "wildboottest", "matplotlib", "seaborn",
             "geopandas", "libpysal", "esda", "papermill", "nbval", "sphinx", "myst-nb", "nbgrader")
 CODECHECK_SPEC = "https://codecheck.org.uk/spec/config/1.0/"
@@ -175,13 +175,6 @@ def _memory() -> str:
         return "memory unknown"
 
 
-def block(text: str, start: str, end: str) -> str:
-    i, j = text.find(start), text.find(end)
-    if i < 0 or j < i:
-        raise ValueError(f"README has no block {start} ... {end}")
-    return text[i:j + len(end)]
-
-
 def codecheck() -> str:
     """``codecheck.yml`` (CODECHECK configuration spec 1.0): paper, repository and the manifest."""
     entries = manifest.load()
@@ -212,12 +205,7 @@ def manifest_files(text: str) -> list[str]:
 
 def write() -> bool:
     """Rewrite the README's replication block and codecheck.yml; return True if either changed."""
-    readme = _root() / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    new = text.replace(block(text, START, END), render())
-    changed = new != text
-    if changed:
-        atomic.write_text(readme, new)
+    changed = readme.replace(START, END, render())
     cc = _root() / "codecheck.yml"
     body = codecheck()
     if not cc.is_file() or cc.read_text(encoding="utf-8") != body:
@@ -227,16 +215,15 @@ def write() -> bool:
 
 
 def write_runtime() -> None:
-    readme = _root() / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    atomic.write_text(readme, text.replace(block(text, RT_START, RT_END), runtime()))
+    """Rewrite the README's runtime table from the last build's run records."""
+    readme.replace(RT_START, RT_END, runtime())
 
 
 def check() -> list[str]:
     """What differs from the committed data (empty when README and codecheck.yml are current)."""
     problems = []
     text = (_root() / "README.md").read_text(encoding="utf-8")
-    if block(text, START, END) != render():
+    if readme.block(text, START, END) != render():
         problems.append("README replication block differs from the committed data: run `make replication`")
     cc = _root() / "codecheck.yml"
     if not cc.is_file() or cc.read_text(encoding="utf-8") != codecheck():

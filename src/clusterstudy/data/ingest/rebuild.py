@@ -85,7 +85,7 @@ def rebuild(accept_mirror: bool = False) -> dict[str, int]:
                    if atomic.replace_if_changed(f, target / f.name)]
     for name in changed:
         old, new = before[name], _rows(target / name)
-        if old is not None and new < old:
+        if old is not None and new is not None and new < old:
             notes.append(f"⚠ extract {name}: {old} → {new} rows ({old - new} fewer than before)")
     provenance.write()
     if pins.write(new_pins):
