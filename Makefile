@@ -158,7 +158,7 @@ paper: ## typeset paper/paper.pdf (and paper/values.json) from the committed tab
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
-  extracts download datapackage verify report book student references run check-committed check-python
+  extracts download datapackage verify report book student references run params check-committed check-python
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -239,6 +239,10 @@ check-committed: $(ENV_STAMP) ## fail if figures/, tables/, results.csv or noteb
 run: $(ENV_STAMP) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
 	@test -n "$(NB)" || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
 	@$(RUN) $(if $(filter %.ipynb,$(NB)),$(NB),notebooks/$(NB).ipynb) --variant $(NAME) --assign '$(subst ','\'',$(P))'
+
+params: $(ENV_STAMP) ## a notebook's parameters: make params NB=<notebook> -> type, allowed values, default, help
+	@test -n "$(NB)" || { echo "✘ usage: make params NB=<notebook or path.ipynb>" >&2; exit 2; }
+	@$(PY) -m clusterstudy.pipeline.parameters $(NB)
 
 lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
 	@$(PY) -m ruff check src tests tools notebooks

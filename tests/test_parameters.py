@@ -34,7 +34,7 @@ def notebook_specs() -> dict[str, tuple[dict, dict]]:
     for nb in declared_notebooks():
         path = ROOT / "notebooks" / f"{nb}.ipynb"
         defaults = runner.notebook_defaults(path)
-        out[nb] = (defaults, parameters.specs(path, defaults))
+        out[nb] = (defaults, parameters.specs(path))
     return out
 
 

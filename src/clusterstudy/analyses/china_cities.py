@@ -14,6 +14,8 @@ Models are OLS of log patenting with province fixed effects and errors clustered
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import numpy as np
 import pandas as pd
 
@@ -22,8 +24,10 @@ from clusterstudy.data import extracts
 from clusterstudy.estimation import models, multiple_testing
 
 TYPES = ["non-resource", "growing", "mature", "declining", "regenerating"]
-POPULATIONS = {"resident": "resident_pop", "registered": "registered_pop"}
-OUTCOMES = ("patents_per_10k", "patents_per_billion_gdp")
+Population = Literal["resident", "registered"]
+Outcome = Literal["patents_per_10k", "patents_per_billion_gdp"]
+POPULATIONS: dict[str, str] = {p: f"{p}_pop" for p in get_args(Population)}  # the population column
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
 CODINGS = ("coded", "dropped")
 INDICATOR_COLUMNS = ["city_code", "city_name_en", "city_name_cn", "province", "resource_type",
                      "resource_county_cities", "patents_per_10k_residents", "patents_per_10k_registered",

@@ -26,16 +26,31 @@ logic); traded cluster strength uses Observatory stars ranked within each divisi
 
 from __future__ import annotations
 
+from typing import Annotated, Literal, get_args
+
 import numpy as np
 import pandas as pd
 
 from clusterstudy.core import paths
+from clusterstudy.core.contracts import Between, between
 from clusterstudy.data import extracts
 from clusterstudy.measures import indices, nace, traded
 
-SECTOR_SETS = {"all": r"[B-S]\d\d", "manufacturing": r"C\d\d"}
-SUPPRESSED = ("missing", "zero")
-TRADED_SPLITS = ("us_clusters", "gini")
+# the sample's options, as types (the notebooks' parameters use them; tests/test_contracts.py
+# ties the years to the extracts' schemas)
+SectorSet = Literal["all", "manufacturing"]
+Suppressed = Literal["missing", "zero"]
+TradedSplit = Literal["us_clusters", "gini"]
+EuYear = Annotated[int, Between(2008, 2012)]  # both SBS employment (2008-) and patents (-2012)
+CellShare = Annotated[float, Between(0, 1)]
+TradedThreshold = Annotated[float, Between(0, 1, low_open=True)]
+Regressor = Literal["tertiary_share", "gdp_pps_per_inhabitant", "log_population", "log_employment",
+                    "population", "employment"]
+
+SECTOR_SETS: dict[str, str] = dict(zip(get_args(SectorSet), (r"[B-S]\d\d", r"C\d\d"), strict=True))
+SUPPRESSED: tuple[str, ...] = get_args(Suppressed)
+TRADED_SPLITS: tuple[str, ...] = get_args(TradedSplit)
+EU_YEARS = between(EuYear)
 COMPLETE_SHARE = 0.9
 INDICATOR_COLUMNS = ["nuts2", "country", "patents_per_million", "hhi", "krugman", "cluster_strength",
                      "n_star_sectors", "gdp_pps_per_inhabitant", "tertiary_share", "employment",
@@ -51,8 +66,8 @@ def check_choices(period: tuple[int, int], sectors: str, suppressed: str = "miss
     if suppressed not in SUPPRESSED:
         raise ValueError(f"unknown rule for suppressed cells {suppressed!r}; choose one of {', '.join(SUPPRESSED)}")
     start, end = period
-    if not (2008 <= start <= end <= 2012):
-        raise ValueError(f"period {start}-{end} outside 2008-2012, the years with both SBS "
+    if not (start <= end and start in EU_YEARS and end in EU_YEARS):
+        raise ValueError(f"period {start}-{end} outside {EU_YEARS.low}-{EU_YEARS.high}, the years with both SBS "
                          "employment and patents")
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import networkx as nx
 import pandas as pd
 
+from clusterstudy.core.contracts import Between
 from clusterstudy.data import references, seeds
+
+MinSeeds = Annotated[int, Between(2)]  # a reference is shared when cited by at least this many seeds
 
 GAP_ORDER = ["Research", "Education", "Capital", "Policy", "Firm-to-firm", "Cluster-to-cluster", "Global market"]
 CODING_VALUE = {"bridging": 2, "goal": 1, "limited": -1}

@@ -8,9 +8,12 @@ ratios below make that contrast measurable.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 
-METRICS: dict[str, str] = {
+Metric = Literal["output_per_employee_usd", "employees_per_enterprise", "output_per_enterprise_musd"]
+METRICS: dict[Metric, str] = {  # the labels of Metric's values (tests/test_contracts.py: the same keys)
     "output_per_employee_usd": "Annual output per employee (US$)",
     "employees_per_enterprise": "Employees per enterprise",
     "output_per_enterprise_musd": "Annual output per enterprise (million US$)",

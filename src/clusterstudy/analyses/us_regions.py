@@ -10,16 +10,22 @@ European counterpart takes its traded divisions from the same U.S. cluster defin
 
 from __future__ import annotations
 
+from typing import Annotated, Literal, get_args
+
 import numpy as np
 import pandas as pd
 
 from clusterstudy.analyses import eu_sample
+from clusterstudy.core.contracts import Between
 from clusterstudy.core.prose import pboth
 from clusterstudy.data import extracts, us_patents
 from clusterstudy.estimation import models, multiple_testing
 from clusterstudy.measures import catalogue, indices
 
-GEOGRAPHIES = ("state", "cbsa")
+Geography = Literal["state", "cbsa"]
+PatentYear = Annotated[int, Between(2000, 2015)]  # the years of the us_county_patents extract
+MinEmployment = Annotated[float, Between(0)] | None  # None: 50,000 for CBSAs, 0 for states
+GEOGRAPHIES: tuple[str, ...] = get_args(Geography)
 MEASURES = catalogue.US_MEASURES
 INDICATOR_COLUMNS = ["region_code", "region_name", "employment", "traded_employment",
                      "strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded",

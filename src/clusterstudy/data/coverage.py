@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import pandas as pd
 
 from clusterstudy.core import paths
+from clusterstudy.core.contracts import Between
 from clusterstudy.data import extracts, us_patents
 from clusterstudy.data.catalogue import CATALOGUE
 
+PanelYear = Annotated[int, Between(2000, 2015)]  # the European panel: patents from 2000, SBS to 2015
 REGION_COLUMNS = ("nuts2", "region_code", "cbsa_code", "city_code", "county_fips")  # first found counts
 
 

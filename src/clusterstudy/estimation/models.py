@@ -18,14 +18,20 @@
 from __future__ import annotations
 
 import warnings
+from typing import Annotated, Literal, get_args
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-ZERO_HANDLING = ("drop", "log1p")
-SE_TYPES = ("cluster", "HC3")
+from clusterstudy.core.contracts import Between, between
+
+ZeroHandling = Literal["drop", "log1p"]  # zero outcomes: dropped, or log(1 + y)
+SeType = Literal["cluster", "HC3"]
+CornerQuantile = Annotated[float, Between(0, 0.5, low_open=True, high_open=True)]  # corner_test's q
+ZERO_HANDLING: tuple[str, ...] = get_args(ZeroHandling)
+SE_TYPES: tuple[str, ...] = get_args(SeType)
 TIDY_COLUMNS = ["model", "term", "coef", "se", "p", "ci_low", "ci_high", "n", "r2",
                 "estimator", "se_type", "fixed_effects", "p_wild", "clusters"]
 WILD_B = 9999
@@ -33,11 +39,8 @@ WILD_SEED = 20261124
 
 
 def prepare(df: pd.DataFrame, outcome: str, measure: str, controls: list[str],
-            zero_patents: str = "drop", cluster: str | None = None) -> pd.DataFrame:
+            zero_patents: ZeroHandling = "drop", cluster: str | None = None) -> pd.DataFrame:
     """Rows usable by the model, with ``log_outcome``; zero outcomes dropped or log1p'd."""
-    if zero_patents not in ZERO_HANDLING:
-        allowed = ", ".join(ZERO_HANDLING)
-        raise ValueError(f"unknown zero-patent handling {zero_patents!r}; choose one of {allowed}")
     missing = [c for c in [outcome, measure, *controls] if c not in df.columns]
     if missing:
         raise ValueError(f"unknown column {missing[0]!r}; available: {', '.join(df.columns)}")
@@ -302,7 +305,7 @@ def corner_test(df: pd.DataFrame, measure: str, outcome: str, q: float = 0.2,
     """
     from scipy import stats
 
-    if not 0 < q < 0.5:
+    if q not in between(CornerQuantile):
         raise ValueError(f"corner quantile {q} must lie strictly between 0 and 0.5")
     d = df.dropna(subset=[measure, outcome])
     x = d[measure].rank(pct=True, method="first", ascending=not diversity).to_numpy()

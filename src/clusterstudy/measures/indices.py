@@ -22,10 +22,19 @@ API (used by :mod:`clusterstudy.analyses.europe` and the U.S. analysis):
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import numpy as np
 import pandas as pd
 
+from clusterstudy.core.contracts import Between, between
 from clusterstudy.measures import catalogue
+
+# the star and traded-sector rules' options, as types (the notebooks' parameters use them)
+LqThreshold = Annotated[float, Between(0, low_open=True)]  # specialisation star: LQ at least this
+MinStars = Annotated[int, Between(1, 3)]  # stars a cell needs to count as a cluster
+GiniCut = Annotated[float, Between(0, 1, high_open=True)]
+GiniCutoff = GiniCut | Literal["median"]  # traded when the locational Gini exceeds it (or the median Gini's)
 
 
 def _check(emp: pd.DataFrame) -> pd.DataFrame:
@@ -164,7 +173,7 @@ def classify_sectors(emp: pd.DataFrame, cutoff: float | str = "median") -> pd.Da
         cut = float(g.median())
     else:
         cut = float(cutoff)
-        if not 0 <= cut < 1:
+        if cut not in between(GiniCut):
             raise ValueError(f"Gini cut-off {cut} must lie in [0, 1)")
     return pd.DataFrame({"locational_gini": g, "traded": g > cut,
                          "employment_share": reference_shares(emp)}).rename_axis("sector")
@@ -189,7 +198,7 @@ def observatory_stars(emp: pd.DataFrame, sectors: list[str] | None = None, lq_th
     """
     if not 0 < quantile < 1:
         raise ValueError(f"quantile {quantile} must lie strictly between 0 and 1")
-    if not lq_threshold > 0:
+    if lq_threshold not in between(LqThreshold):
         raise ValueError(f"LQ threshold {lq_threshold} must be positive")
     emp = _check(emp)
     sectors = list(emp.columns) if sectors is None else list(sectors)

@@ -1,15 +1,19 @@
 """Typed notebook parameters, checked before a kernel starts.
 
-Every name in a notebook's ``parameters`` cell gets a :class:`Spec`: its type and allowed
-values or range. The spec is inferred from the default (a bool takes only ``true``/``false``,
-an int only integers, a list only a non-empty list of items of its default's type; a
-non-negative default takes no negative value, a ``*_quantile``/``*_share``/``alpha`` a number
-strictly between 0 and 1), and :func:`declared` narrows it where the analysis code knows more
-(the measures, sector sets and years the data have). Pairs named ``X_start``/``X_end`` or
-``first_X``/``last_X`` must be in order. A new notebook needs no entry here to be checked.
+Every name in a notebook's ``parameters`` cell gets a :class:`Spec`: its type and allowed values
+or range. The cell states it in papermill's form, ``name: Type = default  # help``; ``Type`` is
+declared beside the code that owns the option (:mod:`clusterstudy.core.contracts`: a ``Literal``
+of choices, ``Annotated[int | float, Between(...)]`` for a range, ``list[...]``, unions such as
+``X | None`` or ``float | Literal["median"]``, or ``bool``/``int``/``float``/``str``) and imported
+by name (``from clusterstudy... import Type``) in a code cell before the parameters cell.
+:func:`specs` resolves each annotation through those imports from the owning module's *source*
+(:mod:`ast`, nothing is imported: the check runs before the heavy libraries load). A parameter
+without annotation gets the spec its default implies (:func:`infer`). Pairs named
+``X_start``/``X_end`` or ``first_X``/``last_X`` must be in order.
 
 :func:`check` raises :class:`ParameterError` with one line naming the parameter, the value and
-what it accepts.
+what it accepts; an annotation naming no imported type is one such line too.
+``python -m clusterstudy.pipeline.parameters NOTEBOOK`` (``make params NB=...``) lists them.
 """
 
 from __future__ import annotations
@@ -17,9 +21,13 @@ from __future__ import annotations
 import ast
 import functools
 import importlib.util
+import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from clusterstudy.core.contracts import Between
 
 KINDS = ("bool", "int", "float", "str", "list", "none")
 UNIT_INTERVAL = re.compile(r"(^|_)(quantile|share)$|^alpha$")
@@ -132,104 +140,160 @@ def infer(name: str, default: object) -> Spec:
     return Spec(("str",))
 
 
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter as the notebook states it: annotation text ("" if none), default, help."""
+
+    name: str
+    annotation: str
+    default: object
+    help: str
+
+
+def inspect(notebook: Path) -> dict[str, Parameter]:
+    """The ``parameters`` cell as papermill reads it (defaults parsed as literals, else kept as text)."""
+    import papermill as pm
+
+    out = {}
+    for name, p in pm.inspect_notebook(str(notebook)).items():
+        try:
+            default = ast.literal_eval(p["default"])
+        except (ValueError, SyntaxError):
+            default = p["default"]
+        annotation = "" if p["inferred_type_name"] == "None" else p["inferred_type_name"]
+        out[name] = Parameter(name, annotation, default, p["help"])
+    return out
+
+
+def specs(notebook: Path) -> dict[str, Spec]:
+    """Every parameter of ``notebook`` with its spec: from its annotation, else from its default."""
+    params = inspect(notebook)
+    names = _notebook_imports(notebook) if any(p.annotation for p in params.values()) else {}
+    out = {}
+    for name, p in params.items():
+        if not p.annotation:
+            out[name] = infer(name, p.default)
+            continue
+        try:
+            out[name] = _to_spec(_evaluate(ast.parse(p.annotation, mode="eval").body, names))
+        except (_Unknown, SyntaxError) as exc:
+            raise ParameterError(f"{notebook.stem}: parameter {name} has type {p.annotation!r}: {exc}") from None
+    return out
+
+
+class _Unknown(Exception):
+    """A type the contract reader cannot resolve (message: why)."""
+
+
+# A resolved type: a list of alternatives, each ("bool",), ("none",), ("str", choices),
+# ("int" | "float", Between | None) or ("list", alternatives of the items).
+Alternatives = list[tuple]
+BUILTIN = {"bool": [("bool",)], "str": [("str", ())], "int": [("int", None)], "float": [("float", None)]}
+
+
+def _notebook_imports(notebook: Path) -> dict[str, object]:
+    """Names imported from ``clusterstudy`` in the code cells before the parameters cell."""
+    names: dict[str, object] = {}
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            break
+        if cell["cell_type"] == "code":
+            try:
+                tree = ast.parse("".join(cell["source"]))
+            except SyntaxError:  # IPython magics
+                continue
+            names |= _imports(tree.body)
+    return names
+
+
+def _imports(body: list[ast.stmt]) -> dict[str, object]:
+    return {a.asname or a.name: ("import", node.module, a.name) for node in body
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("clusterstudy")
+            for a in node.names}
+
+
 @functools.cache
-def declared() -> dict[str, dict[str, Spec]]:
-    """Per notebook, the parameters whose allowed values the analysis code knows.
-
-    The values are read from the modules that use them (their constants, not copies), so a
-    new measure or sector set is accepted as soon as the analysis accepts it.
-    """
-    from clusterstudy.data.catalogue import CATALOGUE as EXTRACTS
-    from clusterstudy.measures import catalogue
-
-    def choice(module: str, name: str) -> Spec:
-        return Spec(("str",), choices=tuple(constant(f"clusterstudy.{module}", name)))
-
-    def years(*extracts: str) -> Spec:
-        spans = [EXTRACTS[e].schema.ranges["year"] for e in extracts]
-        return Spec(("int",), low=min(s[0] for s in spans), high=max(s[1] for s in spans))
-
-    regressors = Spec(("str",), choices=("tertiary_share", "gdp_pps_per_inhabitant", "log_population", "log_employment",
-                  "population", "employment"))
-    count = Spec(("int",), low=1)
-    # eu_sample.check_choices: the years with both SBS employment (2008-) and patents (-2012)
-    eu_years = Spec(("int",), low=max(EXTRACTS["eu_sbs_employment"].schema.ranges["year"][0], 2008),
-                    high=EXTRACTS["eu_patents"].schema.ranges["year"][1])
-    return {
-        "eu_specialisation_innovation": {
-            "measure": Spec(("str",), choices=catalogue.EU_MEASURES), "period_start": eu_years, "period_end": eu_years,
-            "sectors": choice("analyses.eu_sample", "SECTOR_SETS"), "suppressed": choice("analyses.eu_sample", "SUPPRESSED"),
-            "controls": Spec(("list",), choices=regressors.choices), "size_control": regressors,
-            "mediator": regressors, "se": choice("estimation.models", "SE_TYPES"),
-            "zero_patents": choice("estimation.models", "ZERO_HANDLING"),
-            "min_cell_share": Spec(("float",), low=0, high=1),
-            "lq_threshold": Spec(("float",), low=0, low_open=True),
-            "min_stars": Spec(("int",), low=1, high=3),
-            # indices.traded_sectors: a Gini cut-off in [0, 1), or the median Gini
-            "gini_cutoff": Spec(("str", "float"), choices=("median",), low=0, high=1, high_open=True),
-            "corner_quantile": Spec(("float",), low=0, high=0.5, low_open=True, high_open=True),
-            "n_permutations": count, "n_boot": count, "wild_B": count,
-            "traded_split": choice("analyses.eu_sample", "TRADED_SPLITS"),
-            "traded_threshold": Spec(("float",), low=0, high=1, low_open=True),
-        },
-        "eu_specification_curve": {"draws": count, "n_jobs": count},
-        "spatial_dependence": {
-            "k": count, "hac_k": count, "permutations": count, "draws": count,
-            "period_start": eu_years, "period_end": eu_years,
-            "eu_measure": Spec(("str",), choices=catalogue.EU_MEASURES),
-            "us_measure": Spec(("str",), choices=catalogue.US_MEASURES),
-            "us_patent_start": years("us_county_patents"), "us_patent_end": years("us_county_patents"),
-        },
-        "eu_designs": {
-            "design_measures": Spec(("list",), choices=catalogue.EU_MEASURES),
-            "focus_measures": Spec(("list",), choices=catalogue.EU_MEASURES),
-            "primary_measure": Spec(("str",), choices=catalogue.EU_MEASURES),
-            "size_control": regressors, "wild_B": count,
-        },
-        "us_cluster_patenting": {
-            "geography": choice("analyses.us_regions", "GEOGRAPHIES"),
-            "measure": Spec(("str",), choices=catalogue.US_MEASURES),
-            "min_employment": Spec(("none", "float"), low=0),
-            "patent_start": years("us_county_patents"), "patent_end": years("us_county_patents"),
-        },
-        "cn_resource_cities": {"population": choice("analyses.china_cities", "POPULATIONS"),
-                               "outcome": choice("analyses.china_cities", "OUTCOMES")},
-        "resource_city_clusters": {"metric": choice("analyses.resource_cities", "METRICS")},
-        "data_sources": {"first_year": years("eu_patents", "eu_sbs_employment"),
-                         "last_year": years("eu_patents", "eu_sbs_employment")},
-        "literature_evidence": {"min_seeds": Spec(("int",), low=2)},
-    }
-
-
-def constant(module: str, name: str) -> tuple:
-    """A module's constant (a tuple, list, or a dict's keys; sums of such constants), read from
-    its source without importing it: the check runs before the heavy libraries load."""
-    origin = importlib.util.find_spec(module).origin
-    tree = ast.parse(Path(origin).read_text(encoding="utf-8"))
-    values = {}
+def _module_names(module: str) -> dict[str, object]:
+    """A module's top-level assignments (their expressions) and imports, from its source."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        raise _Unknown(f"no module {module}")
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    names = _imports(tree.body)
     for node in tree.body:
-        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else \
-            node.target if isinstance(node, ast.AnnAssign) and node.value is not None else None
-        if isinstance(target, ast.Name):
-            values[target.id] = node.value
-
-    def evaluate(expr: ast.expr) -> tuple:
-        if isinstance(expr, ast.Name):
-            return evaluate(values[expr.id])
-        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-            return evaluate(expr.left) + evaluate(expr.right)
-        value = ast.literal_eval(expr)
-        return tuple(value)  # a dict gives its keys
-
-    if name not in values:
-        raise KeyError(f"{module} has no constant {name}")
-    return evaluate(values[name])
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            names[node.targets[0].id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            names[node.target.id] = node.value
+    return names
 
 
-def specs(notebook: Path, defaults: dict[str, object]) -> dict[str, Spec]:
-    """Every parameter of ``notebook`` (its defaults as papermill reads them) with its spec."""
-    known = declared().get(notebook.stem, {})
-    return {name: known.get(name) or infer(name, default) for name, default in defaults.items()}
+def _lookup(name: str, names: dict[str, object], depth: int = 0) -> Alternatives:
+    if name in BUILTIN:
+        return BUILTIN[name]
+    if name not in names or depth > 20:
+        raise _Unknown(f"{name!r} is not imported from clusterstudy in a cell before the parameters cell")
+    found = names[name]
+    if isinstance(found, tuple):  # ("import", module, attribute)
+        module_names = _module_names(found[1])
+        if found[2] not in module_names:
+            raise _Unknown(f"{found[1]} declares no {found[2]}")
+        return _lookup(found[2], module_names, depth + 1)
+    return _evaluate(found, names, depth + 1)
+
+
+def _evaluate(node: ast.expr, names: dict[str, object], depth: int = 0) -> Alternatives:
+    """The alternatives a type expression allows (names resolved in ``names``)."""
+    if isinstance(node, ast.Constant) and node.value is None:
+        return [("none",)]
+    if isinstance(node, ast.Name):
+        return _lookup(node.id, names, depth)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _evaluate(node.left, names, depth) + _evaluate(node.right, names, depth)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        head = node.value.id
+        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if head == "Literal":
+            values = tuple(ast.literal_eval(a) for a in args)
+            if not all(isinstance(v, str) for v in values):
+                raise _Unknown("only Literal choices of text are supported")
+            return [("str", values)]
+        if head in ("list", "List"):
+            return [("list", _evaluate(args[0], names, depth))]
+        if head == "Optional":
+            return _evaluate(args[0], names, depth) + [("none",)]
+        if head == "Annotated":
+            rng = next((_between(a) for a in args[1:] if isinstance(a, ast.Call)), None)
+            return [(alt[0], rng) if alt[0] in ("int", "float") else alt for alt in _evaluate(args[0], names, depth)]
+    raise _Unknown(f"unsupported type expression {ast.unparse(node)!r}")
+
+
+def _between(call: ast.Call) -> Between:
+    if not (isinstance(call.func, ast.Name) and call.func.id == "Between"):
+        raise _Unknown(f"unsupported metadata {ast.unparse(call)!r}")
+    return Between(*(ast.literal_eval(a) for a in call.args),
+                   **{k.arg: ast.literal_eval(k.value) for k in call.keywords})
+
+
+def _to_spec(alternatives: Alternatives) -> Spec:
+    """The :class:`Spec` of resolved alternatives (null and choices named before numbers)."""
+    kinds, choices, rng, item = [], (), None, "str"
+    for alt in alternatives:
+        if alt[0] == "str":
+            choices += alt[1]
+        elif alt[0] in ("int", "float") and alt[1] is not None:
+            rng = alt[1]
+        elif alt[0] == "list":
+            inner = _to_spec(alt[1])
+            item = inner.kinds[0] if len(inner.kinds) == 1 else "any"
+            choices += inner.choices
+        if alt[0] not in kinds:
+            kinds.append(alt[0])
+    kinds.sort(key=lambda k: {"none": 0, "str": 1}.get(k, 2))
+    if rng is None:
+        return Spec(tuple(kinds), choices=choices, item=item)
+    return Spec(tuple(kinds), choices=choices, low=rng.low, high=rng.high, low_open=rng.low_open,
+                high_open=rng.high_open, item=item)
 
 
 def ordered_pairs(names) -> list[tuple[str, str]]:
@@ -242,7 +306,7 @@ def ordered_pairs(names) -> list[tuple[str, str]]:
 
 def check(notebook: Path, defaults: dict[str, object], values: dict[str, object]) -> None:
     """Raise :class:`ParameterError` for the first value ``notebook`` does not accept."""
-    spec = specs(notebook, defaults)
+    spec = specs(notebook)
     for name, value in values.items():
         if name in spec and not spec[name].valid(value):
             raise ParameterError(f"{notebook.stem}: parameter {name}={_show(value)} not accepted; "
@@ -265,3 +329,31 @@ def _show(value: object) -> str:
         return repr(value)
     text = repr(value).replace("\n", " ")
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def describe(notebook: Path) -> list[str]:
+    """One line per parameter: name, type, what it accepts, default and help (``make params``)."""
+    params, spec = inspect(notebook), specs(notebook)
+    width = max((len(n) for n in params), default=0)
+    return [f"{name:<{width}}  {p.annotation or '(inferred)'}: {spec[name].accepts()}; default {_show(p.default)}"
+            + (f"  # {p.help}" if p.help else "") for name, p in params.items()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m clusterstudy.pipeline.parameters NOTEBOOK(.ipynb)", file=sys.stderr)
+        return 2
+    notebook = Path(args[0])
+    if notebook.suffix != ".ipynb":
+        notebook = Path("notebooks") / f"{args[0]}.ipynb"
+    try:
+        print("\n".join(describe(notebook)))
+    except (ParameterError, OSError) as exc:
+        print(f"✘ {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

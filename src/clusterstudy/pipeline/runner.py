@@ -24,7 +24,6 @@ exercise is a success: one ✔ line, exit status 0.
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
 import difflib
 import hashlib
@@ -89,13 +88,7 @@ def check_notebook(notebook: Path) -> None:
 
 def notebook_defaults(notebook: Path) -> dict[str, object]:
     """The ``parameters`` cell's names and default values (literals; other expressions as text)."""
-    out = {}
-    for name, p in pm.inspect_notebook(str(notebook)).items():
-        try:
-            out[name] = ast.literal_eval(p["default"])
-        except (ValueError, SyntaxError):
-            out[name] = p["default"]
-    return out
+    return {name: p.default for name, p in typed.inspect(notebook).items()}
 
 
 def check_parameters(notebook: Path, parameters: dict) -> None:
