@@ -25,9 +25,8 @@ def test_groups_pool_as_ratios_of_sums(table2):
     assert g.loc["exhausted", "output_per_employee_usd"] == pytest.approx(1.21e9 / 93e3)
 
 
-def test_unknown_metric_and_grouping_are_one_line_errors(table2):
-    with pytest.raises(ValueError, match="unknown metric 'gdp'; choose one of"):
-        resource_cities.check_metric("gdp")
+def test_unknown_grouping_is_a_one_line_error(table2):
+    # an unknown metric is refused by the notebook's parameter contract (tests/test_parameters.py)
     with pytest.raises(ValueError, match="unknown grouping 'city'"):
         resource_cities.group_comparison(table2, "city")
 

@@ -21,7 +21,7 @@ MEDIATOR_NOTE = ("GDP per head is left out of the default models: if clusters ra
 
 
 def ols_fit(regions: pd.DataFrame, measure: str, controls: list[str], fixed_effects: str | None = None,
-            se: str = "cluster", zero_patents: str = "drop"):
+            se: models.SeType = "cluster", zero_patents: models.ZeroHandling = "drop"):
     """OLS of log patents per million on the standardised ``measure`` (errors clustered by country)."""
     d = models.prepare(regions, "patents_per_million", measure, controls, zero_patents, cluster="country")
     return models.fit(d, measure, controls, fixed_effects, se, standardise=True)
@@ -29,7 +29,7 @@ def ols_fit(regions: pd.DataFrame, measure: str, controls: list[str], fixed_effe
 
 def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tuple[str, ...] = ("tertiary_share",),
                size: str = "log_population", mediator: str | None = "gdp_pps_per_inhabitant",
-               country_fe: bool = True, se: str = "cluster", zero_patents: str = "drop",
+               country_fe: bool = True, se: models.SeType = "cluster", zero_patents: models.ZeroHandling = "drop",
                wild: bool = True, B: int = models.WILD_B, seed: int = models.WILD_SEED,
                include: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The notebook's models of patenting on one standardised measure, as one tidy table.
@@ -42,9 +42,9 @@ def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tup
     (``wild``): wild cluster bootstrap for OLS, wild score bootstrap for Poisson PML.
     ``include``: fit only the models whose names start with one of these prefixes.
     """
-    other = "HC3" if se == "cluster" else "cluster"
+    other: models.SeType = "HC3" if se == "cluster" else "cluster"
     base = [size, *controls]
-    specs: list[tuple[str, list[str], str | None, str, str]] = [
+    specs: list[tuple[str, list[str], str | None, models.SeType, str]] = [
         ("(1) size", [size], None, se, "OLS"), ("(2) size + controls", base, None, se, "OLS")]
     if country_fe:
         specs.append(("(3) + country FE", base, "country", se, "OLS"))

@@ -31,7 +31,7 @@ def eu_sample(period: tuple[int, int] = (2008, 2012), **kwargs):
 
 
 def eu_fits(regions: pd.DataFrame, measure: str, controls: tuple[str, ...] = ("tertiary_share",),
-            size: str = "log_population", zero_patents: str = "drop") -> dict:
+            size: str = "log_population", zero_patents: models.ZeroHandling = "drop") -> dict:
     """The headline OLS of :func:`eu_models.fit_models`, (2) and (3), as fitted results (clustered by country)."""
     base = [size, *controls]
     return {name: eu_models.ols_fit(regions, measure, base, fe, "cluster", zero_patents) for name, fe in EU_MODELS.items()}

@@ -21,13 +21,6 @@ METRICS: dict[Metric, str] = {  # the labels of Metric's values (tests/test_cont
 GROUPINGS = ("resource_status", "industry_type")
 
 
-def check_metric(metric: str) -> str:
-    """Return ``metric`` if known, else raise a one-line ValueError naming the allowed values."""
-    if metric not in METRICS:
-        raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
-    return metric
-
-
 def _ratios(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     employees = out["employees_thousand"] * 1e3

@@ -188,7 +188,8 @@ class _Unknown(Exception):
 # A resolved type: a list of alternatives, each ("bool",), ("none",), ("str", choices),
 # ("int" | "float", Between | None) or ("list", alternatives of the items).
 Alternatives = list[tuple]
-BUILTIN = {"bool": [("bool",)], "str": [("str", ())], "int": [("int", None)], "float": [("float", None)]}
+BUILTIN: dict[str, Alternatives] = {"bool": [("bool",)], "str": [("str", ())], "int": [("int", None)],
+                                   "float": [("float", None)]}
 
 
 def _notebook_imports(notebook: Path) -> dict[str, object]:
@@ -239,6 +240,7 @@ def _lookup(name: str, names: dict[str, object], depth: int = 0) -> Alternatives
         if found[2] not in module_names:
             raise _Unknown(f"{found[1]} declares no {found[2]}")
         return _lookup(found[2], module_names, depth + 1)
+    assert isinstance(found, ast.expr)  # a top-level assignment's expression
     return _evaluate(found, names, depth + 1)
 
 
@@ -272,12 +274,14 @@ def _between(call: ast.Call) -> Between:
     if not (isinstance(call.func, ast.Name) and call.func.id == "Between"):
         raise _Unknown(f"unsupported metadata {ast.unparse(call)!r}")
     return Between(*(ast.literal_eval(a) for a in call.args),
-                   **{k.arg: ast.literal_eval(k.value) for k in call.keywords})
+                   **{str(k.arg): ast.literal_eval(k.value) for k in call.keywords})
 
 
 def _to_spec(alternatives: Alternatives) -> Spec:
     """The :class:`Spec` of resolved alternatives (null and choices named before numbers)."""
-    kinds, choices, rng, item = [], (), None, "str"
+    kinds: list[str] = []
+    choices: tuple[str, ...] = ()
+    rng, item = None, "str"
     for alt in alternatives:
         if alt[0] == "str":
             choices += alt[1]
@@ -313,8 +317,8 @@ def check(notebook: Path, defaults: dict[str, object], values: dict[str, object]
                                  f"{name} takes {spec[name].accepts()}")
     merged = defaults | values
     for a, b in ordered_pairs(defaults):
-        if (a in values or b in values) and all(isinstance(merged[k], int | float) for k in (a, b)) \
-                and merged[a] > merged[b]:
+        lo, hi = merged[a], merged[b]
+        if (a in values or b in values) and isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
             raise ParameterError(f"{notebook.stem}: parameters {a}={merged[a]} and {b}={merged[b]} are "
                                  f"reversed; {a} must not exceed {b}")
 
