@@ -157,7 +157,7 @@ paper: ## typeset paper/paper.pdf (and paper/values.json) from the committed tab
 	@$(PY) -m clusterstudy paper pdf
 
 # ---------------------------------------------------------------- targets
-.PHONY: help all test lint env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
+.PHONY: help all test lint typecheck env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
   extracts download datapackage verify report book student references run params check-committed check-python
 
 help: ## list the targets
@@ -225,8 +225,9 @@ download: $(ENV_STAMP) ## fetch the Eurostat tables from Eurostat's API into bui
 datapackage: $(ENV_STAMP) ## rewrite data/datapackage.json (descriptions + sha256) after a data change
 	@$(PY) -m clusterstudy datapackage
 
-test: $(ENV_STAMP) ## lint, build all + the report, check the build equals git HEAD, then unit tests and nbval
+test: $(ENV_STAMP) ## lint, type-check, build all + the report, check the build equals git HEAD, then unit tests and nbval
 	@$(PY) -m ruff check src tests tools notebooks
+	@$(PY) -m mypy
 	@$(MAKE) --no-print-directory -j2 report
 	@$(MAKE) --no-print-directory check-committed
 	@rm -rf build/nbval-out
@@ -246,6 +247,9 @@ params: $(ENV_STAMP) ## a notebook's parameters: make params NB=<notebook> -> ty
 
 lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
 	@$(PY) -m ruff check src tests tools notebooks
+
+typecheck: $(ENV_STAMP) ## mypy over src/clusterstudy (configuration in pyproject.toml)
+	@$(PY) -m mypy
 
 refresh-notebooks: $(DEFAULT_TARGETS) ## copy default-parameter outputs from build/ into notebooks/
 	@for nb in $(NOTEBOOKS); do \
