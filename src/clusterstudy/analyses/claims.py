@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from clusterstudy.analyses import china_cities, us_regions
+from clusterstudy.analyses import china_cities, eu_models, us_regions
 from clusterstudy.core import paths
-from clusterstudy.estimation import models, multiple_testing
+from clusterstudy.estimation import multiple_testing
 from clusterstudy.measures import catalogue, indices
 
 VERDICTS = ("holds", "contradicted", "not supported", "not testable")
@@ -247,25 +247,9 @@ def us_models(claim: Claim) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def prosperity_models(regions: pd.DataFrame) -> pd.DataFrame:
-    """OLS of log GDP per inhabitant on each standardised traded measure, country fixed effects,
-    errors clustered by country: wild p and Romano–Wolf over the four measures."""
-    fits, rows = [], []
-    for m in EU_TRADED:
-        d = models.prepare(regions, "gdp_pps_per_inhabitant", m, [], cluster="country")
-        res = models.fit(d, m, [], "country", "cluster", standardise=True)
-        fits.append((res, m))
-        rows.append(models.tidy(res, m, wild_terms=(m,)).query("term == @m"))
-    out = pd.concat(rows, ignore_index=True)
-    adj = multiple_testing.adjust_family(fits, p_holm_from=out["p_wild"].tolist())
-    return out.assign(p_adjusted=adj["p_adjusted"].to_numpy(), p_holm=adj["p_holm"].to_numpy(),
-                      family="Europe GDP per head, four traded measures: Romano-Wolf, wild cluster bootstrap",
-                      family_size=len(fits))
-
-
 def eu_prosperity(claim: Claim) -> pd.DataFrame:
-    """Prosperity: :func:`prosperity_models` on the committed region table; primary = cluster strength."""
-    t = prosperity_models(_load(claim.tables[0]))
+    """Prosperity: :func:`eu_models.prosperity_models` on the committed region table; primary = cluster strength."""
+    t = eu_models.prosperity_models(_load(claim.tables[0]))
     return pd.DataFrame([_row("primary" if r["term"] == EU_TRADED[0] else "secondary",
                               f"Europe GDP per head on {r['term']}, within countries", r, r["p"])
                          for _, r in t.iterrows()])

@@ -15,6 +15,9 @@ from clusterstudy.core.prose import pboth, pval
 from clusterstudy.estimation import models, multiple_testing
 from clusterstudy.measures import catalogue, indices
 
+# the names of the OLS models of fit_models that other modules read (the ledger, space, the course)
+SIZE_MODEL, CONTROLS_MODEL, COUNTRY_FE_MODEL = "(1) size", "(2) size + controls", "(3) + country FE"
+
 MEDIATOR_NOTE = ("GDP per head is left out of the default models: if clusters raise productivity "
                  "and income, income may lie on the path from clusters to patents (a mediator), and "
                  "controlling for it would remove part of the association under test")
@@ -45,9 +48,9 @@ def fit_models(regions: pd.DataFrame, measure: str, *, controls: list[str] | tup
     other: models.SeType = "HC3" if se == "cluster" else "cluster"
     base = [size, *controls]
     specs: list[tuple[str, list[str], str | None, models.SeType, str]] = [
-        ("(1) size", [size], None, se, "OLS"), ("(2) size + controls", base, None, se, "OLS")]
+        (SIZE_MODEL, [size], None, se, "OLS"), (CONTROLS_MODEL, base, None, se, "OLS")]
     if country_fe:
-        specs.append(("(3) + country FE", base, "country", se, "OLS"))
+        specs.append((COUNTRY_FE_MODEL, base, "country", se, "OLS"))
     if mediator:
         specs.append(("(4) + GDP per head (possible mediator)", [*base, mediator], None, se, "OLS"))
     specs.append((f"(2) {other}", base, None, other, "OLS"))
@@ -88,8 +91,8 @@ def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEAS
     for m in measures:
         t = fit_models(regions, m, include=keep, **kwargs)
         t = t[t["term"] == m].set_index("model")
-        for comparison, ols, hc3, pml in [("across countries", "(2) size + controls", "(2) HC3", "(5) Poisson PML"),
-                                          ("within countries", "(3) + country FE", "(3) HC3",
+        for comparison, ols, hc3, pml in [("across countries", CONTROLS_MODEL, "(2) HC3", "(5) Poisson PML"),
+                                          ("within countries", COUNTRY_FE_MODEL, "(3) HC3",
                                            "(6) Poisson PML + country FE")]:
             if ols not in t.index:
                 continue
@@ -153,3 +156,19 @@ def construct_sentence(head: pd.DataFrame, measure: str, label: str, alpha: floa
                      f"({pval(o['p'], 'clustered p')}, {pval(o['p_wild'], 'wild bootstrap p')}: {sig} at "
                      f"{alpha:.0%}; Poisson PML {models.pct_effect(p['coef']):+.0f}%, {pval(p['p'])})")
     return f"{label[0].upper()}{label[1:]}: " + "; ".join(parts) + "."
+
+
+def prosperity_models(regions: pd.DataFrame) -> pd.DataFrame:
+    """OLS of log GDP per inhabitant on each standardised traded measure, country fixed effects,
+    errors clustered by country: wild p and Romano–Wolf over the four measures."""
+    fits, rows = [], []
+    for m in indices.TRADED_MEASURES:
+        d = models.prepare(regions, "gdp_pps_per_inhabitant", m, [], cluster="country")
+        res = models.fit(d, m, [], "country", "cluster", standardise=True)
+        fits.append((res, m))
+        rows.append(models.tidy(res, m, wild_terms=(m,)).query("term == @m"))
+    out = pd.concat(rows, ignore_index=True)
+    adj = multiple_testing.adjust_family(fits, p_holm_from=out["p_wild"].tolist())
+    return out.assign(p_adjusted=adj["p_adjusted"].to_numpy(), p_holm=adj["p_holm"].to_numpy(),
+                      family="Europe GDP per head, four traded measures: Romano-Wolf, wild cluster bootstrap",
+                      family_size=len(fits))

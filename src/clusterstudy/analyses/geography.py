@@ -20,8 +20,9 @@ from clusterstudy.analyses.eu_sample import region_indicators as eu_region_indic
 from clusterstudy.core.prose import pval
 from clusterstudy.data import boundaries
 from clusterstudy.estimation import models, spatial
+from clusterstudy.measures import catalogue
 
-EU_MODELS = {"(2) size + controls": None, "(3) + country FE": "country"}
+EU_MODELS = {eu_models.CONTROLS_MODEL: None, eu_models.COUNTRY_FE_MODEL: "country"}
 
 
 def eu_sample(period: tuple[int, int] = (2008, 2012), **kwargs):
@@ -100,9 +101,11 @@ def spatial_tables(gdf, fits: dict, term: str, sample: str, variables: dict[str,
 
 
 # ---------------------------------------------------------------- finding sentences
-SPATIAL = {"eu": ("EU NUTS-2", "(3) + country FE", "cluster_strength_traded"),
-           "us": ("U.S. CBSAs", "(2) size", "strong_cluster_share"),
-           "cn": ("Chinese cities", "types", "declining")}
+# per sample: (sample, headline model, its term, the term in words), as the findings and the paper state it
+SPATIAL = {"eu": ("EU NUTS-2", eu_models.COUNTRY_FE_MODEL, "cluster_strength_traded",
+                  catalogue.short("cluster_strength_traded")),
+           "us": ("U.S. CBSAs", us_regions.HEADLINE_SPEC, "strong_cluster_share", catalogue.short("strong_cluster_share")),
+           "cn": ("Chinese cities", china_cities.TYPES_MODEL, "declining", "declining resource city")}
 
 
 def spatial_sentence(diag: pd.DataFrame, mods: pd.DataFrame, sample: str, model: str, term: str,

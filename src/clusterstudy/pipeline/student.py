@@ -95,7 +95,9 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                  hidden=_EU_EXPECTED
                  + "_ctrl = [size_control, *controls]\n"
                    '_d = models.prepare(_expected, "patents_per_million", measure, _ctrl, zero_patents, cluster="country")\n'
-                   '_specs = [("(2) size + controls", None)] + ([("(3) + country FE", "country")] if country_fe else [])\n'
+                   '_specs = [(eu_models.CONTROLS_MODEL, None)]\n'
+                   'if country_fe:\n'
+                   '    _specs.append((eu_models.COUNTRY_FE_MODEL, "country"))\n'
                    "for _model, _fe in _specs:\n"
                    "    _res = models.fit(_d, measure, _ctrl, _fe, se, standardise=True)\n"
                    "    _row = table[(table[\"model\"] == _model) & (table[\"term\"] == measure)]\n"

@@ -130,11 +130,10 @@ def bullet_comparison() -> str:
 # ---------------------------------------------------------------- space (issue 22)
 def bullet_space() -> str:
     """Per sample, what accounting for space changes (tables eu_/us_/cn_spatial_*)."""
-    labels = {"eu": "traded cluster strength", "us": "strong-cluster share", "cn": "declining resource city"}
     parts = []
-    for key, (sample, model, term) in geography.SPATIAL.items():
+    for key, (sample, model, term, label) in geography.SPATIAL.items():
         diag, mods = table(f"{key}_spatial_diagnostics"), table(f"{key}_spatial_models")
-        parts.append(geography.spatial_sentence(diag, mods, sample, model, term, labels[key]))
+        parts.append(geography.spatial_sentence(diag, mods, sample, model, term, label))
     return "*Space* (spatial weights: k nearest neighbours and contiguity): " + " ".join(parts)
 
 

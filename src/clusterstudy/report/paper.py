@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from clusterstudy.analyses import geography
 from clusterstudy.core import atomic, paths, prose
 from clusterstudy.report import manifest, paper_tables
 from clusterstudy.report.makers import anchor
@@ -94,11 +95,11 @@ SENTENCES: list[tuple[str, str, tuple[str, ...], tuple[Any, ...]]] = [
      ("cn_resource_type_summary_patents_per_10k_residents", "cn_resource_type_regression_patents_per_10k_residents"),
      ("per 10,000 residents",)),
     ("s.space_eu", "geography.spatial_sentence", ("eu_spatial_diagnostics", "eu_spatial_models"),
-     ("EU NUTS-2", "(3) + country FE", "cluster_strength_traded", "traded cluster strength")),
+     geography.SPATIAL["eu"]),
     ("s.space_us", "geography.spatial_sentence", ("us_spatial_diagnostics", "us_spatial_models"),
-     ("U.S. CBSAs", "(2) size", "strong_cluster_share", "strong-cluster share")),
+     geography.SPATIAL["us"]),
     ("s.space_cn", "geography.spatial_sentence", ("cn_spatial_diagnostics", "cn_spatial_models"),
-     ("Chinese cities", "types", "declining", "declining resource city")),
+     geography.SPATIAL["cn"]),
 ]
 # (key, output file) of the figures the paper shows; the notebook comes from results.csv
 FIGURES: list[tuple[str, str]] = [
