@@ -144,10 +144,12 @@ endef
 $(foreach nb,$(filter-out claims_ledger,$(NOTEBOOKS)) claims_ledger,$(eval $(call notebook_rules,$(nb))))
 
 DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
+# every data file a notebook rule names: checked first, so a deleted one stops the build before any notebook
+ALL_DATA := $(sort $(filter data/%,$(foreach nb,$(NOTEBOOKS),$($(nb)_INPUTS))))
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
-  extracts download datapackage verify report book student references run check-committed check-python
+  extracts download datapackage verify report book student references run test-nb check-committed check-python
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -192,7 +194,7 @@ build/.conda-env-%:
 lock: ## re-derive requirements.lock from environment.yml
 	python3 tools/lock_env.py
 
-build/.data-verified: $(DATA_FILES) data/datapackage.json $(ENV_STAMP)
+build/.data-verified: $(ALL_DATA) $(DATA_FILES) data/datapackage.json $(ENV_STAMP)
 	@$(PY) -m clusterstudy.data.provenance verify
 	@$(PY) -m clusterstudy.data.extracts check
 	@mkdir -p build && touch $@
@@ -225,9 +227,28 @@ test: $(ENV_STAMP) ## lint, build all + the report, check the build equals git H
 check-committed: $(ENV_STAMP) ## fail if figures/, tables/, results.csv or notebooks/ differ from git HEAD
 	@$(PY) -m clusterstudy.pipeline.verify committed
 
-run: $(ENV_STAMP) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
-	@test -n "$(NB)" || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
-	@$(RUN) $(if $(filter %.ipynb,$(NB)),$(NB),notebooks/$(NB).ipynb) --variant $(NAME) --assign '$(subst ','\'',$(P))'
+# NB, NAME and P reach the shell as single-quoted words, never expanded by make or the shell (shq);
+# the runner then refuses a NAME that is not a folder name. The notebook's data files are
+# prerequisites, so a deleted one stops the run in one line (the rule for missing data below).
+shq = '$(subst ','\'',$(value $(1)))'
+unexport NB NAME P
+RUN_NB_NAME := $(basename $(notdir $(value NB)))
+run: $(ENV_STAMP) $(filter data/%,$($(RUN_NB_NAME)_INPUTS)) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
+	@test -n $(call shq,NB) || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
+	@nb=$(call shq,NB); case "$$nb" in *.ipynb) ;; *) nb="notebooks/$$nb.ipynb";; esac; \
+	  $(RUN) "$$nb" --variant $(call shq,NAME) --assign $(call shq,P)
+
+# A data file a rule needs but the tree lacks (deleted by hand): one line with the fix, before make's own
+data/extracts/%.csv data/seeds/%.csv data/%.json:
+	@echo "✘ $@: missing; restore it with git checkout -- $@$(if $(filter data/extracts/%,$@), (or make extracts))" >&2; exit 1
+
+test-nb: $(ENV_STAMP) ## one notebook's nbval: make test-nb NB=<notebook> (outputs under build/nbval-out/)
+	@test -n $(call shq,NB) || { echo "✘ usage: make test-nb NB=<notebook>; the notebooks are: $(NOTEBOOKS)" >&2; exit 2; }
+	@nb=$(call shq,NB); case "$$nb" in *.ipynb) ;; *) nb="notebooks/$$nb.ipynb";; esac; \
+	  test -f "$$nb" || { echo "✘ no notebook $$nb; the notebooks are: $(NOTEBOOKS)" >&2; exit 2; }; \
+	  rm -rf build/nbval-out; \
+	  CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest "$$nb" --nbval --nbval-kernel-name $(KERNEL) \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
 
 lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
 	@$(PY) -m ruff check src tests tools notebooks
@@ -267,11 +288,15 @@ verify: ## rebuild the committed state in a temporary clone; compare every resul
 
 # The nbgrader course (build/student/: submissions, gradebook, feedback) is kept: it holds
 # students' work that no make target can rebuild. Remove it by hand when a course is over.
-clean: ## remove build products (build/) except the course build/student/; never touches data/, figures/ or tables/
-	@if [ -d build/student ]; then \
-	  find build -mindepth 1 -maxdepth 1 ! -name student -exec rm -rf {} +; \
-	  echo "✔ build/ cleaned; kept build/student/ (the nbgrader course: submissions and gradebook; remove it by hand with rm -rf build/student)"; \
+# Variant runs (build/variants/) are a reviewer's own results: kept too.
+clean: ## remove build products (build/) except the course build/student/ and the variant runs build/variants/
+	@kept=$$(for d in student variants; do [ -d build/$$d ] && echo $$d; done); \
+	if [ -n "$$kept" ]; then \
+	  find build -mindepth 1 -maxdepth 1 ! -name student ! -name variants -exec rm -rf {} +; \
+	  echo "✔ build/ cleaned"; \
+	  [ -d build/student ] && echo "  kept build/student/ (the nbgrader course: submissions and gradebook; remove it by hand with rm -rf build/student)"; \
+	  [ -d build/variants ] && echo "  kept build/variants/ (your variant runs; remove them by hand with rm -rf build/variants)"; true; \
 	else rm -rf build; echo "✔ build/ removed"; fi
 
-distclean: clean ## also remove the environment (.venv); the course build/student/ is still kept
+distclean: clean ## also remove the environment (.venv); build/student/ and build/variants/ are still kept
 	rm -rf .venv
