@@ -128,7 +128,7 @@ spatial_dependence_INPUTS := $(EU_EXTRACTS) $(GEO_EXTRACTS) $(patsubst %,data/ex
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules
 $(1)_DEPS := notebooks/$(1).ipynb $$($(1)_INPUTS) $$($(1)_SRC) build/runner-interface $$(ENV_STAMP) \
-  | build/.data-verified
+  | build/.data-verified check-outputs
 $(1)_TARGETS := build/notebooks/$(1).ipynb \
   $$(foreach v,$$($(1)_VALUES),build/notebooks/$(1)--$$($(1)_SWEEP)-$$(v).ipynb)
 build/notebooks/$(1).ipynb: $$($(1)_DEPS)
@@ -149,7 +149,7 @@ ALL_DATA := $(sort $(filter data/%,$(foreach nb,$(NOTEBOOKS),$($(nb)_INPUTS))))
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
-  extracts download datapackage verify report book student references run test-nb check-committed check-python
+  extracts download datapackage verify report book student references run test-nb check-committed check-outputs check-python
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -157,7 +157,7 @@ help: ## list the targets
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 	@echo "  <notebook>          run one notebook and its parameter variants: $(NOTEBOOKS)"
 
-all: results.csv ## build env if missing, verify data checksums, run every notebook
+all: check-outputs results.csv ## build env if missing, verify data checksums, run every notebook
 	@echo "all outputs up to date: $(words $(NOTEBOOK_TARGETS)) notebook runs"
 
 results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/report/manifest.py
@@ -223,6 +223,11 @@ test: $(ENV_STAMP) ## lint, build all + the report, check the build equals git H
 	@rm -rf build/nbval-out
 	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest notebooks tests --nbval \
 	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
+
+# make all's first step: a committed output edited or corrupted by hand (differs from HEAD, no build
+# wrote it, its inputs unchanged) stops the build in one line naming it and the fix
+check-outputs: $(ENV_STAMP)
+	@$(PY) -m clusterstudy.pipeline.verify damaged
 
 check-committed: $(ENV_STAMP) ## fail if figures/, tables/, results.csv or notebooks/ differ from git HEAD
 	@$(PY) -m clusterstudy.pipeline.verify committed
