@@ -128,7 +128,7 @@ spatial_dependence_INPUTS := $(EU_EXTRACTS) $(GEO_EXTRACTS) $(patsubst %,data/ex
 # One rule per notebook and one per swept parameter value, generated (never copy-pasted).
 define notebook_rules
 $(1)_DEPS := notebooks/$(1).ipynb $$($(1)_INPUTS) $$($(1)_SRC) build/runner-interface $$(ENV_STAMP) \
-  | build/.data-verified
+  | build/.data-verified check-outputs
 $(1)_TARGETS := build/notebooks/$(1).ipynb \
   $$(foreach v,$$($(1)_VALUES),build/notebooks/$(1)--$$($(1)_SWEEP)-$$(v).ipynb)
 build/notebooks/$(1).ipynb: $$($(1)_DEPS)
@@ -144,6 +144,8 @@ endef
 $(foreach nb,$(filter-out claims_ledger,$(NOTEBOOKS)) claims_ledger,$(eval $(call notebook_rules,$(nb))))
 
 DATA_FILES := $(sort $(wildcard data/seeds/*.csv data/extracts/*.csv))
+# every data file a notebook rule names: checked first, so a deleted one stops the build before any notebook
+ALL_DATA := $(sort $(filter data/%,$(foreach nb,$(NOTEBOOKS),$($(nb)_INPUTS))))
 
 # ---------------------------------------------------------------- paper
 # The article (issue 34): paper/values.json and its Typst tables from the committed tables, then the PDF
@@ -158,7 +160,8 @@ paper: ## typeset paper/paper.pdf (and paper/values.json) from the committed tab
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint typecheck env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
-  extracts download datapackage verify report book student references run params check-committed check-python
+  extracts download datapackage verify report book student references run params test-nb check-committed check-outputs \
+  check-python
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
@@ -166,7 +169,7 @@ help: ## list the targets
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 	@echo "  <notebook>          run one notebook and its parameter variants: $(NOTEBOOKS)"
 
-all: results.csv paper/paper.pdf ## build env if missing, verify data checksums, run every notebook, typeset the paper
+all: check-outputs results.csv paper/paper.pdf ## build env if missing, verify data checksums, run every notebook, typeset the paper
 	@echo "all outputs up to date: $(words $(NOTEBOOK_TARGETS)) notebook runs"
 
 results.csv: $(NOTEBOOK_TARGETS) $(SRCDIR)/report/manifest.py
@@ -203,7 +206,7 @@ build/.conda-env-%:
 lock: ## re-derive requirements.lock from environment.yml
 	python3 tools/lock_env.py
 
-build/.data-verified: $(DATA_FILES) data/datapackage.json $(ENV_STAMP)
+build/.data-verified: $(ALL_DATA) $(DATA_FILES) data/datapackage.json $(ENV_STAMP)
 	@$(PY) -m clusterstudy verify-data
 	@$(PY) -m clusterstudy check-extracts
 	@mkdir -p build && touch $@
@@ -234,16 +237,40 @@ test: $(ENV_STAMP) ## lint, type-check, build all + the report, check the build 
 	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest notebooks tests --nbval \
 	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
 
+# make all's first step: a committed output edited or corrupted by hand (differs from HEAD, no build
+# wrote it, its inputs unchanged) stops the build in one line naming it and the fix
+check-outputs: $(ENV_STAMP)
+	@$(PY) -m clusterstudy check-outputs
+
 check-committed: $(ENV_STAMP) ## fail if figures/, tables/, results.csv or notebooks/ differ from git HEAD
 	@$(PY) -m clusterstudy check-committed
 
-run: $(ENV_STAMP) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
-	@test -n "$(NB)" || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
-	@$(RUN) $(if $(filter %.ipynb,$(NB)),$(NB),notebooks/$(NB).ipynb) --variant $(NAME) --assign '$(subst ','\'',$(P))'
+# NB, NAME and P reach the shell as single-quoted words, never expanded by make or the shell (shq);
+# the runner then refuses a NAME that is not a folder name. The notebook's data files are
+# prerequisites, so a deleted one stops the run in one line (the rule for missing data below).
+shq = '$(subst ','\'',$(value $(1)))'
+unexport NB NAME P
+RUN_NB_NAME := $(basename $(notdir $(value NB)))
+run: $(ENV_STAMP) $(filter data/%,$($(RUN_NB_NAME)_INPUTS)) | build/.data-verified ## a variant: make run NB=<notebook> P="name=value ..." [NAME=dir] [TIMEOUT=s] -> build/variants/
+	@test -n $(call shq,NB) || { echo "✘ usage: make run NB=<notebook or path.ipynb> P=\"name=value ...\" [NAME=<variant>] [TIMEOUT=<seconds per cell>]" >&2; exit 2; }
+	@nb=$(call shq,NB); case "$$nb" in *.ipynb) ;; *) nb="notebooks/$$nb.ipynb";; esac; \
+	  $(RUN) "$$nb" --variant $(call shq,NAME) --assign $(call shq,P)
+
+# A data file a rule needs but the tree lacks (deleted by hand): one line with the fix, before make's own
+data/extracts/%.csv data/seeds/%.csv data/%.json:
+	@echo "✘ $@: missing; restore it with git checkout -- $@$(if $(filter data/extracts/%,$@), (or make extracts))" >&2; exit 1
+
+test-nb: $(ENV_STAMP) ## one notebook's nbval: make test-nb NB=<notebook> (outputs under build/nbval-out/)
+	@test -n $(call shq,NB) || { echo "✘ usage: make test-nb NB=<notebook>; the notebooks are: $(NOTEBOOKS)" >&2; exit 2; }
+	@nb=$(call shq,NB); case "$$nb" in *.ipynb) ;; *) nb="notebooks/$$nb.ipynb";; esac; \
+	  test -f "$$nb" || { echo "✘ no notebook $$nb; the notebooks are: $(NOTEBOOKS)" >&2; exit 2; }; \
+	  rm -rf build/nbval-out; \
+	  CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest "$$nb" --nbval --nbval-kernel-name $(KERNEL) \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
 
 params: $(ENV_STAMP) ## a notebook's parameters: make params NB=<notebook> -> type, allowed values, default, help
 	@test -n "$(NB)" || { echo "✘ usage: make params NB=<notebook or path.ipynb>" >&2; exit 2; }
-	@$(PY) -m clusterstudy.pipeline.parameters $(NB)
+	@$(PY) -m clusterstudy params $(call shq,NB)
 
 lint: $(ENV_STAMP) ## ruff over src, tests, tools and notebooks
 	@$(PY) -m ruff check src tests tools notebooks
@@ -286,11 +313,15 @@ verify: ## rebuild the committed state in a temporary clone; compare every resul
 
 # The nbgrader course (build/student/: submissions, gradebook, feedback) is kept: it holds
 # students' work that no make target can rebuild. Remove it by hand when a course is over.
-clean: ## remove build products (build/) except the course build/student/; never touches data/, figures/ or tables/
-	@if [ -d build/student ]; then \
-	  find build -mindepth 1 -maxdepth 1 ! -name student -exec rm -rf {} +; \
-	  echo "✔ build/ cleaned; kept build/student/ (the nbgrader course: submissions and gradebook; remove it by hand with rm -rf build/student)"; \
+# Variant runs (build/variants/) are a reviewer's own results: kept too.
+clean: ## remove build products (build/) except the course build/student/ and the variant runs build/variants/
+	@kept=$$(for d in student variants; do [ -d build/$$d ] && echo $$d; done); \
+	if [ -n "$$kept" ]; then \
+	  find build -mindepth 1 -maxdepth 1 ! -name student ! -name variants -exec rm -rf {} +; \
+	  echo "✔ build/ cleaned"; \
+	  [ -d build/student ] && echo "  kept build/student/ (the nbgrader course: submissions and gradebook; remove it by hand with rm -rf build/student)"; \
+	  [ -d build/variants ] && echo "  kept build/variants/ (your variant runs; remove them by hand with rm -rf build/variants)"; true; \
 	else rm -rf build; echo "✔ build/ removed"; fi
 
-distclean: clean ## also remove the environment (.venv); the course build/student/ is still kept
+distclean: clean ## also remove the environment (.venv); build/student/ and build/variants/ are still kept
 	rm -rf .venv

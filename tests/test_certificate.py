@@ -30,7 +30,7 @@ def test_a_differing_or_missing_file_fails_the_certificate(tmp_path):
     report = _report(differing=[("tables/b.csv", ["row 1, column 'x': '1' -> '2'"])], extra=["tables/z.csv"])
     md, ok = certificate.render(report, FILES, "abc", datetime(2026, 1, 1, tzinfo=UTC), 60, {})
     assert not ok and "NOT REPRODUCED" in md
-    assert "| tables/b.csv | differing | row 1, column 'x': '1' -> '2' |" in md
+    assert "| tables/b.csv | differing |  | row 1, column 'x': '1' -> '2' |" in md
     assert "| tables/d.csv | missing |" in md and "| tables/z.csv | extra |" in md
     assert md.index("tables/b.csv | differing") < md.index("tables/c.md | identical")
 

@@ -55,3 +55,26 @@ def test_citation_file_validates_against_the_cff_1_2_0_schema():
     # the check is real: the old reference type "dataset" is not a CFF type
     cff["references"][3]["type"] = "dataset"
     assert len(_cff_errors(cff)) == 1
+
+
+def test_an_unchanged_manifest_is_not_written(tmp_path, monkeypatch):
+    """A no-op `make all` writes nothing: the manifest is rewritten only when its content changes."""
+    meta = tmp_path / "build" / "meta"
+    (meta / "runs").mkdir(parents=True)
+    (meta / "tables").mkdir()
+    (tmp_path / "pyproject.toml").write_text("")
+    (meta / "runs" / "nb.json").write_text(json.dumps({"notebook": "notebooks/nb.ipynb", "parameters": {},
+                                                       "executed": "build/notebooks/nb.ipynb",
+                                                       "outputs": ["tables/t.csv"]}))
+    (meta / "tables" / "t.csv.json").write_text(json.dumps({"caption": "A table"}))
+    monkeypatch.setenv("CLUSTERS_ROOT", str(tmp_path))
+    assert manifest.write() == (1, True)
+    before = (tmp_path / "results.csv").read_bytes()
+
+    def no_write(*args, **kwargs):
+        raise AssertionError("results.csv rewritten although its content did not change")
+
+    monkeypatch.setattr(manifest.atomic, "write_text", no_write)
+    assert manifest.write() == (1, False)
+    assert (tmp_path / "results.csv").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "pyproject.toml", "results.csv"]

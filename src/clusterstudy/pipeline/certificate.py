@@ -3,7 +3,10 @@
 It names the commit rebuilt, when and how long, the machine and the software versions, and for
 every file of the CODECHECK manifest (``codecheck.yml``) whether the clean rebuild reproduced it:
 identical (same sha256), within tolerance (a PNG within the stated RMS), differing (with the
-details) or missing. Files rebuilt but not committed are listed as extra.
+details) or missing, with the rebuilt file's sha256. Files rebuilt but not committed are listed as
+extra. It also records whether the working tree that asked for the check held the commit's results:
+a result file there that differs from the commit turns the verdict into "REPRODUCED FOR THE COMMIT
+ONLY", naming the files, never an unqualified REPRODUCED.
 """
 
 from __future__ import annotations
@@ -55,29 +58,42 @@ def machine() -> dict[str, str]:
 
 
 def render(report: dict[str, list], files: list[str], commit: str, started: datetime, seconds: float,
-           env: dict[str, str]) -> tuple[str, bool]:
-    """(Markdown of the certificate, whether every manifest file reproduced)."""
+           env: dict[str, str], tree: list[tuple[str, bool, list[str]]] | None = None) -> tuple[str, bool]:
+    """(Markdown of the certificate, whether every manifest file reproduced and the working tree held them).
+
+    ``tree`` lists the working tree's result files that differ from the commit
+    (:func:`clusterstudy.pipeline.verify.uncommitted_results`); ``None`` when it was not checked.
+    """
     st = statuses(report, files)
     counts = {s: sum(1 for v, _ in st.values() if v == s) for s in STATUS_ORDER}
+    dirty = [p for p, acceptable, _ in tree or [] if not acceptable]
     ok = counts["differing"] == counts["missing"] == 0 and not report["extra"]
     verdict = ("REPRODUCED: every file of the manifest was rebuilt"
                + (" byte for byte" if not counts["within tolerance"] else
                   f", {counts['within tolerance']} PNG(s) within the stated RMS tolerance") if ok
                else "NOT REPRODUCED: see the files marked differing, missing or extra")
+    if ok and dirty:
+        verdict = (f"REPRODUCED FOR THE COMMIT ONLY: the working tree checked differs from it in {len(dirty)} "
+                   f"result file(s): {', '.join(dirty)}")
+    ok = ok and not dirty
+    digests = dict(report.get("sha256", []))
+    held = ("not checked" if tree is None else "every result file equals the commit" if not dirty
+            else f"{len(dirty)} result file(s) differ from the commit: {', '.join(dirty)}")
     lines = ["# Reproduction certificate", "",
              f"**{verdict}.**", "",
              f"- Commit rebuilt: `{commit}` (a clean clone; `make all` from scratch, then sha256 per file)",
+             f"- Working tree (figures/, tables/, results.csv, notebooks/): {held}",
              f"- Checked: {started.strftime('%Y-%m-%d %H:%M UTC')}, {seconds / 60:.1f} min",
              *[f"- {k}: {v}" for k, v in env.items()],
              f"- Manifest: `codecheck.yml` ({len(files)} files): "
              + ", ".join(f"{counts[s]} {s}" for s in reversed(STATUS_ORDER))
              + f"; {len(report['extra'])} extra", "",
-             "| File | Result | Details |", "|:--|:--|:--|"]
+             "| File | Result | sha256 (rebuilt) | Details |", "|:--|:--|:--|:--|"]
     for f in sorted(files, key=lambda f: (STATUS_ORDER.index(st[f][0]), f)):
         status, details = st[f]
-        lines.append(f"| {f} | {status} | {'; '.join(details).replace('|', '/')} |")
+        lines.append(f"| {f} | {status} | {digests.get(f, '')} | {'; '.join(details).replace('|', '/')} |")
     for f in report["extra"]:
-        lines.append(f"| {f} | extra | rebuilt but not committed |")
+        lines.append(f"| {f} | extra | {digests.get(f, '')} | rebuilt but not committed |")
     return "\n".join(lines) + "\n", ok
 
 
@@ -118,9 +134,9 @@ def to_html(markdown: str) -> str:
 
 
 def write(out: Path, report: dict[str, list], files: list[str], commit: str, started: datetime,
-          seconds: float) -> tuple[Path, bool]:
+          seconds: float, tree: list[tuple[str, bool, list[str]]] | None = None) -> tuple[Path, bool]:
     """Write ``certificate.md`` and ``certificate.html`` into ``out``; return the Markdown path and the verdict."""
-    md, ok = render(report, files, commit, started, seconds, machine())
+    md, ok = render(report, files, commit, started, seconds, machine(), tree)
     out.mkdir(parents=True, exist_ok=True)
     atomic.write_text(out / "certificate.md", md)
     atomic.write_text(out / "certificate.html", to_html(md))

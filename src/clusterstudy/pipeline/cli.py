@@ -174,7 +174,8 @@ def _check_committed(args: argparse.Namespace) -> int:
 def _manifest(args: argparse.Namespace) -> int:
     from clusterstudy.report import manifest
 
-    print(f"✔ results.csv: {manifest.write()} outputs")
+    n, changed = manifest.write()
+    print(f"✔ results.csv: {n} outputs{'' if changed else ' (unchanged)'}")
     return 0
 
 
@@ -235,10 +236,29 @@ def _sitecheck(args: argparse.Namespace) -> int:
     from clusterstudy.report import sitecheck
 
     r = sitecheck.check(args.site)
-    _fail(r.broken + [f"{page}: not reachable from the table of contents" for page in r.unreachable])
+    _fail(r.broken + [f"{page}: not reachable from the table of contents" for page in r.unreachable] + r.text_tables)
     print(f"{'✔' if r.ok else '✘'} {r.pages} pages, {r.links} local links, {r.anchors} anchors: "
-          f"{len(r.broken)} broken, {len(r.unreachable)} pages unreachable")
+          f"{len(r.broken)} broken, {len(r.unreachable)} pages unreachable, "
+          f"{len(r.text_tables)} Markdown tables shown as text")
     return 0 if r.ok else 1
+
+
+def _params(args: argparse.Namespace) -> int:
+    from clusterstudy.pipeline import parameters
+
+    notebook = args.notebook if args.notebook.suffix == ".ipynb" else Path("notebooks") / f"{args.notebook}.ipynb"
+    try:
+        print("\n".join(parameters.describe(notebook)))
+    except (parameters.ParameterError, OSError) as exc:
+        return _fail([str(exc)])
+    return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> int:
+    from clusterstudy.core import paths
+    from clusterstudy.pipeline import verify
+
+    return verify.check_damaged(paths.project_root())
 
 
 def _deps(args: argparse.Namespace) -> int:
@@ -263,6 +283,10 @@ COMMANDS: list[Command] = [
     ("datapackage", "rewrite data/datapackage.json (descriptions and sha256)", _datapackage, None),
     ("references", "re-parse the seeds' reference lists into data/seeds/ and data/references.bib", _references, None),
     ("download", "fetch the Eurostat tables from Eurostat's API into build/download/ (needs internet)", _download, None),
+    ("params", "a notebook's parameters: type, allowed values or range, default and help, one line each", _params,
+     lambda p: p.add_argument("notebook", type=Path, help="a notebook name or path")),
+    ("check-outputs", "exit 1 naming each committed output damaged by hand (make all's first step)",
+     _check_outputs, None),
     ("deps", "write the notebooks' module dependencies (build/deps.mk) or, with --interface, the runner's interface",
      _deps, lambda p: (p.add_argument("out", type=Path),
                        p.add_argument("--interface", action="store_true", help="write the runner's interface"))),

@@ -13,7 +13,7 @@ without annotation gets the spec its default implies (:func:`infer`). Pairs name
 
 :func:`check` raises :class:`ParameterError` with one line naming the parameter, the value and
 what it accepts; an annotation naming no imported type is one such line too.
-``python -m clusterstudy.pipeline.parameters NOTEBOOK`` (``make params NB=...``) lists them.
+``python -m clusterstudy params NOTEBOOK`` (``make params NB=...``) lists them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import functools
 import importlib.util
 import json
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -341,23 +340,3 @@ def describe(notebook: Path) -> list[str]:
     width = max((len(n) for n in params), default=0)
     return [f"{name:<{width}}  {p.annotation or '(inferred)'}: {spec[name].accepts()}; default {_show(p.default)}"
             + (f"  # {p.help}" if p.help else "") for name, p in params.items()]
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m clusterstudy.pipeline.parameters NOTEBOOK(.ipynb)", file=sys.stderr)
-        return 2
-    notebook = Path(args[0])
-    if notebook.suffix != ".ipynb":
-        notebook = Path("notebooks") / f"{args[0]}.ipynb"
-    try:
-        print("\n".join(describe(notebook)))
-    except (ParameterError, OSError) as exc:
-        print(f"✘ {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -18,7 +18,9 @@ unknown notebook or parameter, a value it does not accept, a failing cell or a c
 longer than the execution timeout (``--timeout``, seconds per cell) stops the run with one
 line naming the cause (for a variant, the folder it left); the staging folder is removed and
 the exit status is 1. A student release run as a variant that stops at its first open
-exercise is a success: one ✔ line, exit status 0.
+exercise is a success: one ✔ line, exit status 0. A variant's name is checked and its folder
+locked (:mod:`clusterstudy.pipeline.guard`): a second run of the same name stops at once. Ctrl-C
+removes the staging folder and prints one line (exit status 130); nothing was promoted.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ import papermill as pm
 import yaml
 
 from clusterstudy.core import atomic, paths
+from clusterstudy.pipeline import guard, student
 from clusterstudy.pipeline import parameters as typed
 
 # What a notebook run sees of the runner: its kernel, the environment it sets, the output folders
@@ -53,14 +56,17 @@ KERNEL = INTERFACE["kernel"]
 TIMEOUT = 1800  # seconds any one cell may run (the slowest cell of `make all` takes well under this)
 
 
+INTERRUPTED = "✘ interrupted: nothing was written; rerun the same command to run {} again"
+
+
 class RunError(Exception):
     """A notebook run that cannot start or did not finish; the message is one line."""
 
 
 def variant_dir(name: str) -> Path:
     """Where a variant run's notebook, figures and tables go: ``build/variants/<name>/``."""
-    if not name or "/" in name or name.startswith("."):
-        raise RunError(f"bad variant name {name!r}: use letters, digits, '-', '_' or '='")
+    if problem := guard.name_problem(name):
+        raise RunError(problem)
     return paths.project_root() / "build" / "variants" / name
 
 
@@ -170,8 +176,23 @@ def run(input_nb: Path, output_nb: Path | None, parameters: dict, *, variant: st
     except Exception as exc:  # unreadable notebook
         print(f"✘ {input_nb}: cannot read its parameters: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    output_nb = output_nb or dest / input_nb.name  # given unless a variant
+    try:
+        with guard.variant_lock(root, variant) if variant else contextlib.nullcontext():
+            return _execute(input_nb, output_nb, parameters, variant, timeout, dest, label)
+    except guard.Busy as exc:
+        print(f"✘ {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C before or after the kernel ran: nothing was promoted
+        print(INTERRUPTED.format(input_nb), file=sys.stderr)
+        return 130
+
+
+def _execute(input_nb: Path, output_nb: Path, parameters: dict, variant: str | None, timeout: int,
+             dest: Path, label: str) -> int:
+    """Run the checked notebook through staging (the body of :func:`run`); return the exit status."""
+    root = paths.project_root()
     if variant:
-        output_nb = output_nb or dest / input_nb.name
         print(f"▶ {input_nb} [{label}] -> {dest.relative_to(root)}/", flush=True)
     else:
         print(f"▶ {input_nb} [{label}]", flush=True)
@@ -193,7 +214,11 @@ def run(input_nb: Path, output_nb: Path | None, parameters: dict, *, variant: st
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
     except pm.PapermillExecutionError as exc:
-        exercise = _open_exercise(tmp_nb, exc) if variant else None
+        if exc.ename == "KeyboardInterrupt":  # the kernel got the Ctrl-C
+            shutil.rmtree(staging, ignore_errors=True)
+            print(INTERRUPTED.format(input_nb), file=sys.stderr)
+            return 130
+        exercise = student.open_exercise(tmp_nb, exc.ename) if variant else None
         if exercise is not None:  # a student release stops at its first stub: that is the goal
             outputs = _promote(staging, dest, str(input_nb), parameters)
             _keep_partial(tmp_nb, output_nb)
@@ -207,6 +232,10 @@ def run(input_nb: Path, output_nb: Path | None, parameters: dict, *, variant: st
         print(f"✘ {input_nb} failed in cell {exc.exec_count}: {exc.ename}: {last}"
               f"{_left(dest, root) if variant else ''}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: the staged outputs go, nothing was promoted
+        shutil.rmtree(staging, ignore_errors=True)
+        print(INTERRUPTED.format(input_nb), file=sys.stderr)
+        return 130
     except TimeoutError:  # nbclient's CellTimeoutError
         cell = _running_cell(tmp_nb)
         _keep_partial(tmp_nb, output_nb if variant else None)
@@ -224,17 +253,18 @@ def run(input_nb: Path, output_nb: Path | None, parameters: dict, *, variant: st
     nb = json.loads(tmp_nb.read_text())
     cells = sum((c.get("metadata", {}).get("papermill", {}).get("duration") or 0)
                 for c in nb["cells"])
-    outputs = _promote(staging, dest, str(input_nb), parameters)
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    run_record = {
-        "notebook": str(input_nb), "executed": str(output_nb), "parameters": parameters,
-        "outputs": outputs, "seconds": round(wall, 2), "cell_seconds": round(cells, 2),
-        "peak_mib": round(peak_mib, 1),
-    }
-    atomic.write_text(dest / "build" / "meta" / "runs" / f"{output_nb.stem}.json",
-                      json.dumps(run_record, indent=1, sort_keys=True) + "\n")
-    output_nb.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(tmp_nb, output_nb)
+    with guard.uninterrupted():  # promotion takes milliseconds: a Ctrl-C now waits for it
+        outputs = _promote(staging, dest, str(input_nb), parameters)
+        peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        run_record = {
+            "notebook": str(input_nb), "executed": str(output_nb), "parameters": parameters,
+            "outputs": outputs, "seconds": round(wall, 2), "cell_seconds": round(cells, 2),
+            "peak_mib": round(peak_mib, 1),
+        }
+        atomic.write_text(dest / "build" / "meta" / "runs" / f"{output_nb.stem}.json",
+                          json.dumps(run_record, indent=1, sort_keys=True) + "\n")
+        output_nb.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp_nb, output_nb)
     shutil.rmtree(staging, ignore_errors=True)
     print(f"✔ {output_nb.relative_to(root) if output_nb.is_relative_to(root) else output_nb} "
           f"({wall:.1f} s, cells {cells:.1f} s, "
@@ -270,31 +300,6 @@ def _left(dest: Path, root: Path) -> str:
     if not dest.exists():
         return "; nothing was kept"
     return f"; the partly run notebook is kept in {_rel(dest, root)}/ (remove it with rm -r {_rel(dest, root)})"
-
-
-def _open_exercise(executed: Path, exc: pm.PapermillExecutionError) -> int | None:
-    """The exercise number when a student release stopped at an unanswered exercise, else None.
-
-    nbgrader's stubs raise ``NotImplementedError``; the prompt cell before the stub reads
-    ``**Exercise N**`` (:mod:`clusterstudy.pipeline.student`).
-    """
-    if exc.ename != "NotImplementedError":
-        return None
-    try:
-        cells = json.loads(executed.read_text())["cells"]
-    except (OSError, ValueError, KeyError):
-        return None
-    # the cell that raised (papermill marks it; its error banner shifts indices by one)
-    failed = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("papermill", {}).get("exception")]
-    if not failed or "nbgrader" not in cells[failed[0]].get("metadata", {}):
-        return None
-    i = failed[0]
-    for cell in reversed(cells[:i]):
-        src = "".join(cell.get("source", ""))
-        if cell.get("cell_type") == "markdown" and src.startswith("**Exercise "):
-            number = src.removeprefix("**Exercise ").split("*", 1)[0]
-            return int(number) if number.isdigit() else None
-    return None
 
 
 def _keep_partial(executed: Path, dest: Path | None) -> None:

@@ -20,6 +20,7 @@ Grade with ``nbgrader autograde`` in ``build/student/`` (see the README, "For in
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass
@@ -308,3 +309,29 @@ def build(course: Path, release: bool = True) -> dict[str, int]:
         if release:
             nbgrader(course, "generate_assignment", name)
     return totals
+
+
+def open_exercise(executed: Path, ename: str) -> int | None:
+    """The exercise number when a release run by the runner stopped (with error ``ename``) at an
+    unanswered exercise, else None.
+
+    nbgrader's stubs raise ``NotImplementedError``; the prompt cell before the stub reads
+    ``**Exercise N**`` (:func:`make_source` writes them).
+    """
+    if ename != "NotImplementedError":
+        return None
+    try:
+        cells = json.loads(executed.read_text())["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    # the cell that raised (papermill marks it; its error banner shifts indices by one)
+    failed = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("papermill", {}).get("exception")]
+    if not failed or "nbgrader" not in cells[failed[0]].get("metadata", {}):
+        return None
+    i = failed[0]
+    for cell in reversed(cells[:i]):
+        src = "".join(cell.get("source", ""))
+        if cell.get("cell_type") == "markdown" and src.startswith("**Exercise "):
+            number = src.removeprefix("**Exercise ").split("*", 1)[0]
+            return int(number) if number.isdigit() else None
+    return None

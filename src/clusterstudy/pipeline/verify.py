@@ -169,6 +169,41 @@ def check_committed(repo: Path) -> int:
     return 0
 
 
+def damaged(repo: Path) -> list[str]:
+    """Committed outputs damaged in the working tree: their bytes differ from HEAD, no build wrote them
+    (the sha256 the runner recorded in ``build/meta`` differs, or none is recorded) and nothing that
+    makes them changed (``src/``, ``data/``, the ``Makefile`` and their notebook equal HEAD)."""
+    if subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True).returncode != 0:
+        return []
+    status = _git(repo, "status", "--porcelain=v1", "-z", "--untracked-files=no", "--", *RESULT_DIRS)
+    changed = {e[3:] for e in _git(repo, "status", "--porcelain=v1", "-z", "--", "src", "data", "Makefile",
+                                   "notebooks").split("\0") if e}
+    if any(not c.startswith("notebooks/") for c in changed):
+        return []  # code or data changed: a differing output may be the new result
+    made_by = {}
+    if (repo / "results.csv").is_file():
+        m = pd.read_csv(repo / "results.csv", dtype=str, keep_default_na=False)
+        made_by = dict(zip(m["file"], m["notebook"], strict=True))
+    built = built_digests(repo)
+    out = []
+    for entry in filter(None, status.split("\0")):
+        path = entry[3:]
+        f = repo / path
+        if (f.is_file() and made_by.get(path) not in changed
+                and hashlib.sha256(f.read_bytes()).hexdigest() != built.get(path)):
+            out.append(path)
+    return out
+
+
+def check_damaged(repo: Path) -> int:
+    """``make all``'s first step: refuse to build over a damaged committed output (one line each)."""
+    bad = damaged(repo)
+    for path in bad:
+        print(f"✘ {path}: differs from the commit and no build wrote it; restore it with git checkout -- {path}",
+              file=sys.stderr)
+    return 1 if bad else 0
+
+
 def compare(clone: Path) -> dict[str, list]:
     """Compare the rebuilt results in ``clone`` with its committed HEAD."""
     tracked = [p for p in _git(clone, "ls-files", *RESULT_DIRS).splitlines() if p]
@@ -187,11 +222,13 @@ def compare(clone: Path) -> dict[str, list]:
             ok, details = describe_difference(path, old, new)
             report["within tolerance" if ok else "differing"].append((path, details))
     report["extra"] = [p for p in produced if p not in set(tracked)]
+    report["sha256"] = [(p, hashlib.sha256((clone / p).read_bytes()).hexdigest()) for p in produced]
     return report
 
 
-def print_report(report: dict[str, list], seconds: float) -> bool:
-    """Print the reproduction report; return whether the results reproduce."""
+def print_report(report: dict[str, list], seconds: float, dirty: list[str] | None = None) -> bool:
+    """Print the reproduction report; return whether the results reproduce (the success line is
+    qualified when the working tree's ``dirty`` files differ from the commit)."""
     print(f"\nReproduction report ({seconds:.0f} s)")
     print(f"  identical: {len(report['identical'])}")
     for key in ("within tolerance", "differing"):
@@ -207,6 +244,9 @@ def print_report(report: dict[str, list], seconds: float) -> bool:
     bad = report["differing"] or report["missing"] or report["extra"]
     if bad:
         print("✘ results do not reproduce")
+    elif dirty:
+        print(f"✘ the commit reproduces, but your working tree does not: {len(dirty)} result file(s) differ "
+              f"from it ({', '.join(dirty[:3])}{' ...' if len(dirty) > 3 else ''}); restore with git checkout -- <file>")
     elif report["within tolerance"]:
         print(f"✔ every committed figure and table reproduces: byte for byte, except "
               f"{len(report['within tolerance'])} PNG(s) within RMS {PNG_RMS_TOLERANCE}")
@@ -218,10 +258,36 @@ def print_report(report: dict[str, list], seconds: float) -> bool:
 def rebuild_and_compare() -> int:
     """Rebuild HEAD in a temporary clone, compare every result, write the certificate; exit status."""
     root = paths.project_root()
-    if _git(root, "status", "--porcelain", "--untracked-files=no").strip():
-        print("note: uncommitted changes are not verified; the committed state (HEAD) is rebuilt")
+    # what the reviewer holds first: every result file that differs from the commit, one line each
+    tree = uncommitted_results(root)
+    for path, ok, details in tree:
+        print(f"{'~' if ok else '✘'} {path}: {'; '.join(details) or 'differs from HEAD'} (working tree)")
+    dirty = [p for p, ok, _ in tree if not ok]
+    if dirty:
+        print(f"✘ your working tree differs from the commit in {len(dirty)} result file(s) (above); the commit is "
+              f"rebuilt, but it is not what you hold: restore with git checkout -- {' '.join(dirty[:3])}"
+              f"{' ...' if len(dirty) > 3 else ''}")
     start = time.perf_counter()
     started = datetime.now(UTC)
+    rebuilt = rebuild(root)
+    if rebuilt is None:
+        return 1
+    report, committed, commit, manifest_text = rebuilt
+    seconds = time.perf_counter() - start
+    ok = print_report(report, seconds, dirty)
+    files = replication.manifest_files(manifest_text) or report["identical"] + [p for p, _ in report["differing"]]
+    cert, _ = certificate.write(root / "build", report, files, commit, started, seconds, tree)
+    print(f"certificate: {cert} and {cert.with_suffix('.html')}")
+    # results.csv and notebooks/ too: the clean clone must be left with no modified result
+    others = [(p, d) for p, acceptable, d in committed if not acceptable and not p.startswith(RESULT_DIRS)]
+    for path, details in others:
+        print(f"✘ {path}: {'; '.join(details) or 'differs from HEAD after make all'}")
+    return 0 if ok and not others and not dirty else 1
+
+
+def rebuild(root: Path) -> tuple[dict[str, list], list, str, str] | None:
+    """Clone HEAD into a temporary folder and run ``make all`` there; return (report, results left
+    modified in the clone, commit, codecheck.yml text), or None when the build failed."""
     with tempfile.TemporaryDirectory(prefix="verify-") as tmp:
         clone = Path(tmp) / "compendium"
         subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(root), str(clone)], check=True)
@@ -233,19 +299,10 @@ def rebuild_and_compare() -> int:
         build = subprocess.run(["make", "-C", str(clone), f"-j{jobs}", "all"], env=env)
         if build.returncode != 0:
             print("✘ make all failed in the clean copy", file=sys.stderr)
-            return 1
+            return None
         report = compare(clone)
         committed = uncommitted_results(clone)
         commit = _git(clone, "rev-parse", "HEAD").strip()
         manifest_text = (clone / "codecheck.yml").read_text(encoding="utf-8") if (clone / "codecheck.yml").is_file() else ""
-    seconds = time.perf_counter() - start
-    ok = print_report(report, seconds)
-    files = replication.manifest_files(manifest_text) or report["identical"] + [p for p, _ in report["differing"]]
-    cert, _ = certificate.write(root / "build", report, files, commit, started, seconds)
-    print(f"certificate: {cert} and {cert.with_suffix('.html')}")
-    # results.csv and notebooks/ too: the clean clone must be left with no modified result
-    others = [(p, d) for p, acceptable, d in committed if not acceptable and not p.startswith(RESULT_DIRS)]
-    for path, details in others:
-        print(f"✘ {path}: {'; '.join(details) or 'differs from HEAD after make all'}")
-    return 0 if ok and not others else 1
+    return report, committed, commit, manifest_text
 

@@ -106,6 +106,9 @@ html_show_sourcelink = False
 nb_execution_mode = "off"
 nb_ipywidgets_js = {{}}
 nb_merge_streams = True
+# text/markdown outputs (write_table(show=True)) parsed as MyST, whose table syntax makes them HTML tables;
+# myst-nb's default, CommonMark, has no tables and shows them as one paragraph of `| ... |` text
+nb_render_markdown_format = "myst"
 myst_heading_anchors = 0
 exclude_patterns = ["_extra", "_doctrees"]
 """

@@ -13,6 +13,7 @@ Usage: ``python -m clusterstudy manifest``
 from __future__ import annotations
 
 import json
+import os
 
 import pandas as pd
 
@@ -43,11 +44,20 @@ def collect() -> pd.DataFrame:
     return pd.DataFrame(list(rows.values()), columns=COLUMNS).sort_values("file").reset_index(drop=True)
 
 
-def write() -> int:
-    """Write results.csv at the project root; return the number of entries."""
+def write() -> tuple[int, bool]:
+    """Write results.csv at the project root only if its content changes; return (entries, changed).
+
+    Unchanged, the file is not written (not even a temporary beside it); its modification time is
+    set to now so that make sees it up to date and a no-op ``make all`` runs nothing next time.
+    """
     df = collect()
-    atomic.write_text(paths.project_root() / "results.csv", df.to_csv(index=False, lineterminator="\n"))
-    return len(df)
+    target = paths.project_root() / "results.csv"
+    text = df.to_csv(index=False, lineterminator="\n")
+    if target.is_file() and target.read_bytes() == text.encode("utf-8"):
+        os.utime(target)
+        return len(df), False
+    atomic.write_text(target, text)
+    return len(df), True
 
 
 def load() -> pd.DataFrame:

@@ -3,7 +3,9 @@
 Reads the HTML of ``build/site`` (no browser): for each page (HTML outside ``_static``), every
 ``href``/``src`` that is not external must name an existing file, and a ``#fragment`` must be
 the ``id`` (or ``name``) of an element of the target page. Pages are reachable when a chain of
-links leads to them from ``index.html`` (the table of contents is in every page's sidebar).
+links leads to them from ``index.html`` (the table of contents is in every page's sidebar). No
+page may show a Markdown table as text: a paragraph starting with ``|`` and holding a ``|---``
+rule or several ``|`` is a table the renderer did not turn into HTML.
 
 Usage: ``python -m clusterstudy sitecheck [SITE]`` (``make report`` runs it).
 """
@@ -23,15 +25,34 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.refs: list[tuple[str, str]] = []  # (attribute, value)
+        self.paragraphs: list[str] = []
+        self._p: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v for k, v in attrs if v is not None}
+        if tag == "p":
+            self._p = []
         for key in ("id", "name") if tag in ("a", "span") else ("id",):
             if key in a:
                 self.ids.add(a[key])
         for key in ("href", "src"):
             if key in a and not (tag == "link" and a.get("rel") in ("preconnect", "dns-prefetch")):
                 self.refs.append((key, a[key]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p" and self._p is not None:
+            self.paragraphs.append("".join(self._p).strip())
+            self._p = None
+
+    def handle_data(self, data: str) -> None:
+        if self._p is not None:
+            self._p.append(data)
+
+
+def is_text_table(paragraph: str) -> bool:
+    """Whether a paragraph's text is a Markdown table left unrendered."""
+    return paragraph.startswith("|") and ("|---" in paragraph or "|:-" in paragraph
+                                          or paragraph.count("|") >= 4)
 
 
 @dataclass
@@ -43,10 +64,11 @@ class Report:
     anchors: int = 0
     broken: list[str] = field(default_factory=list)
     unreachable: list[str] = field(default_factory=list)
+    text_tables: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.broken and not self.unreachable
+        return not self.broken and not self.unreachable and not self.text_tables
 
 
 def _parse(path: Path, cache: dict[Path, _Page]) -> _Page:
@@ -73,6 +95,8 @@ def check(site: Path) -> Report:
         report.pages += 1
         path = site / rel
         graph[rel] = set()
+        report.text_tables += [f"{rel}: a Markdown table shown as text: {p[:60]!r}"
+                               for p in _parse(path, cache).paragraphs if is_text_table(p)]
         for attr, ref in _parse(path, cache).refs:
             if ref.startswith(EXTERNAL) or not ref:
                 continue
