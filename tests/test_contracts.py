@@ -14,7 +14,7 @@ from clusterstudy.analyses import china_cities, eu_sample, resource_cities, us_r
 from clusterstudy.core.contracts import Between, between
 from clusterstudy.data import coverage
 from clusterstudy.data.ingest.registry import EXTRACTS
-from clusterstudy.pipeline import parameters, runner
+from clusterstudy.pipeline import cli, parameters, runner
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,7 +100,7 @@ def test_between_bounds():
 
 
 def test_make_params_lists_every_parameter_on_one_line_each(capsys):
-    assert parameters.main(["eu_specialisation_innovation"]) == 0
+    assert cli.main(["params", "eu_specialisation_innovation"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == len(runner.notebook_defaults(ROOT / "notebooks" / "eu_specialisation_innovation.ipynb"))
     assert any(line.startswith("measure ") and "EuMeasure: one of" in line and "default 'cluster_strength_traded'"

@@ -37,7 +37,7 @@ def _clean_rebuild(clone: Path):
 def test_verify_names_the_changed_table_and_certifies_the_commit_only(damaged_clone, monkeypatch, capsys):
     clone, table = damaged_clone
     monkeypatch.setattr(verify, "rebuild", _clean_rebuild)
-    assert verify.main([]) == 1
+    assert verify.rebuild_and_compare() == 1
     out = capsys.readouterr().out
     assert [line for line in out.splitlines() if line.startswith(f"✘ {table}:")], out
     assert "✔" not in out and "reproduces byte for byte" not in out
@@ -49,11 +49,11 @@ def test_verify_names_the_changed_table_and_certifies_the_commit_only(damaged_cl
 
 def test_make_all_refuses_to_build_over_the_damaged_table(damaged_clone, capsys):
     clone, table = damaged_clone
-    assert verify.main(["damaged"]) == 1
+    assert verify.check_damaged(clone) == 1
     assert capsys.readouterr().err.splitlines() == [
         f"✘ {table}: differs from the commit and no build wrote it; restore it with git checkout -- {table}"]
     subprocess.run(["git", "-C", str(clone), "checkout", "--", table], check=True)
-    assert verify.main(["damaged"]) == 0
+    assert verify.check_damaged(clone) == 0
 
 
 def test_a_changed_module_makes_a_differing_output_a_new_result_not_damage(damaged_clone):
