@@ -139,7 +139,10 @@ def _index(ledger: pd.DataFrame, estimates: pd.DataFrame | None, defaults: list[
                 "claim&#39;s primary and secondary estimates'><figcaption>Every claim's primary and secondary "
                 "estimates (<code>figures/claims_forest.png</code>, from <code>tables/claims_estimates.csv</code>)"
                 "</figcaption></figure>") if forest else ""
-    return (f"# {TITLE}\n\n{QUESTION}\n\n## The claims ledger\n\n"
+    has_paper = (paths.project_root() / "paper" / "paper.pdf").is_file()
+    paper = ("The compendium's **[article](paper/paper.pdf)** reports these tests in full; every number in it is "
+             "read from the tables below (`make paper`).\n\n") if has_paper else ""
+    return (f"# {TITLE}\n\n{QUESTION}\n\n{paper}## The claims ledger\n\n"
             f"Each claim of the source documents that the compendium tests, quoted verbatim once with its "
             f"source, then each test of it: the verdict computed from the analyses' tables, the primary test "
             f"in words and its estimate with labelled p-values ({ledger_page.summary(ledger)}). "
@@ -175,6 +178,9 @@ def sources(book: Path) -> list[str]:
     (book / "_static").mkdir()
     for d in ("figures", "tables"):
         shutil.copytree(root / d, book / "_extra" / d)
+    if (root / "paper" / "paper.pdf").is_file():  # the article, linked from the front page
+        (book / "_extra" / "paper").mkdir()
+        shutil.copy2(root / "paper" / "paper.pdf", book / "_extra" / "paper" / "paper.pdf")
     (book / "_static" / "selfcheck.js").write_text(SELFCHECK_JS, encoding="utf-8")
     (book / "_static" / "book.css").write_text(CSS, encoding="utf-8")
     (book / "conf.py").write_text(CONF.format(title=TITLE), encoding="utf-8")
