@@ -140,8 +140,9 @@ def _index(ledger: pd.DataFrame, estimates: pd.DataFrame | None, defaults: list[
                 "estimates (<code>figures/claims_forest.png</code>, from <code>tables/claims_estimates.csv</code>)"
                 "</figcaption></figure>") if forest else ""
     has_paper = (paths.project_root() / "paper" / "paper.pdf").is_file()
-    paper = ("The compendium's **[article](paper/paper.pdf)** reports these tests in full; every number in it is "
-             "read from the tables below (`make paper`).\n\n") if has_paper else ""
+    paper = _raw("<p>The compendium's <strong><a href='paper/paper.pdf'>article</a></strong> reports these tests "
+                 "in full; every number in it is read from the tables below (<code>make paper</code>).</p>") \
+        if has_paper else ""
     return (f"# {TITLE}\n\n{QUESTION}\n\n{paper}## The claims ledger\n\n"
             f"Each claim of the source documents that the compendium tests, quoted verbatim once with its "
             f"source, then each test of it: the verdict computed from the analyses' tables, the primary test "
