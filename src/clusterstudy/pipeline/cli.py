@@ -228,7 +228,9 @@ def _paper(args: argparse.Namespace) -> int:
     root = paths.project_root()
     print(f"✔ {files[0].relative_to(root)}: {len(json.loads(files[0].read_text())['values'])} values")
     if args.action == "pdf":
-        print(f"✔ {paper.pdf().relative_to(root)}")
+        files.append(paper.pdf())
+        print(f"✔ {files[-1].relative_to(root)}")
+    paper.record(files)
     return 0
 
 

@@ -148,6 +148,9 @@ def built_digests(repo: Path) -> dict[str, str]:
             record = meta / f"{f}.json"
             if record.is_file() and "sha256" in (r := json.loads(record.read_text())):
                 digests[f] = r["sha256"]
+    paper = meta / "paper.json"  # what `make paper` last wrote (clusterstudy.report.paper.record)
+    if paper.is_file():
+        digests |= json.loads(paper.read_text())
     return digests
 
 

@@ -159,7 +159,7 @@ def verdicts() -> str:
             "|---|---|---|---|---|---|---|"]
     for r in ledger.itertuples():
         def p(value: float) -> str:
-            return "n/a" if pd.isna(value) else pval(value, "p").removeprefix("p ")
+            return "n/a" if pd.isna(value) else pval(value, "p").removeprefix("p ").removeprefix("= ")
         estimate = "n/a" if pd.isna(r.estimate) else f"{r.estimate:+.3f}"
         adjusted = "n/a" if pd.isna(r.p_adjusted) else f"{p(r.p_adjusted)} ({int(r.family_size)})"
         rows.append(f"| {r.title} | {r.source} | **{r.verdict}** | {estimate} | {p(r.p_clustered)} | "

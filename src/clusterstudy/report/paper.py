@@ -14,6 +14,7 @@ Usage::
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 from collections.abc import Callable
@@ -220,6 +221,16 @@ def generate(out_dir: Path | None = None, root: Path | None = None) -> list[Path
         written.append(out_dir / GENERATED / name)
         atomic.write_text(written[-1], source)
     return written
+
+
+def record(files: list[Path], root: Path | None = None) -> None:
+    """Record the sha256 of what the paper step wrote (``build/meta/paper.json``), so that `make all`
+    tells its outputs from a hand-edited one (:func:`clusterstudy.pipeline.verify.damaged`)."""
+    root = paths.project_root() if root is None else root
+    meta = root / "build" / "meta" / "paper.json"
+    known = json.loads(meta.read_text()) if meta.is_file() else {}
+    known |= {str(f.relative_to(root)): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    atomic.write_text(meta, json.dumps(known, indent=1, sort_keys=True) + "\n")
 
 
 def pdf(root: Path | None = None) -> Path:
