@@ -42,16 +42,15 @@ TIMEOUT ?= 1800
 RUN := $(PY) -m clusterstudy run-notebook --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
 
-# <nb>_SRC, generated from the notebooks' imports with the system python3 (standard library only);
-# build/runner-interface changes only when the runner's declared interface does
+# <nb>_SRC, generated from the notebooks' imports with the system python3 (standard library only), and
+# build/runner-interface, rewritten only when the runner's declared interface changes; make writes both
+# before it reads any rule (also under make -n), so a dry run shows what would really rerun
 DEPS_MK := build/deps.mk
 ifeq ($(filter help clean distclean check-python,$(MAKECMDGOALS)),)
 -include $(DEPS_MK)
 endif
 $(DEPS_MK): $(wildcard notebooks/*.ipynb) $(shell find $(SRCDIR) -name '*.py' 2>/dev/null)
-	@PYTHONPATH=$(CURDIR)/src python3 -m clusterstudy deps $@ && touch $@
-build/runner-interface: $(SRCDIR)/pipeline/runner.py
-	@PYTHONPATH=$(CURDIR)/src python3 -m clusterstudy deps --interface $@
+	@PYTHONPATH=$(CURDIR)/src python3 -m clusterstudy deps $@ --interface build/runner-interface && touch $@
 
 # ---------------------------------------------------------------- notebooks
 NOTEBOOKS := data_sources resource_city_clusters eu_specialisation_innovation eu_specification_curve \

@@ -266,10 +266,9 @@ def _check_outputs(args: argparse.Namespace) -> int:
 def _deps(args: argparse.Namespace) -> int:
     from clusterstudy.pipeline import deps
 
+    deps.write_if_changed(args.out, deps.fragment(sorted((deps.ROOT / "notebooks").glob("*.ipynb"))))
     if args.interface:
-        deps.write_if_changed(args.out, deps.runner_interface())
-    else:
-        deps.write_if_changed(args.out, deps.fragment(sorted((deps.ROOT / "notebooks").glob("*.ipynb"))))
+        deps.write_if_changed(args.interface, deps.runner_interface())
     return 0
 
 
@@ -289,9 +288,10 @@ COMMANDS: list[Command] = [
      lambda p: p.add_argument("notebook", type=Path, help="a notebook name or path")),
     ("check-outputs", "exit 1 naming each committed output damaged by hand (make all's first step)",
      _check_outputs, None),
-    ("deps", "write the notebooks' module dependencies (build/deps.mk) or, with --interface, the runner's interface",
+    ("deps", "write the notebooks' module dependencies (build/deps.mk) and the runner's interface (--interface FILE)",
      _deps, lambda p: (p.add_argument("out", type=Path),
-                       p.add_argument("--interface", action="store_true", help="write the runner's interface"))),
+                       p.add_argument("--interface", type=Path, help="where to write the runner's interface, "
+                                      "only when it changed"))),
     ("run-notebook", "run one notebook with papermill (the runner's own arguments; see run-notebook --help)",
      lambda a: 2, None),
     ("refresh-notebook", "copy an executed notebook's outputs into a committed notebook, cleaned", _refresh_notebook,

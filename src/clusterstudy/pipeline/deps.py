@@ -9,8 +9,7 @@ its interface (:data:`clusterstudy.pipeline.runner.INTERFACE`, written to
 ``build/runner-interface`` only when it changes), so an edit to the runner's code reruns nothing.
 
 Standard library only: make runs it with the system ``python3`` before the environment exists,
-``PYTHONPATH=src python3 -m clusterstudy deps build/deps.mk`` (and ``... deps --interface
-build/runner-interface``).
+``PYTHONPATH=src python3 -m clusterstudy deps build/deps.mk --interface build/runner-interface``.
 """
 
 from __future__ import annotations
