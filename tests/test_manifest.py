@@ -13,12 +13,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_manifest_matches_the_result_files_both_ways():
     listed = set(manifest.load()["file"])
     on_disk = {f"{d}/{p.name}" for d in ("figures", "tables") for p in (ROOT / d).iterdir() if p.is_file()}
+    on_disk.add("paper/paper.pdf")  # the article, made by make paper (not a notebook)
     assert sorted(on_disk - listed) == [], "files missing from results.csv"
     assert sorted(listed - on_disk) == [], "results.csv lists files that do not exist"
 
 
 def test_every_entry_names_its_notebook_and_caption():
-    m = manifest.load()
+    m = manifest.notebook_outputs()
+    assert manifest.load().set_index("file").at["paper/paper.pdf", "kind"] == "paper"
     assert (m["caption"].str.len() > 10).all()
     for nb in set(m["notebook"]):
         assert (ROOT / nb).is_file(), nb
@@ -28,7 +30,7 @@ def test_every_entry_names_its_notebook_and_caption():
 
 def test_readme_covers_every_notebook_of_the_manifest():
     readme = (ROOT / "README.md").read_text()
-    for nb in set(manifest.load()["notebook"]):
+    for nb in set(manifest.notebook_outputs()["notebook"]):
         assert f"`{Path(nb).stem}`" in readme, nb
     assert "make all" in readme and "make test" in readme
 
@@ -68,13 +70,13 @@ def test_an_unchanged_manifest_is_not_written(tmp_path, monkeypatch):
                                                        "outputs": ["tables/t.csv"]}))
     (meta / "tables" / "t.csv.json").write_text(json.dumps({"caption": "A table"}))
     monkeypatch.setenv("CLUSTERS_ROOT", str(tmp_path))
-    assert manifest.write() == (1, True)
+    assert manifest.write() == (2, True)  # the table and the article
     before = (tmp_path / "results.csv").read_bytes()
 
     def no_write(*args, **kwargs):
         raise AssertionError("results.csv rewritten although its content did not change")
 
     monkeypatch.setattr(manifest.atomic, "write_text", no_write)
-    assert manifest.write() == (1, False)
+    assert manifest.write() == (2, False)
     assert (tmp_path / "results.csv").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "pyproject.toml", "results.csv"]

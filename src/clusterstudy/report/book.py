@@ -185,7 +185,7 @@ def sources(book: Path) -> list[str]:
     (book / "_static" / "selfcheck.js").write_text(SELFCHECK_JS, encoding="utf-8")
     (book / "_static" / "book.css").write_text(CSS, encoding="utf-8")
     (book / "conf.py").write_text(CONF.format(title=TITLE), encoding="utf-8")
-    entries = manifest.load()
+    entries = manifest.notebook_outputs()
     runs_meta = {Path(p.name).stem: json.loads(p.read_text())
                  for p in sorted((root / "build" / "meta" / "runs").glob("*.json"))}
     # the ledger first, then each notebook's default run; variants are nested under their notebook

@@ -99,7 +99,7 @@ def table(entries: pd.DataFrame | None = None) -> pd.DataFrame:
     """``results.csv`` with the cell that makes each file (columns ``cell``, ``cell_id``)."""
     from clusterstudy.report import manifest
 
-    entries = manifest.load() if entries is None else entries
+    entries = manifest.notebook_outputs(entries)
     root = paths.project_root()
     candidates = [m for nb in sorted(set(entries["notebook"])) for m in makers(root / nb)]
     found = [maker_of(f, nb, candidates) for f, nb in zip(entries["file"], entries["notebook"], strict=True)]

@@ -20,6 +20,10 @@ import pandas as pd
 from clusterstudy.core import atomic, paths
 
 COLUMNS = ["file", "kind", "notebook", "parameters", "executed_notebook", "reproduces", "caption"]
+# the one output no notebook makes: the article, typeset by `make paper` from the committed tables
+PAPER = {"file": "paper/paper.pdf", "kind": "paper", "notebook": "", "parameters": "{}", "executed_notebook": "",
+         "reproduces": "", "caption": "The compendium's article, every number read from the committed tables "
+                                      "(make paper: clusterstudy.report.paper)"}
 
 
 def collect() -> pd.DataFrame:
@@ -41,6 +45,7 @@ def collect() -> pd.DataFrame:
                 "executed_notebook": run["executed"], "reproduces": record.get("reproduces") or "",
                 "caption": record["caption"],
             }
+    rows[PAPER["file"]] = PAPER
     return pd.DataFrame(list(rows.values()), columns=COLUMNS).sort_values("file").reset_index(drop=True)
 
 
@@ -63,3 +68,9 @@ def write() -> tuple[int, bool]:
 def load() -> pd.DataFrame:
     """The committed manifest."""
     return pd.read_csv(paths.project_root() / "results.csv", dtype=str, keep_default_na=False)
+
+
+def notebook_outputs(entries: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The entries a notebook makes (every one but the article)."""
+    entries = load() if entries is None else entries
+    return entries[entries["notebook"] != ""].reset_index(drop=True)

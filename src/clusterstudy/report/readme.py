@@ -21,7 +21,8 @@ def block(text: str, start: str, end: str) -> str:
     """The block between ``start`` and ``end`` in ``text``, markers included."""
     i, j = text.find(start), text.find(end)
     if i < 0 or j < i:
-        raise ValueError(f"README has no block {start} ... {end}")
+        name = start.removeprefix("<!-- ").split(":")[0]
+        raise ValueError(f"README has no {name} block ({start} ... {end})")
     return text[i:j + len(end)]
 
 

@@ -193,7 +193,7 @@ def codecheck() -> str:
              "manifest:"]
     for e in entries.itertuples():
         params = ", ".join(f"{k} = {v}" for k, v in json.loads(e.parameters).items())
-        made = f"{Path(e.notebook).stem}" + (f" ({params})" if params else "")
+        made = (f"{Path(e.notebook).stem}" + (f" ({params})" if params else "")) if e.notebook else "make paper"
         lines += [f"  - file: {e.file}", "    comment: " + q(f"{e.caption} [made by {made}]")]
     return "\n".join(lines) + "\n"
 
