@@ -113,7 +113,7 @@ def test_every_declared_package_is_imported_or_loaded_by_name():
 
 def test_the_extras_are_the_optional_parts():
     core, extras = declared()
-    assert set(extras) == {"spatial", "dask", "book", "course"}
+    assert set(extras) == {"spatial", "dask", "book", "course", "paper"}
     for name, dists in extras.items():
         assert not dists & core, f"extra {name} repeats core dependencies: {dists & core}"
 
