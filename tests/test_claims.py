@@ -106,3 +106,8 @@ def test_an_evidence_table_without_a_primary_row_names_the_claim(monkeypatch):
     c = claims.Claim("004-x", "s", "S", "l", "q", +1, claims.CLAIMS[0].primary, "eu_headline", ("t",), "n", "o")
     with pytest.raises(ValueError, match="claim 004-x: 0 primary rows"):
         claims.evaluate(c)
+
+
+def test_every_claim_has_a_title_in_a_few_words():
+    assert set(claims.TITLES) == {c.claim_id for c in claims.CLAIMS}
+    assert all(0 < len(t.split()) <= 12 for t in claims.TITLES.values())

@@ -317,7 +317,8 @@ def evaluate(claim: Claim, alpha: float = ALPHA) -> tuple[dict, pd.DataFrame]:
     p = primary.iloc[0] if len(primary) else pd.Series(dtype=object)
     v = verdict(p.get("estimate", np.nan), p.get("p_adjusted", np.nan), claim.sign, alpha,
                 agrees) if claim.primary else "not testable"
-    row = {"claim_id": claim.claim_id, "title": TITLES[claim.claim_id], "seed": claim.seed, "source": claim.source,
+    row = {"claim_id": claim.claim_id, "title": TITLES.get(claim.claim_id, claim.quote), "seed": claim.seed,
+           "source": claim.source,
            "location": claim.location,
            "claim": claim.quote, "verdict": v,
            "primary_test": claim.primary.text() if claim.primary else
