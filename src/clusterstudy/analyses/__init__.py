@@ -1,12 +1,15 @@
 """analyses: one module per question the compendium asks of the data.
 
-European regions (:mod:`~clusterstudy.analyses.europe` and its specification curve
+European regions (the sample :mod:`~clusterstudy.analyses.eu_sample`, its models
+:mod:`~clusterstudy.analyses.eu_models`, designs, constructs and the specification curve's grid
 :mod:`~clusterstudy.analyses.speccurve`), U.S. states and CBSAs
 (:mod:`~clusterstudy.analyses.us_regions`), Chinese resource cities
 (:mod:`~clusterstudy.analyses.china_cities`), Meng & Forman's cases
 (:mod:`~clusterstudy.analyses.resource_cities`) and the qualitative evidence of the seeds
-(:mod:`~clusterstudy.analyses.qualitative`). Each builds its sample from the data layer,
-its measures from the measures layer and fits through the estimation layer.
+(:mod:`~clusterstudy.analyses.qualitative`), space (:mod:`~clusterstudy.analyses.geography`) and the
+claims ledger (:mod:`~clusterstudy.analyses.claims`). Each builds its sample from the data layer,
+its measures from the measures layer, fits through the estimation layer, and states its findings
+in sentences beside its models.
 
 May import: :mod:`clusterstudy.core`, :mod:`~clusterstudy.data`, :mod:`~clusterstudy.measures`,
 :mod:`~clusterstudy.estimation`.
