@@ -32,8 +32,10 @@ def _slow_notebook(path: Path) -> Path:
 
 def _start(project: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "CLUSTERS_ROOT": str(project)}
+    # as from a terminal: Ctrl-C's SIGINT handled (a shell's background job, e.g. under CI, inherits it ignored)
     return subprocess.Popen([sys.executable, "-m", "clusterstudy.pipeline.runner", *args], env=env,
-                            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for(path: Path, proc: subprocess.Popen, seconds: float = 120) -> None:
