@@ -51,73 +51,49 @@ def _fail(lines: list[str]) -> int:
 
 
 def _extracts(args: argparse.Namespace) -> int:
-    from clusterstudy.core.validate import DataError
     from clusterstudy.data.ingest import rebuild
 
-    try:
-        counts = rebuild.rebuild(accept_mirror=args.accept_mirror)
-    except DataError as exc:
-        return _fail([str(exc)])
+    counts = rebuild.rebuild(accept_mirror=args.accept_mirror)
     for name, n in counts.items():
         print(f"✔ {name}: {n} rows")
     return 0
 
 
 def _check_extracts(args: argparse.Namespace) -> int:
-    from clusterstudy.core.validate import DataError
     from clusterstudy.data import extracts
 
-    try:
-        counts = extracts.check_all()
-    except DataError as exc:
-        return _fail([str(exc)])
+    counts = extracts.check_all()
     print(f"✔ extracts valid: {len(counts)} files, {sum(counts.values())} rows")
     return 0
 
 
 def _verify_data(args: argparse.Namespace) -> int:
-    from clusterstudy.core.validate import DataError
     from clusterstudy.data import provenance
 
-    try:
-        print(f"✔ data verified: {provenance.verify()} files match data/datapackage.json")
-    except DataError as exc:
-        return _fail([str(exc)])
+    print(f"✔ data verified: {provenance.verify()} files match data/datapackage.json")
     return 0
 
 
 def _datapackage(args: argparse.Namespace) -> int:
-    from clusterstudy.core.validate import DataError
     from clusterstudy.data import provenance
 
-    try:
-        print(f"wrote {provenance.write()}")
-    except DataError as exc:
-        return _fail([str(exc)])
+    print(f"wrote {provenance.write()}")
     return 0
 
 
 def _references(args: argparse.Namespace) -> int:
-    from clusterstudy.core.validate import DataError
     from clusterstudy.data import references
 
-    try:
-        counts, shared = references.write()
-    except DataError as exc:
-        return _fail([str(exc)])
+    counts, shared = references.write()
     print(f"✔ references: {counts}; {shared} works cited by more than one seed")
     return 0
 
 
 def _download(args: argparse.Namespace) -> int:
-    from clusterstudy.core.validate import DataError
     from clusterstudy.data import download
 
-    try:
-        for code, n, path in download.fetch_all():
-            print(f"✔ {code}: {n} cells -> {path}")
-    except DataError as exc:
-        return _fail([str(exc)])
+    for code, n, path in download.fetch_all():
+        print(f"✔ {code}: {n} cells -> {path}")
     print("next: copy the remaining mirror files beside them, then `make extracts MIRROR=build/download`")
     return 0
 
@@ -336,4 +312,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.argv[0] = f"{PROG} run-notebook"  # the name its usage lines show
         return runner.main(argv[1:])
     args = parser().parse_args(argv)
-    return args.run(args)
+    from clusterstudy.core.validate import DataError
+
+    try:
+        return args.run(args)
+    except DataError as exc:  # bad data in any command: one line naming the cause
+        return _fail([str(exc)])
