@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,16 @@ def test_make_reruns_exactly_the_notebooks_that_use_a_module(module: str, reruns
     ran = {line.split("notebooks/")[1].split(".ipynb")[0] for line in plan.splitlines()
            if "clusterstudy.pipeline.runner" in line}
     assert ran == reruns
+
+
+def test_the_deps_command_runs_without_any_third_party_package(tmp_path):
+    # make writes build/deps.mk with the system python3 before any environment exists (CI's first make test)
+    blocked = "import sys\nfor m in ('pandas', 'numpy', 'scipy', 'statsmodels', 'matplotlib', 'papermill'):\n" \
+              "    sys.modules[m] = None\n"
+    code = (blocked + f"sys.path.insert(0, {str(ROOT / 'src')!r})\n"
+            "from clusterstudy.pipeline.cli import main\nraise SystemExit(main(sys.argv[1:]))\n")
+    out = tmp_path / "deps.mk"
+    done = subprocess.run([sys.executable, "-I", "-c", code, "deps", str(out), "--interface", str(tmp_path / "if")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "eu_specialisation_innovation_SRC := " in out.read_text()

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from clusterstudy.core.errors import DataError
+
+__all__ = ["DataError", "Schema", "check", "read_csv"]
+
 KINDS = ("str", "int", "float", "bool")
-
-
-class DataError(ValueError):
-    """A data file is missing, corrupt or breaks its schema (one-line message)."""
 
 
 @dataclass(frozen=True)

@@ -312,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.argv[0] = f"{PROG} run-notebook"  # the name its usage lines show
         return runner.main(argv[1:])
     args = parser().parse_args(argv)
-    from clusterstudy.core.validate import DataError
+    from clusterstudy.core.errors import DataError
 
     try:
         return args.run(args)
