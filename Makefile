@@ -164,8 +164,9 @@ paper: ## typeset paper/paper.pdf (and paper/values.json) from the committed tab
 
 help: ## list the targets
 	@echo "Cluster compendium. Usage: make <target>"
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
-	  awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+	@if [ -t 1 ]; then on=$$'\033[36m' off=$$'\033[0m'; else on= off=; fi; \
+	  grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
+	  awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "}; {printf "  %s%-18s%s %s\n", on, $$1, off, $$2}'
 	@echo "  <notebook>          run one notebook and its parameter variants: $(NOTEBOOKS)"
 
 all: check-outputs results.csv paper/paper.pdf ## build env if missing, verify data checksums, run every notebook, typeset the paper

@@ -103,6 +103,9 @@ CORRUPTIONS = {
     "wrong unit": ("eu_patents.csv", lambda p: _edit(p, lambda t: t.replace(",P_MHAB,", ",P_MACT,", 1)),
                    "column 'unit': unknown value 'P_MACT'"),
     "empty file": ("us_cbsa_counties.csv", lambda p: p.write_text(""), "file is empty"),
+    "harmonisation log action": ("eu_nuts_harmonisation.csv",
+                                 lambda p: _edit(p, lambda t: t.replace(",kept,", ",kpt,", 1)),
+                                 "column 'action': unknown value 'kpt'"),
 }
 
 

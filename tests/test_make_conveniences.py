@@ -27,3 +27,11 @@ def test_test_nb_runs_nbval_on_one_notebook(tmp_path):
     got = subprocess.run(["make", "--no-print-directory", "-n", "-C", str(ROOT), "-o", "build/deps.mk", "test-nb",
                           "NB=resource_city_clusters", f"ENV_STAMP={stamp}"], capture_output=True, text=True, check=True)
     assert "--nbval" in got.stdout and "nb='resource_city_clusters'" in got.stdout
+
+
+def test_help_written_to_a_file_has_no_colour_codes(tmp_path):
+    out = tmp_path / "help.txt"
+    with out.open("w") as f:
+        subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "help"], stdout=f, check=True)
+    text = out.read_text()
+    assert "\x1b[" not in text and "  all " in text

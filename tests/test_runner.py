@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from clusterstudy.pipeline import runner
 
 
@@ -108,6 +110,12 @@ def test_make_run_passes_name_value_pairs():
     assert runner.parse_assignments(["measure=krugman", "country_fe=false", "k=3"]) == {
         "measure": "krugman", "country_fe": False, "k": 3}
     assert runner.default_variant_name(Path("notebooks/eu.ipynb"), {"measure": "hhi"}) == "eu--measure-hhi"
+    assert runner.parse_assignments(["window=null"]) == {"window": None}
+
+
+def test_an_empty_value_is_named_as_typed_not_as_null():
+    with pytest.raises(runner.RunError, match=r"parameter measure has no value \('measure='\)"):
+        runner.parse_assignments(["measure="])
 
 
 def test_readme_variant_example_runs_apart(project_copy):

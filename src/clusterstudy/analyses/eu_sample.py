@@ -31,7 +31,6 @@ from typing import Annotated, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from clusterstudy.core import paths
 from clusterstudy.core.contracts import Between, between
 from clusterstudy.data import extracts
 from clusterstudy.measures import indices, nace, traded
@@ -201,14 +200,9 @@ def _patents(years: list[int]) -> pd.DataFrame:
                          "population": population, "years": g.size()}).dropna(subset=["years"])
 
 
-def _harmonisation_log() -> pd.DataFrame:
-    return pd.read_csv(paths.data_dir() / "extracts" / "eu_nuts_harmonisation.csv", dtype=str,
-                       keep_default_na=False)
-
-
 def recovered_regions() -> pd.DataFrame:
     """NUTS 2013 regions rebuilt from finer NUTS-3 rows by ``make extracts`` (the harmonisation log)."""
-    log = _harmonisation_log()
+    log = extracts.harmonisation_log()
     return log[log["action"] == "recovered"][["extract", "from_code", "to_code", "reason"]].reset_index(drop=True)
 
 
@@ -292,7 +286,7 @@ def region_indicators(period: tuple[int, int] = (2008, 2012), sectors: str = "al
     known = set(extracts.load("nuts2_2013")["nuts2"])
     seen = set(matrix.index) | set(excluded["nuts2"])
     absent = sorted(known - seen)
-    log = _harmonisation_log()
+    log = extracts.harmonisation_log()
     reasons.append(pd.DataFrame({"nuts2": absent, "reason": [_no_sbs_reason(r, period, sbs, log) for r in absent]}))
     excluded = pd.concat([excluded, *reasons], ignore_index=True)
     excluded = excluded.sort_values("nuts2", kind="mergesort").reset_index(drop=True)

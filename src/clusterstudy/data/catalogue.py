@@ -21,8 +21,13 @@ EXTRA_NUTS2 = frozenset(LONDON_2010)
 CREDITS = {"gisco": "© EuroGeographics for the administrative boundaries (Eurostat GISCO, NUTS 2013)",
            "census": "U.S. Census Bureau, cartographic boundary files",
            "naturalearth": "Made with Natural Earth"}
-# the harmonisation log written beside the extracts by ``make extracts`` (not loaded by name)
+# the harmonisation log written beside the extracts by ``make extracts``: one row per region code of
+# each European extract and what became of it (loaded by ``extracts.harmonisation_log``)
 HARMONISATION_LOG = "eu_nuts_harmonisation"
+HARMONISATION_SCHEMA = Schema(
+    {"extract": "str", "from_code": "str", "to_code": "str", "action": "str", "reason": "str"},
+    key=("extract", "from_code", "to_code"), nullable=frozenset({"to_code"}),
+    allowed={"action": frozenset({"kept", "renamed", "dropped", "recovered", "summed"})})
 
 
 @dataclass(frozen=True)

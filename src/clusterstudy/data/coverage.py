@@ -64,15 +64,14 @@ def eu_panel(years: tuple[int, int]) -> pd.DataFrame:
 
 def eu_harmonisation_summary() -> pd.DataFrame:
     """Codes kept, renamed, dropped, recovered (from NUTS 3) and summed (London from NUTS 2013 parts) per extract."""
-    log = pd.read_csv(paths.data_dir() / "extracts" / "eu_nuts_harmonisation.csv", dtype=str)
+    log = extracts.harmonisation_log()
     return (log.groupby(["extract", "action"]).size().unstack(fill_value=0)
             .reindex(columns=["kept", "renamed", "dropped", "recovered", "summed"], fill_value=0).reset_index())
 
 
 def eu_dropped_codes() -> pd.DataFrame:
     """The European region codes that could not be converted to NUTS 2013, with reasons."""
-    log = pd.read_csv(paths.data_dir() / "extracts" / "eu_nuts_harmonisation.csv", dtype=str,
-                      keep_default_na=False)
+    log = extracts.harmonisation_log()
     return log[log["action"] == "dropped"][["extract", "from_code", "reason"]].reset_index(drop=True)
 
 

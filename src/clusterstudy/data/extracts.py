@@ -15,7 +15,7 @@ import pandas as pd
 
 from clusterstudy.core import paths
 from clusterstudy.core.validate import DataError, read_csv
-from clusterstudy.data.catalogue import CATALOGUE, EXTRA_NUTS2
+from clusterstudy.data.catalogue import CATALOGUE, EXTRA_NUTS2, HARMONISATION_LOG, HARMONISATION_SCHEMA
 
 
 @cache
@@ -39,7 +39,14 @@ def load(name: str) -> pd.DataFrame:
     return df
 
 
+def harmonisation_log() -> pd.DataFrame:
+    """Load and validate the NUTS harmonisation log (``data/extracts/eu_nuts_harmonisation.csv``);
+    a code that was dropped has an empty ``to_code``."""
+    log = read_csv(paths.data_dir() / "extracts" / f"{HARMONISATION_LOG}.csv", HARMONISATION_SCHEMA)
+    return log.fillna({"to_code": ""})
+
+
 def check_all() -> dict[str, int]:
-    """Load every extract; return row counts (raises DataError on the first problem)."""
+    """Load every extract and the harmonisation log; return row counts (raises DataError on the first problem)."""
     _nuts2_codes.cache_clear()
-    return {name: len(load(name)) for name in CATALOGUE}
+    return {**{name: len(load(name)) for name in CATALOGUE}, HARMONISATION_LOG: len(harmonisation_log())}

@@ -316,6 +316,9 @@ def parse_assignments(items: list[str]) -> dict:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise RunError(f"bad parameter {item!r}: write name=value")
+        if not value.strip():
+            raise RunError(f"parameter {name.strip()} has no value ({item!r}): write {name.strip()}=<value> "
+                           "(null only as the word null)")
         params[name.strip()] = _parse_value(value, name.strip())
     return params
 
