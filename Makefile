@@ -159,7 +159,7 @@ paper: ## typeset paper/paper.pdf (and paper/values.json) from the committed tab
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint typecheck env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
-  extracts download datapackage verify report book student references run params test-nb check-committed check-outputs \
+  extracts download datapackage verify report book student references run params compare test-unit test-nb check-committed check-outputs \
   check-python
 
 help: ## list the targets
@@ -234,8 +234,15 @@ test: $(ENV_STAMP) ## lint, type-check, build all + the report, check the build 
 	@$(MAKE) --no-print-directory -j2 report
 	@$(MAKE) --no-print-directory check-committed
 	@rm -rf build/nbval-out
-	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest notebooks tests --nbval \
-	  --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
+	@$(NBVAL) $(XDIST) notebooks
+	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest tests $(XDIST) --durations=15
+
+# nbval: every committed notebook re-executed and its outputs compared (outputs to build/nbval-out/,
+# never the committed results); XDIST runs the test files in two worker processes, a notebook's cells
+# or a test file's tests always in one (--dist loadfile), so a fresh make test uses both cores
+XDIST := -n 2 --dist loadfile
+NBVAL = CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest --nbval --nbval-kernel-name $(KERNEL) \
+  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
 
 # make all's first step: a committed output edited or corrupted by hand (differs from HEAD, no build
 # wrote it, its inputs unchanged) stops the build in one line naming it and the fix
@@ -260,13 +267,18 @@ run: $(ENV_STAMP) $(filter data/%,$($(RUN_NB_NAME)_INPUTS)) | build/.data-verifi
 data/extracts/%.csv data/seeds/%.csv data/%.json:
 	@echo "✘ $@: missing; restore it with git checkout -- $@$(if $(filter data/extracts/%,$@), (or make extracts))" >&2; exit 1
 
+test-unit: $(ENV_STAMP) ## the fast tests alone (marked unit; no kernels, builds or browsers), on two workers
+	@$(PY) -m pytest tests -m unit $(XDIST)
+
 test-nb: $(ENV_STAMP) ## one notebook's nbval: make test-nb NB=<notebook> (outputs under build/nbval-out/)
 	@test -n $(call shq,NB) || { echo "✘ usage: make test-nb NB=<notebook>; the notebooks are: $(NOTEBOOKS)" >&2; exit 2; }
 	@nb=$(call shq,NB); case "$$nb" in *.ipynb) ;; *) nb="notebooks/$$nb.ipynb";; esac; \
 	  test -f "$$nb" || { echo "✘ no notebook $$nb; the notebooks are: $(NOTEBOOKS)" >&2; exit 2; }; \
-	  rm -rf build/nbval-out; \
-	  CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest "$$nb" --nbval --nbval-kernel-name $(KERNEL) \
-	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
+	  rm -rf build/nbval-out; $(NBVAL) "$$nb"
+
+compare: $(ENV_STAMP) ## a variant's estimates beside the default's: make compare NAME=<variant> (writes nothing)
+	@test -n $(call shq,NAME) || { echo "✘ usage: make compare NAME=<variant under build/variants/>" >&2; exit 2; }
+	@$(PY) -m clusterstudy compare $(call shq,NAME)
 
 params: $(ENV_STAMP) ## a notebook's parameters: make params NB=<notebook> -> type, allowed values, default, help
 	@test -n "$(NB)" || { echo "✘ usage: make params NB=<notebook or path.ipynb>" >&2; exit 2; }

@@ -1,4 +1,11 @@
-"""Shared fixtures: a temporary copy of the project to corrupt, the project root, the figure theme."""
+"""Shared fixtures (a temporary copy of the project to corrupt, the project root, the figure theme)
+and the test kinds: every test is marked ``unit``, ``integration`` or ``notebook``.
+
+- ``notebook``: the tests that read what nbval wrote (``make test`` runs nbval on notebooks/ first);
+- ``integration``: the test files that start kernels, nbgrader, Sphinx, a browser, ``make`` builds or
+  git clones (:data:`INTEGRATION`);
+- ``unit``: everything else, a few minutes in all: ``make test-unit`` runs them alone.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+INTEGRATION = frozenset({
+    "test_run_traps", "test_runner", "test_student", "test_report_browser", "test_report_build",
+    "test_site_tables", "test_verify", "test_verify_tree", "test_missing_data", "test_deps", "test_typecheck",
+    "test_environment", "test_data_layer",
+})
+NOTEBOOK = frozenset({"test_notebooks"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its kind (see the module docstring)."""
+    for item in items:
+        module = item.path.stem
+        if module in NOTEBOOK:
+            item.add_marker(pytest.mark.notebook)
+        elif module in INTEGRATION:
+            item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -107,3 +108,35 @@ def test_ctrl_c_prints_one_line_and_writes_nothing(project_copy):
     assert err.strip().splitlines() == [f"✘ interrupted: nothing was written; rerun the same command to run {nb} again"]
     assert not out.exists() and not (project_copy / "tables").exists()
     assert not (project_copy / "build" / "staging" / "slow").exists()
+
+
+def test_a_run_from_a_terminal_shows_its_progress_there_and_nowhere_else(project_copy):
+    import pty
+
+    nb = _slow_notebook(project_copy / "notebooks" / "slow.ipynb")
+    env = {**os.environ, "CLUSTERS_ROOT": str(project_copy)}
+    main, terminal = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "clusterstudy.pipeline.runner", str(nb), "--variant", "tty",
+                             "--set", "pause=2"], env=env, stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    assert proc.wait(timeout=60) == 0
+    text = seen.decode(errors="replace")
+    # papermill's bar (tqdm): the run's name, cells done of cells, the rate in cells
+    assert re.search(r"slow \[pause=2\]: +\d+%.*\d+/\d+ \[.*(cell/s|s/cell)", text), text
+    executed = json.loads((project_copy / "build" / "variants" / "tty" / "slow.ipynb").read_text())
+    assert "cell/s" not in json.dumps(executed) and "Executing" not in json.dumps(executed)
+
+
+def test_without_a_terminal_there_is_no_progress_bar(tmp_path):
+    with (tmp_path / "log").open("w") as log, runner._progress_on_terminal("x", log) as progress:
+        assert progress is False

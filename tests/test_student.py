@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from clusterstudy.pipeline import student
+from clusterstudy.pipeline import grading, student
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,7 +64,7 @@ def _scores(course: Path) -> dict[tuple[str, str], tuple[float, float]]:
     return out
 
 
-def test_autograde_gives_solutions_full_marks_and_stubs_zero(tmp_path, monkeypatch):
+def test_autograde_gives_solutions_full_marks_and_stubs_zero(tmp_path, monkeypatch, capfd):
     course = tmp_path / "course"
     monkeypatch.setenv("CLUSTERS_ROOT", str(ROOT))
     monkeypatch.setenv("CLUSTERS_OUTPUT_ROOT", str(tmp_path / "outputs"))  # never the committed results
@@ -77,7 +77,7 @@ def test_autograde_gives_solutions_full_marks_and_stubs_zero(tmp_path, monkeypat
         for who, src in (("solutions", course / "source" / name), ("stubs", course / "release" / name)):
             shutil.copytree(src, course / "submitted" / who / name)
         for who in ("solutions", "stubs"):
-            log = student.nbgrader(course, "autograde", name, who)
+            log = grading.run(course, "autograde", name, who)
             # untouched locked cells are restored silently (stock nbgrader warns for each test cell)
             assert "has changed!" not in log, (name, who, log)
     # a plausible but wrong answer (a coefficient 1% off) passes the visible checks, not the hidden ones
@@ -91,8 +91,18 @@ def test_autograde_gives_solutions_full_marks_and_stubs_zero(tmp_path, monkeypat
     test_cell = next(c for c in nb.cells if c.get("id") == "model-test")
     test_cell.source = test_cell.source.replace("assert", "assert True or", 1)  # tampering is still reported
     nbformat.write(nb, wrong)
-    log = student.nbgrader(course, "autograde", name, "wrong")
+    capfd.readouterr()
+    log = grading.run(course, "autograde", name, "wrong")
     assert "Attribute 'checksum' for cell model-test has changed!" in log
+    noise = capfd.readouterr().err
+    # autograde is quiet: no SQLAlchemy autoflush warnings, no kernel start-up warning
+    assert "SAWarning" not in noise and "without encryption" not in noise, noise
+    # the feedback page: the failed test's one-line message, wrapped; no hidden test code, no traceback
+    grading.run(course, "generate_feedback", name, "wrong")
+    page = (course / "feedback" / "wrong" / name / f"{name}.html").read_text()
+    assert grading.WRAP_CSS in page
+    assert "coefficient of declining: expected" in page
+    assert "HIDDEN TESTS" not in page and "fit_declining" not in page and "most recent call last" not in page
     scores = _scores(course)
     print(json.dumps({f"{a}/{w}": s for (a, w), s in scores.items()}))
     from nbgrader.api import Gradebook
@@ -121,6 +131,10 @@ def test_prompts_name_what_their_tests_read(tmp_path):
             variable = re.match(r"`(\w+)`", ex.expects).group(1)
             assert f"The test reads `{variable}`" in prompt, prompt
             assert re.search(rf"\b{variable}\b", ex.visible + ex.hidden), (name, ex.cell, variable)
+            if ".fit" in ex.hidden:  # a model exercise names the outcome its hidden test fits
+                outcome = re.search(r"`(\w+)`", ex.outcome).group(1)
+                assert f"The outcome is {ex.outcome}" in prompt, prompt
+                assert re.search(rf"[\"( ]{outcome}[\",)]", ex.hidden), (name, ex.cell, outcome)
 
 
 def test_student_variant_stops_at_the_first_exercise_ready(tmp_path):

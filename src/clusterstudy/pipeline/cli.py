@@ -232,6 +232,13 @@ def _params(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from clusterstudy.pipeline import compare
+
+    print("\n".join(compare.report(args.name)))
+    return 0
+
+
 def _check_outputs(args: argparse.Namespace) -> int:
     from clusterstudy.core import paths
     from clusterstudy.pipeline import verify
@@ -262,6 +269,8 @@ COMMANDS: list[Command] = [
     ("download", "fetch the Eurostat tables from Eurostat's API into build/download/ (needs internet)", _download, None),
     ("params", "a notebook's parameters: type, allowed values or range, default and help, one line each", _params,
      lambda p: p.add_argument("notebook", type=Path, help="a notebook name or path")),
+    ("compare", "a variant's estimates beside the default build's (make compare NAME=<variant>)", _compare,
+     lambda p: p.add_argument("name", help="the variant's folder under build/variants/")),
     ("check-outputs", "exit 1 naming each committed output damaged by hand (make all's first step)",
      _check_outputs, None),
     ("deps", "write the notebooks' module dependencies (build/deps.mk) and the runner's interface (--interface FILE)",

@@ -206,10 +206,11 @@ def _execute(input_nb: Path, output_nb: Path, parameters: dict, variant: str | N
     # our one-line messages below say what failed; papermill's and nbclient's log lines would repeat it
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
     try:
-        with _kernel_stderr_to(root / "build" / "logs" / f"{output_nb.stem}.kernel.log"):
+        with (_progress_on_terminal(f"{input_nb.stem} [{label}]") as progress,
+              _kernel_stderr_to(root / "build" / "logs" / f"{output_nb.stem}.kernel.log")):
             pm.execute_notebook(
                 str(input_nb), str(tmp_nb), parameters=parameters, kernel_name=KERNEL,
-                cwd=str(input_nb.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
+                cwd=str(input_nb.parent), progress_bar=progress, log_output=False, execution_timeout=timeout,
                 # the kernel's start-up warning about unencrypted loopback TCP is noise in the build log
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
@@ -270,6 +271,19 @@ def _execute(input_nb: Path, output_nb: Path, parameters: dict, variant: str | N
           f"({wall:.1f} s, cells {cells:.1f} s, "
           f"kernel peak {peak_mib:.0f} MiB, {len(outputs)} outputs)", flush=True)
     return 0
+
+
+@contextlib.contextmanager
+def _progress_on_terminal(desc: str, stream=None):
+    """papermill's progress bar (cells done, elapsed, per cell) for a run started from a terminal,
+    drawn on that terminal (a copy of stderr taken before the kernel's stderr goes to its log);
+    ``False`` (no bar) when stderr is not a terminal, as in CI and logs. Outputs are never touched."""
+    stream = sys.stderr if stream is None else stream
+    if not stream.isatty():
+        yield False
+        return
+    with os.fdopen(os.dup(stream.fileno()), "w") as terminal:
+        yield {"file": terminal, "desc": desc, "unit": "cell", "leave": False, "mininterval": 1.0}
 
 
 @contextlib.contextmanager

@@ -15,14 +15,13 @@ nbgrader course in ``build/student/``:
 - ``release/<notebook>/``: the student version (``nbgrader generate_assignment``), where each
   solution is a stub that raises ``NotImplementedError`` and the hidden tests are removed.
 
-Grade with ``nbgrader autograde`` in ``build/student/`` (see the README, "For instructors").
+Grade with ``nbgrader autograde`` and ``nbgrader generate_feedback`` in ``build/student/`` (see the
+README, "For instructors"); :mod:`clusterstudy.pipeline.grading` holds the settings they use.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +32,6 @@ from clusterstudy.core import paths
 TAG = "solution"
 SCHEMA_VERSION = 3
 DEFAULT_PROMPT = "Write the code for this step, using the functions of `clusterstudy`."
-COURSE_ID = "clusters"
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,8 @@ class Exercise:
     ``visible`` holds mild checks the student sees; ``hidden`` the check against the data
     (names starting with ``_`` keep the test's variables out of the student's way; each
     assertion says what differs: expected vs got, and for which model or term); ``expects``
-    names the variable the test reads and what it must hold (shown in the prompt).
+    names the variable the test reads and what it must hold, ``outcome`` the outcome a model
+    exercise must use, its variable in backticks (both shown in the prompt).
     """
 
     cell: str
@@ -51,6 +50,7 @@ class Exercise:
     visible: str
     hidden: str
     expects: str = ""
+    outcome: str = ""
 
 
 # one line of a hidden test: the student's number against the data's, saying which and by how much
@@ -107,7 +107,9 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                    + _SAME.format(col="se", want="_res.bse[measure]", what="standard error of {measure}")
                    + _SAME_N,
                  expects="`table`: the tidy model table (columns `model`, `term`, `coef`, `se`, `p`, `n`) with "
-                         "models `(2) size + controls` and, with country fixed effects, `(3) + country FE`"),
+                         "models `(2) size + controls` and, with country fixed effects, `(3) + country FE`",
+                 outcome="the log of `patents_per_million` (patent applications per million inhabitants; "
+                         "regions without patents as the `zero_patents` parameter says)"),
     ),
     "us_cluster_patenting": (
         Exercise("indicators", 2,
@@ -137,7 +139,8 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                    + _indent(_SAME.format(col="coef", want="_res.params[_m]", what="coefficient of {_m}")
                              + _SAME.format(col="se", want="_res.bse[_m]", what="standard error of {_m}") + _SAME_N),
                  expects="`table`: the tidy results (columns `model`, `term`, `coef`, `se`, `p`, `n`), one model "
-                         "per measure and specification, named `<measure>: <specification>`"),
+                         "per measure and specification, named `<measure>: <specification>`",
+                 outcome="the log of `patents_per_10k_employees` (patents per 10,000 employees)"),
     ),
     "cn_resource_cities": (
         Exercise("model", 3,
@@ -150,7 +153,9 @@ ASSIGNMENTS: dict[str, tuple[Exercise, ...]] = {
                         "    assert len(_row) == 1, f\"model {_model}: expected one row for {_t}, got {len(_row)}\"\n"
                         + _SAME.format(col="coef", want="_res.params[_t]", what="coefficient of {_t}") + _SAME_N,
                  expects="`coefs`: the tidy table of both codings (columns `model`, `term`, `coef`, `n`), "
-                         "from `china_cities.regression_table`"),
+                         "from `china_cities.regression_table`",
+                 outcome="the log of `y`, the indicator the `outcome` and `population` parameters name "
+                         "(patents per 10,000 residents by default)"),
     ),
 }
 
@@ -203,7 +208,8 @@ def make_source(src: Path, dest: Path, exercises: tuple[Exercise, ...]) -> int:
         points += ex.points
         prompt, code = _prompt(cell.source)
         expects = f" The test reads {ex.expects}." if ex.expects else ""
-        md = nbformat.v4.new_markdown_cell(f"**Exercise {n}** ({ex.points} points). {prompt}{expects}")
+        outcome = f" The outcome is {ex.outcome}." if ex.outcome else ""
+        md = nbformat.v4.new_markdown_cell(f"**Exercise {n}** ({ex.points} points). {prompt}{expects}{outcome}")
         md.id = f"{ex.cell}-prompt"
         cell.source = f"### BEGIN SOLUTION\n{code}\n### END SOLUTION"
         cell.metadata["nbgrader"] = _meta(f"{ex.cell}-solution", solution=True)
@@ -219,95 +225,19 @@ def make_source(src: Path, dest: Path, exercises: tuple[Exercise, ...]) -> int:
     return points
 
 
-def _restore_hidden_tests_class():
-    """:class:`RestoreHiddenTests`, defined on first use (nbgrader is imported only for grading)."""
-    from nbgrader.preprocessors import OverwriteCells
-    from nbgrader.utils import compute_checksum
-
-    class RestoreHiddenTests(OverwriteCells):
-        """nbgrader's ``OverwriteCells``, silent about locked cells the student did not touch.
-
-        The cause of the warning "Attribute 'checksum' for cell ... has changed!" on untouched
-        test cells: ``generate_assignment`` saves each cell's checksum in the gradebook *before*
-        it strips the hidden tests, and stamps the release cell with the checksum *after*. A
-        released test cell therefore never matches the gradebook, and stock nbgrader reports
-        every one as changed while it puts the hidden tests back. Here a locked cell whose source
-        still matches the checksum it was released with is restored without a warning; a cell
-        the student edited is still reported (and restored).
-        """
-
-        def preprocess_cell(self, cell, resources, cell_index):
-            meta = cell.metadata.get("nbgrader", {})
-            released = meta.get("checksum")
-            self._untouched = (meta.get("grade_id") if meta.get("locked") and released and "grade_id" in meta
-                               and compute_checksum(cell) == released else None)
-            return super().preprocess_cell(cell, resources, cell_index)
-
-        def report_change(self, name, attr, old, new):
-            if attr == "checksum" and name == self._untouched:
-                return
-            super().report_change(name, attr, old, new)
-
-    return RestoreHiddenTests
-
-
-def sanitize_preprocessors() -> list:
-    """nbgrader's autograde sanitisers with :class:`RestoreHiddenTests` for ``OverwriteCells``."""
-    from nbgrader.converters.autograde import Autograde
-    from nbgrader.preprocessors import OverwriteCells
-
-    restore = _restore_hidden_tests_class()
-    return [restore if p is OverwriteCells else p for p in Autograde.class_traits()["sanitize_preprocessors"].default()]
-
-
-def nbgrader(course: Path, command: str, assignment: str, student: str | None = None) -> str:
-    """Run nbgrader's ``generate_assignment`` or ``autograde`` (its Python API) in ``course``;
-    return nbgrader's log.
-
-    Raises with the end of nbgrader's log on failure.
-    """
-    from nbgrader.apps import NbGraderAPI
-    from traitlets.config import Config
-
-    config = Config()
-    config.CourseDirectory.root = str(course)
-    config.CourseDirectory.course_id = COURSE_ID
-    config.ExecutePreprocessor.timeout = 600
-    config.Autograde.sanitize_preprocessors = sanitize_preprocessors()
-    # nbgrader runs the ``alembic`` executable of its environment to set up the gradebook
-    bindir = str(Path(sys.executable).parent)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"
-    api = NbGraderAPI(config=config)
-    if command == "generate_assignment":
-        result = api.generate_assignment(assignment, force=True, create=True)
-    elif command == "autograde":
-        result = api.autograde(assignment, student, force=True, create=True)
-    else:
-        raise ValueError(f"unknown nbgrader command {command!r}; use generate_assignment or autograde")
-    if not result["success"]:
-        tail = (result.get("error") or result.get("log") or "").strip().splitlines()[-5:]
-        raise RuntimeError(f"nbgrader {command} {assignment} failed: " + " | ".join(tail))
-    return result.get("log") or ""
-
-
 def build(course: Path, release: bool = True) -> dict[str, int]:
     """Write the nbgrader course (source tree, and the student release); return points per assignment."""
+    from clusterstudy.pipeline import grading
+
     root = paths.project_root()
     course.mkdir(parents=True, exist_ok=True)
-    (course / "nbgrader_config.py").write_text(
-        "c = get_config()  # noqa: F821\n"
-        f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
-        "c.ExecutePreprocessor.timeout = 600\n"
-        "# untouched test cells are restored without a checksum warning (clusterstudy.pipeline.student)\n"
-        "from clusterstudy.pipeline.student import sanitize_preprocessors  # noqa: E402\n"
-        "c.Autograde.sanitize_preprocessors = sanitize_preprocessors()\n", encoding="utf-8")
+    (course / "nbgrader_config.py").write_text(grading.config_file(), encoding="utf-8")
     totals = {}
     for name, exercises in ASSIGNMENTS.items():
         totals[name] = make_source(root / "notebooks" / f"{name}.ipynb",
                                    course / "source" / name / f"{name}.ipynb", exercises)
         if release:
-            nbgrader(course, "generate_assignment", name)
+            grading.run(course, "generate_assignment", name)
     return totals
 
 
