@@ -151,3 +151,24 @@ def test_provenance_names_every_seed_a_file_encodes():
 
 if __name__ == "__main__":  # print the element list (make the log with the outcome of the pass)
     print(elements().to_csv(index=False))
+
+
+def test_the_counts_audit_md_states_are_those_of_audit_csv(audit):
+    """AUDIT.md's prose counts (the total, the outcome table, the added items) are the log's."""
+    text = AUDIT.with_suffix(".md").read_text(encoding="utf-8")
+
+    def number(pattern: str) -> int:
+        found = re.search(pattern, text)
+        assert found, pattern
+        return int(found.group(1).replace(",", ""))
+
+    assert number(r"([\d,]+) in all") == len(audit)
+    for outcome, n in audit["outcome"].value_counts().items():
+        assert number(rf"\| {outcome} \| ([\d,]+) \|") == n, outcome
+    added = audit[audit["outcome"] == "added"]
+    by_file = added["file"].value_counts()
+    assert set(by_file.index) == {f"seeds/{f}.csv" for f in ("review_study_items", "beijing_cross_cluster_ties",
+                                                             "seed_lists")}, "AUDIT.md names every added kind"
+    assert number(r"Added: (\d+) appendix items") == by_file["seeds/review_study_items.csv"]
+    assert number(r"(\d+) ties of seed 002") == by_file["seeds/beijing_cross_cluster_ties.csv"]
+    assert number(r"and (\d+) list items") == by_file["seeds/seed_lists.csv"]
