@@ -163,10 +163,14 @@ def test_family_draws_are_restricted_and_balance_the_samples():
         d = pd.DataFrame({col: np.repeat([f"{col}{i}" for i in range(g)], 10), "x": rng.normal(size=n)})
         d["log_outcome"] = 0.15 * d["x"] + np.repeat(rng.normal(size=g), 10) + rng.normal(size=n)
         fits.append((models.fit(d, "x", [], None, "cluster", cluster=col), "x", col))
-    out = claims.family(fits, [0.5, 0.5], B=1999, seed=3)
+    out = claims.family(fits, [0.01, 0.04], B=1999, seed=3)
     assert out["family_size"].tolist() == [2, 2]
     assert (out["p_adjusted"] >= out["p_boot"] - 1e-12).all()
-    assert out["p_holm"].tolist() == [0.5, 0.5]
+    assert out["p_adjusted"].tolist() == out["p_rw_balanced"].tolist()  # the ledger's p: the balanced step-down
+    assert out["p_holm"].tolist() == pytest.approx([0.02, 0.04])  # Holm over the wild p given
+    # restricted draws: each member's own bootstrap p is its restricted wild p (wildboottest), up to noise
+    for k, (res, term, _) in enumerate(fits):
+        assert out.loc[k, "p_boot"] == pytest.approx(models.wild_bootstrap_p(res, term, B=1999), abs=0.03)
 
 
 def test_china_primary_reads_the_model_china_cities_declares():

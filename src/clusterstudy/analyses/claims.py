@@ -315,8 +315,7 @@ def us_models(claim: Claim) -> tuple[pd.DataFrame, Fit]:
                              p_other_kind="" if clustered else "HC3 (one state per cluster)"))
     frame = claim_designs.us_frame(_load(claim.tables[2]))
     pre = claim_designs.us_pre_period(frame, US_MEASURES[0])
-    rows.append(_est("secondary", f"U.S. cbsa {US_MEASURES[0]}, model (2), design: pre_period (log patents per "
-                     f"10k employees {claim_designs.US_PRE_YEARS[0]}-{claim_designs.US_PRE_YEARS[1]} held fixed)",
+    rows.append(_est("secondary", f"U.S. cbsa {US_MEASURES[0]}, model (2), design: pre_period",
                      pre["coef"], pre["ci_low"], pre["ci_high"], pre["p"], pre["p_wild"], "pre_period"))
     out = pd.DataFrame(rows)
     res = claim_designs.us_fit(frame, US_MEASURES[0])
@@ -335,8 +334,7 @@ def eu_prosperity(claim: Claim) -> tuple[pd.DataFrame, Fit]:
         rows.append(_tidy_est("primary" if primary else "secondary", f"Europe GDP per head on {m}, within countries",
                               res, m))
     for _, r in claim_designs.prosperity_designs(regions, EU_TRADED[0]).iterrows():
-        rows.append(_est("secondary", f"Europe GDP per head on {EU_TRADED[0]}, design: {r['design']} "
-                         f"({claim_designs.DESIGNS[r['design']]})", r["coef"], r["ci_low"], r["ci_high"], r["p"],
+        rows.append(_est("secondary", f"Europe GDP per head on {EU_TRADED[0]}, design: {r['design']}", r["coef"], r["ci_low"], r["ci_high"], r["p"],
                          r["p_wild"], r["design"]))
     assert fit is not None
     return pd.DataFrame(rows), fit
@@ -352,15 +350,15 @@ def eu_quadrants(claim: Claim) -> tuple[pd.DataFrame, Fit]:
         res = claim_designs.quadrant_fit(regions, m)
         primary = m == EU_TRADED[0]
         fit = (res, "high_measure", "country") if primary else fit
-        rows.append(_tidy_est("primary" if primary else "secondary", f"{m}: share above the patent median, high "
-                              "minus low measure (against independence)", res, "high_measure"))
+        rows.append(_tidy_est("primary" if primary else "secondary", f"{m}: against independence (linear "
+                              "probability)", res, "high_measure"))
     for name in claim.tables[1:]:
         g = _load(name)
         k, n = int(g.loc[g["report_says"] == "empty", "regions"].sum()), int(g["regions"].sum())
         test = stats.binomtest(k, n, 0.05)
         ci = test.proportion_ci()
-        rows.append(_est("secondary", f"{name.removeprefix('eu_triangle_')}: {k} of {n} regions in the empty "
-                         "quadrants, minus 5% (literal 'no regions')", k / n - 0.05, ci.low - 0.05, ci.high - 0.05,
+        rows.append(_est("secondary", f"{name.removeprefix('eu_triangle_')}: {k} of {n} in the empty quadrants, "
+                         "minus 5% (literal)", k / n - 0.05, ci.low - 0.05, ci.high - 0.05,
                          p_other=test.pvalue, p_other_kind="exact binomial against 5%"))
     assert fit is not None
     return pd.DataFrame(rows), fit
