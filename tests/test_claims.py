@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from clusterstudy.analyses import china_cities, claim_designs, claims
+from clusterstudy.analyses import china_cities, claim_designs, claim_ledger, claim_registry, claims
 from clusterstudy.estimation import models
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +35,7 @@ def test_every_claim_is_quoted_verbatim_from_its_seed(claim):
 
 def test_committed_ledger_is_what_the_rules_give_on_the_committed_tables():
     committed = pd.read_csv(ROOT / "tables" / "claims.csv", dtype=str, keep_default_na=False)
-    fresh, estimates = claims.ledger()
+    fresh, estimates = claim_ledger.ledger()
     fresh = fresh.astype(object).fillna("").astype(str)
     assert list(committed.columns) == claims.COLUMNS
     pd.testing.assert_frame_equal(committed[["claim_id", "claim", "verdict"]], fresh[["claim_id", "claim", "verdict"]])
@@ -129,13 +129,13 @@ def test_quadrant_primary_is_the_test_against_independence():
 
 
 def test_an_evidence_table_without_a_primary_row_names_the_claim(monkeypatch):
-    monkeypatch.setattr(claims, "_load", lambda name: pd.DataFrame(
+    monkeypatch.setattr(claim_ledger, "_load", lambda name: pd.DataFrame(
         {"measure": ["hhi_traded"], "comparison": ["within countries"], "estimator": ["OLS"], "coef": [0.1],
          "ci_low": [0.0], "ci_high": [0.2], "p": [0.1], "p_wild": [0.1], "design": ["lagged"]}))
     c = claims.Claim("004-x", "s", "S", "l", "q", +1, claims.CLAIMS[0].primary, "eu_headline", ("t", "d", "r"),
                      "n", "o")
     with pytest.raises(ValueError, match="claim 004-x: 0 primary rows"):
-        claims.eu_headline(c)
+        claim_ledger.eu_headline(c)
 
 
 def test_one_family_for_every_testable_claim():
@@ -163,7 +163,7 @@ def test_family_draws_are_restricted_and_balance_the_samples():
         d = pd.DataFrame({col: np.repeat([f"{col}{i}" for i in range(g)], 10), "x": rng.normal(size=n)})
         d["log_outcome"] = 0.15 * d["x"] + np.repeat(rng.normal(size=g), 10) + rng.normal(size=n)
         fits.append((models.fit(d, "x", [], None, "cluster", cluster=col), "x", col))
-    out = claims.family(fits, [0.01, 0.04], B=1999, seed=3)
+    out = claim_ledger.family(fits, [0.01, 0.04], B=1999, seed=3)
     assert out["family_size"].tolist() == [2, 2]
     assert (out["p_adjusted"] >= out["p_boot"] - 1e-12).all()
     assert out["p_adjusted"].tolist() == out["p_rw_balanced"].tolist()  # the ledger's p: the balanced step-down
@@ -183,32 +183,32 @@ def test_china_primary_reads_the_model_china_cities_declares():
 
 # ---------------------------------------------------------------- the registry of primary tests
 def test_registry_matches_the_declared_primary_tests():
-    assert claims.registry_problems() == []
-    log = claims.registry_log()
+    assert claim_registry.registry_problems() == []
+    log = claim_registry.registry_log()
     assert set(log["claim_id"]) == {c.claim_id for c in claims.CLAIMS}
 
 
 def test_a_changed_primary_without_a_log_entry_fails(tmp_path, monkeypatch):
     (tmp_path / "registry").mkdir()
-    for f in (claims.REGISTRY, claims.REGISTRY_LOG):
+    for f in (claim_registry.REGISTRY, claim_registry.REGISTRY_LOG):
         shutil.copy(ROOT / f, tmp_path / f)
-    assert claims.registry_problems(root=tmp_path) == []
+    assert claim_registry.registry_problems(root=tmp_path) == []
     changed = tuple(dataclasses.replace(c, primary=dataclasses.replace(c.primary, comparison="across countries"))
                     if c.claim_id == "004-fig6-eu" else c for c in claims.CLAIMS)
-    problems = claims.registry_problems(changed, root=tmp_path)
+    problems = claim_registry.registry_problems(changed, root=tmp_path)
     assert any("004-fig6-eu: its primary test changed without a log entry" in p for p in problems)
     assert not any("004-fig6-us" in p for p in problems)
     with pytest.raises(ValueError, match="reason"):
-        claims.record(" ", "2026-12-03", changed, root=tmp_path)
-    assert claims.record("compare across countries", "2026-12-03", changed, root=tmp_path) == ["004-fig6-eu"]
-    assert claims.registry_problems(changed, root=tmp_path) == []
-    log = claims.registry_log(tmp_path)
+        claim_registry.record(" ", "2026-12-03", changed, root=tmp_path)
+    assert claim_registry.record("compare across countries", "2026-12-03", changed, root=tmp_path) == ["004-fig6-eu"]
+    assert claim_registry.registry_problems(changed, root=tmp_path) == []
+    log = claim_registry.registry_log(tmp_path)
     assert log.iloc[-1][["date", "claim_id", "reason"]].tolist() == ["2026-12-03", "004-fig6-eu",
                                                                      "compare across countries"]
     # an entry without a reason, or out of date order, is refused
-    (tmp_path / claims.REGISTRY_LOG).write_text(
-        (tmp_path / claims.REGISTRY_LOG).read_text() + "2026-01-01,004-fig6-eu,abc,\n")
-    problems = claims.registry_problems(changed, root=tmp_path)
+    (tmp_path / claim_registry.REGISTRY_LOG).write_text(
+        (tmp_path / claim_registry.REGISTRY_LOG).read_text() + "2026-01-01,004-fig6-eu,abc,\n")
+    problems = claim_registry.registry_problems(changed, root=tmp_path)
     assert any("no date" in p for p in problems) and any("date order" in p for p in problems)
 
 
