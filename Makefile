@@ -112,8 +112,11 @@ literature_evidence_INPUTS := $(wildcard data/seeds/review_*.csv data/seeds/beij
 claims_ledger_TABLES := $(patsubst %,tables/%.csv,cn_resource_type_regression_patents_per_10k_registered cn_resource_type_regression_patents_per_10k_residents eu_headline_models \
   eu_designs eu_region_indicators eu_specification_curve_inference eu_triangle_cluster_strength \
   eu_triangle_cluster_strength_traded eu_triangle_hhi us_cbsa_regression \
-  us_state_regression)
-claims_ledger_INPUTS = $(claims_ledger_TABLES) $(eu_specialisation_innovation_TARGETS) \
+  us_state_regression us_cbsa_indicators cn_city_indicators)
+# ... and the extracts of the designs it refits (claim_designs), and the registry of primary tests
+claims_ledger_INPUTS = $(claims_ledger_TABLES) $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,us_cluster_employment \
+  us_county_patents us_cbsa_counties us_cbsa_population) registry/primary_tests.csv registry/primary_tests_log.csv \
+  $(eu_specialisation_innovation_TARGETS) \
   $(eu_specification_curve_TARGETS) $(us_cluster_patenting_TARGETS) $(cn_resource_cities_TARGETS) \
   $(eu_designs_TARGETS)
 

@@ -64,3 +64,47 @@ def test_bad_input_is_named():
     res = models.fit(d, "x1", ["z"], None, "cluster")
     with pytest.raises(ValueError, match="unknown term"):
         mt.wild_t_draws(res, "nope", mt.rademacher(list(d["country"]), 3))
+
+
+@pytest.mark.parametrize("fe", [None, "country"])
+def test_restricted_draws_equal_the_refit_under_the_null(fe):
+    d = _data(seed=5)
+    res = models.fit(d, "x1", ["z"], fe, "cluster")
+    W = mt.rademacher(list(d["country"]), B=5, seed=8)
+    t, draws = mt.wild_t_draws(res, "x1", W, restricted=True)
+    assert t == pytest.approx(res.tvalues["x1"], rel=1e-12)
+    for b in range(5):
+        assert draws[b] == pytest.approx(mt.refit_t_draw(res, "x1", W.iloc[b], restricted=True), abs=1e-8)
+
+
+def test_restricted_p_is_the_wild_restricted_bootstrap_p():
+    """The restricted draws reproduce wildboottest's WCR p (the single-test wild p) up to simulation noise."""
+    d = _data(seed=6, n=160, g=16, beta=(0.25, 0.5))
+    res = models.fit(d, "x1", ["z"], None, "cluster")
+    out = mt.adjust_family([(res, "x1")], B=9999, seed=1, restricted=True)
+    assert out.loc[0, "p_boot"] == pytest.approx(models.wild_bootstrap_p(res, "x1"), abs=0.015)
+
+
+def test_balanced_step_down_single_hypothesis_and_heavy_tails():
+    rng = np.random.default_rng(2)
+    t_star = rng.normal(size=(999, 1))
+    own = ((np.abs(t_star[:, 0]) >= 1.5).sum() + 1) / 1000
+    assert mt.romano_wolf_balanced(np.array([1.5]), t_star)[0] == pytest.approx(own, abs=2e-3)
+    # a heavy-tailed member no longer dominates the maximum: the balanced p of a normal member stays
+    # below the |t| version, and never below its own bootstrap p
+    t_star = np.column_stack([rng.normal(size=9999), 3 * rng.standard_t(3, size=9999)])
+    t_obs = np.array([2.6, 2.0])
+    bal, raw = mt.romano_wolf_balanced(t_obs, t_star), mt.romano_wolf(t_obs, t_star)
+    assert bal[0] < raw[0]
+    assert bal[0] >= ((np.abs(t_star[:, 0]) >= 2.6).sum() + 1) / 10000 - 1e-12
+
+
+def test_family_across_cluster_variables_draws_them_independently():
+    a, b = _data(seed=7), _data(seed=8).rename(columns={"country": "state"})
+    fa, fb = models.fit(a, "x1", ["z"], None, "cluster"), models.fit(b, "x1", ["z"], None, "cluster", cluster="state")
+    out = mt.adjust_family([(fa, "x1"), (fb, "x1")], B=999, cluster=["country", "state"], restricted=True)
+    alone = mt.adjust_family([(fa, "x1")], B=999, restricted=True)
+    assert out["family_size"].tolist() == [2, 2] and (out["p_adjusted"] >= out["p_boot"] - 1e-12).all()
+    assert alone.loc[0, "t"] == pytest.approx(out.loc[0, "t"])
+    with pytest.raises(ValueError, match="one per model"):
+        mt.adjust_family([(fa, "x1")], cluster=["country", "state"])

@@ -112,3 +112,28 @@ def test_eu_designs_bullet_reads_the_designs_table(tables_copy):
     assert "panel fe +0.78 (wild p = 0.012)" in text
     within = pd.read_csv(tables_copy / "tables" / "eu_designs_within_variance.csv").set_index("variable")
     assert prose.pct(within["within_share"].drop("log_outcome").min()) in text
+
+
+def test_findings_open_with_one_line_per_claim_of_the_ledger():
+    ledger = findings.table("claims")
+    body = findings.render().splitlines()[1:]
+    for line, r in zip(body, ledger.itertuples(), strict=False):
+        assert line.startswith(f"- **{r.title}**") and f"**{r.verdict}**" in line
+        if r.estimate == r.estimate:  # testable: estimate, then wild, clustered and adjusted p
+            assert f"primary estimate {r.estimate:+.3f} ({prose.pval(r.p_wild, 'wild p')}, " \
+                   f"{prose.pval(r.p_clustered, 'clustered p')}, {prose.pval(r.p_adjusted, 'adjusted p')}" in line
+
+
+def test_spatial_sentence_reads_the_trusted_p_and_the_panel_names_its_sign():
+    space = findings.bullet_space()
+    assert "survives" not in space
+    assert "SLX with errors clustered" in space and "ML p-values, not robust to the clustering" in space
+    # the ML p never comes before the clustered SLX's wild p in a sample's sentence
+    for part in space.split("*")[2::2]:
+        if "ML p" in part:
+            assert part.index("wild p") < part.index("ML p")
+    designs = findings.table("eu_designs").set_index(["measure", "design", "comparison"])
+    pf = designs.loc[("cluster_strength_traded", "panel_fe", "within")]
+    assert f"traded cluster strength {prose.signed(pf['coef'], pf['p_wild'])} ({pf['coef']:+.2f}" \
+        in findings.bullet_eu_designs()
+    assert "little to work with" not in findings.bullet_eu_designs()

@@ -7,7 +7,9 @@ European regions (the sample :mod:`~clusterstudy.analyses.eu_sample`, its models
 (:mod:`~clusterstudy.analyses.china_cities`), Meng & Forman's cases
 (:mod:`~clusterstudy.analyses.resource_cities`) and the qualitative evidence of the seeds
 (:mod:`~clusterstudy.analyses.qualitative`), space (:mod:`~clusterstudy.analyses.geography`) and the
-claims ledger (:mod:`~clusterstudy.analyses.claims`). Each builds its sample from the data layer,
+claims ledger (the claims :mod:`~clusterstudy.analyses.claims`, their evidence and verdicts
+:mod:`~clusterstudy.analyses.claim_ledger`, the designs it adds :mod:`~clusterstudy.analyses.claim_designs`,
+the registry of primary tests :mod:`~clusterstudy.analyses.claim_registry`). Each builds its sample from the data layer,
 its measures from the measures layer, fits through the estimation layer, and states its findings
 in sentences beside its models.
 

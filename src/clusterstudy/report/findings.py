@@ -2,7 +2,10 @@
 
 Each bullet is one small function of the tables it names, so that a changed table changes the
 sentence and a hand-typed number fails ``tests/test_readme_findings.py``. The notebooks call
-the same sentence functions on their in-memory tables to fill their Markdown.
+the same sentence functions on their in-memory tables to fill their Markdown. The block opens
+with the ledger (:func:`ledger_lines`): one line per claim of ``tables/claims.csv`` with its
+verdict. Every sentence about a model leads with the p the compendium trusts (wild, clustered
+t(G-1)); maximum-likelihood p-values come only with their caveat.
 
 Usage::
 
@@ -26,7 +29,8 @@ from clusterstudy.analyses import (
     us_regions,
 )
 from clusterstudy.core import paths
-from clusterstudy.core.prose import pct, pval
+from clusterstudy.core.prose import pct, pval, signed
+from clusterstudy.measures import catalogue
 from clusterstudy.report import readme
 
 START, END = readme.markers("findings")
@@ -87,15 +91,28 @@ def bullet_constructs() -> str:
 
 
 def bullet_eu_designs() -> str:
-    """Europe beyond the cross-section: the designs of the eu_designs notebook, within countries."""
+    """Europe beyond the cross-section: the designs of the eu_designs notebook, within countries; the panel's
+    sign, and where cross-section and panel disagree."""
     designs = table("eu_designs")
     shares = table("eu_designs_within_variance").set_index("variable")["within_share"]
     lo, hi = shares.drop("log_outcome").min(), shares.drop("log_outcome").max()
+    d = designs.set_index(["measure", "design", "comparison"])
+    panel, disagree = [], []
+    for m in eu_models.HEADLINE_MEASURES:
+        if (m, "panel_fe", "within") not in d.index or (m, "cross_section", "within") not in d.index:
+            continue
+        pf, cs = d.loc[(m, "panel_fe", "within")], d.loc[(m, "cross_section", "within")]
+        panel.append(f"{catalogue.short(m)} {signed(pf['coef'], pf['p_wild'])} ({pf['coef']:+.2f}, "
+                     f"{pval(pf['p_wild'], 'wild p')}, {pval(pf['p'], 'clustered p')})")
+        if pf["coef"] * cs["coef"] < 0:
+            disagree.append(f"{catalogue.short(m)} (cross-section {cs['coef']:+.2f}, panel {pf['coef']:+.2f})")
+    where = ("cross-section and panel disagree in sign for " + "; ".join(disagree) if disagree
+             else "cross-section and panel agree in sign for every headline measure")
     return ("*Europe, designs* (within countries; the panel within regions; coefficient per SD, "
             "`tables/eu_designs.csv`): "
             + "; ".join(eu_designs.designs_sentence(designs, m) for m in eu_models.HEADLINE_MEASURES)
-            + f". Only {pct(lo)} to {pct(hi)} of the measures' variance lies within regions over 2008-2011, so the "
-            "panel has little to work with. All are associations: no design here isolates a causal effect.")
+            + f". Within regions over 2008-2011 (the panel, {pct(lo)} to {pct(hi)} of the measures' variance): "
+            + "; ".join(panel) + f"; {where}. All are associations: no design here isolates a causal effect.")
 
 
 def bullet_spec_curve() -> str:
@@ -128,13 +145,63 @@ def bullet_comparison() -> str:
 
 
 # ---------------------------------------------------------------- space (issue 22)
+def space_sentence(diag: pd.DataFrame, mods: pd.DataFrame, sample: str, model: str, term: str, label: str,
+                   alpha: float = 0.05) -> str:
+    """One sample's spatial result, trusted p first: the headline OLS (clustered, wild), the clustered SLX
+    direct and indirect effects (wild p), spatial HAC; the spatial Durbin (ML) only with its caveat."""
+    d = diag[(diag["sample"] == sample) & (diag["model"] == model) & (diag["variable"] == "residuals")]
+    m = mods[(mods["sample"] == sample) & (mods["model"] == model) & (mods["term"] == term)]
+    if d.empty or m.empty:
+        raise ValueError(f"no spatial rows for {sample!r}, model {model!r}, term {term!r}")
+    moran = "; ".join(f"Moran's I {r.morans_i:.2f} with {r.weights}, {pval(r.p, 'permutation p')}"
+                      for r in d.itertuples())
+    ols = m[(m["estimator"] == "OLS") & (m["weights"] == "none")].iloc[0]
+    hac = m[m["se_type"].str.startswith("spatial HAC")].iloc[0]
+    slx = m[m["estimator"].str.startswith("SLX")]
+    sdm = m[m["estimator"] == "spatial Durbin (ML)"]
+
+    def first(r) -> str:  # the trusted p first: wild, then clustered (or the kind the row has)
+        kind = "clustered p" if "cluster" in str(r.se_type) else f"{r.se_type} p"
+        return ", ".join(filter(None, ["" if pd.isna(r.p_wild) else pval(r.p_wild, "wild p"), pval(r.p, kind)]))
+
+    slx_text = "; ".join(f"{w}: direct {g.iloc[0].coef:+.2f} ({first(g.iloc[0])}), indirect "
+                         f"{g.iloc[1].coef:+.2f} ({first(g.iloc[1])})"
+                         for w, g in slx.sort_values("effect").groupby("weights", sort=False))
+    ml = "; ".join(f"{r.weights} direct {r.coef:+.2f} ({pval(r.p, 'ML p')})"
+                   for r in sdm[sdm["effect"] == "direct"].itertuples())
+    kept = slx[slx["effect"] == "direct"]
+    keeps = bool(((kept["p_wild"] < alpha) & (kept["coef"] * ols["coef"] > 0)).all()) if len(kept) else False
+    reading = ("the direct effect keeps its sign with wild p below 5% under every weights" if keeps else
+               "the direct effect does not reach wild p below 5% under every weights")
+    return (f"*{sample}* ({label}, {model}): residuals {moran}. Headline {ols['coef']:+.2f} ({first(ols)}; "
+            f"{pval(hac['p'], 'spatial HAC p')}); SLX with errors clustered as the headline, {slx_text}: {reading}. "
+            f"The spatial Durbin model (ML p-values, not robust to the clustering, so not relied on): {ml}.")
+
+
 def bullet_space() -> str:
-    """Per sample, what accounting for space changes (tables eu_/us_/cn_spatial_*)."""
+    """Per sample, what accounting for space changes (tables eu_/us_/cn_spatial_*), trusted p first."""
     parts = []
     for key, (sample, model, term, label) in geography.SPATIAL.items():
         diag, mods = table(f"{key}_spatial_diagnostics"), table(f"{key}_spatial_models")
-        parts.append(geography.spatial_sentence(diag, mods, sample, model, term, label))
+        parts.append(space_sentence(diag, mods, sample, model, term, label))
     return "*Space* (spatial weights: k nearest neighbours and contiguity): " + " ".join(parts)
+
+
+# ---------------------------------------------------------------- the ledger
+def ledger_lines() -> list[str]:
+    """One line per claim of ``tables/claims.csv``: the claim in a few words, its verdict, the primary
+    estimate with its wild, clustered and adjusted p."""
+    lines = []
+    for r in table("claims").itertuples():
+        if pd.isna(r.estimate):
+            lines.append(f"**{r.title}** ({r.source}): **{r.verdict}**.")
+            continue
+        lines.append(f"**{r.title}** ({r.source}): **{r.verdict}**; primary estimate {r.estimate:+.3f} "
+                     f"({pval(r.p_wild, 'wild p')}, {pval(r.p_clustered, 'clustered p')}, "
+                     f"{pval(r.p_adjusted, 'adjusted p')} over the {int(r.family_size)} primary tests)"
+                     + (f"; reverse-timing designs: {r.designs}" if isinstance(r.designs, str) and r.designs else "")
+                     + ".")
+    return lines
 
 
 BULLETS: list[Callable[[], str]] = [bullet_europe, bullet_eu_designs, bullet_constructs, bullet_spec_curve,
@@ -143,7 +210,7 @@ BULLETS: list[Callable[[], str]] = [bullet_europe, bullet_eu_designs, bullet_con
 
 def render() -> str:
     """The README block between the markers (markers included)."""
-    body = "\n".join(f"- {b()}" for b in BULLETS)
+    body = "\n".join(f"- {line}" for line in [*ledger_lines(), *(b() for b in BULLETS)])
     return f"{START}\n{body}\n{END}"
 
 
