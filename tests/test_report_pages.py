@@ -134,3 +134,12 @@ def test_sitecheck_finds_broken_links_missing_anchors_and_orphan_pages(tmp_path)
 @pytest.mark.parametrize("params,label", [({}, ""), ({"a": 1, "b": "x"}, "a = 1, b = x")])
 def test_run_label(params, label):
     assert book_pages.run_label(params) == label == book_pages.run_label(json.dumps(params))
+
+
+def test_every_verdict_the_rule_can_give_has_its_own_badge():
+    from clusterstudy.analyses import claims
+    from clusterstudy.report import ledger_page
+
+    assert set(claims.VERDICTS) <= set(ledger_page.VERDICT_CLASS)
+    badges = [ledger_page.VERDICT_CLASS[v] for v in claims.VERDICTS if v != "not testable"]
+    assert len(set(badges)) == len(badges), "two verdicts share a badge colour"

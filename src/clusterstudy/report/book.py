@@ -79,6 +79,7 @@ div.cell_output table { display: block; overflow-x: auto; font-size: .75rem; }
 .verdict { font-weight: 600; padding: 0 .3rem; border-radius: 3px; white-space: nowrap; }
 .verdict.holds { background: #d8f0d8; } .verdict.fails { background: #f6d5d5; }
 .verdict.mixed { background: #f7ecc9; } .verdict.untestable { background: #e4e4e4; }
+.verdict.association { background: #dce8f5; }
 .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 1rem; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: .7rem; overflow-x: auto; }
 .card img { max-width: 100%; } .card h3 { font-size: 1rem; margin-top: 0; }

@@ -23,7 +23,7 @@ import pandas as pd
 from clusterstudy.core import prose
 from clusterstudy.data import provenance
 
-VERDICT_CLASS = {"holds": "holds", "contradicted": "fails", "does not hold": "fails",
+VERDICT_CLASS = {"holds": "holds", "association only": "association", "contradicted": "fails", "does not hold": "fails",
                  "not supported": "mixed", "mixed": "mixed",
                  "not testable": "untestable", "not testable with these data": "untestable"}
 P_COLUMNS = (("p_clustered", "clustered p"), ("p_wild", "wild p"), ("p_adjusted", "adjusted p"))
