@@ -104,7 +104,8 @@ def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEAS
                              "p_hc3": t.at[hc3, "p"] if est == "OLS" else np.nan, "n": int(r["n"]),
                              "clusters": r["clusters"]})
     out = pd.DataFrame(rows)
-    # family-wise adjustment: Romano–Wolf (wild cluster bootstrap) over every OLS row, Holm over
+    # family-wise adjustment: Romano–Wolf (restricted wild cluster bootstrap, as the single-test wild p)
+    # over every OLS row, Holm over
     # the Poisson rows (no wild bootstrap for Poisson PML); Holm beside Romano–Wolf as a check
     out["p_adjusted"], out["p_holm"], out["family"], out["family_size"] = np.nan, np.nan, "", 0
     ols = out["estimator"].eq("OLS").to_numpy()
@@ -116,9 +117,9 @@ def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEAS
                                cluster="country")
             fe = "country" if r.comparison == "within countries" else None
             fits.append((models.fit(d, r.measure, ctrl, fe, "cluster", standardise=True), r.measure))
-        adj = multiple_testing.adjust_family(fits, p_holm_from=out.loc[ols, "p_wild"].tolist())
+        adj = multiple_testing.adjust_family(fits, p_holm_from=out.loc[ols, "p_wild"].tolist(), restricted=True)
         out.loc[ols, "p_adjusted"], out.loc[ols, "p_holm"] = adj["p_adjusted"].to_numpy(), adj["p_holm"].to_numpy()
-        out.loc[ols, "family"] = "Europe OLS: Romano-Wolf, wild cluster bootstrap"
+        out.loc[ols, "family"] = f"Europe OLS: {multiple_testing.RW_RESTRICTED}"
         out.loc[ols, "family_size"] = int(ols.sum())
     pml = ~ols
     if pml.any():
@@ -160,7 +161,7 @@ def construct_sentence(head: pd.DataFrame, measure: str, label: str, alpha: floa
 
 def prosperity_models(regions: pd.DataFrame) -> pd.DataFrame:
     """OLS of log GDP per inhabitant on each standardised traded measure, country fixed effects,
-    errors clustered by country: wild p and Romano–Wolf over the four measures."""
+    errors clustered by country: wild p and Romano–Wolf (restricted draws) over the four measures."""
     fits, rows = [], []
     for m in indices.TRADED_MEASURES:
         d = models.prepare(regions, "gdp_pps_per_inhabitant", m, [], cluster="country")
@@ -168,7 +169,7 @@ def prosperity_models(regions: pd.DataFrame) -> pd.DataFrame:
         fits.append((res, m))
         rows.append(models.tidy(res, m, wild_terms=(m,)).query("term == @m"))
     out = pd.concat(rows, ignore_index=True)
-    adj = multiple_testing.adjust_family(fits, p_holm_from=out["p_wild"].tolist())
+    adj = multiple_testing.adjust_family(fits, p_holm_from=out["p_wild"].tolist(), restricted=True)
     return out.assign(p_adjusted=adj["p_adjusted"].to_numpy(), p_holm=adj["p_holm"].to_numpy(),
-                      family="Europe GDP per head, four traded measures: Romano-Wolf, wild cluster bootstrap",
+                      family=f"Europe GDP per head, four traded measures: {multiple_testing.RW_RESTRICTED}",
                       family_size=len(fits))

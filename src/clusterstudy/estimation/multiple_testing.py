@@ -40,6 +40,8 @@ from statsmodels.stats.multitest import multipletests
 
 RW_B = 9999
 RW_SEED = 20261129
+# how a family adjusted by adjust_family(..., restricted=True) is named in every table
+RW_RESTRICTED = "Romano-Wolf, restricted wild cluster bootstrap"
 
 
 def rademacher(clusters: list[str], B: int = RW_B, seed: int = RW_SEED) -> pd.DataFrame:
