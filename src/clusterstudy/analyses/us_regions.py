@@ -57,6 +57,8 @@ STRONG_DEFINITION = (
     "and significance thresholds. The flag is the Project's, read from its data, not computed here. It measures "
     "how many of a region's traded clusters are nationally outstanding, not CLUSNET's 'focus on a few clusters' "
     "(concentration of a region's employment in few clusters), which the HHI and Krugman measures capture.")
+STRONG_SHORT = ("strong: the Cluster Mapping Project's flag, a traded cluster in the top quarter of regions by "
+                "location quotient, LQ >= 1, with its size and significance thresholds")
 SAMPLES = {"headline": "headline sample", "all": "all CBSAs, zero-patent CBSAs included",
            "per_resident": "per resident (CBSAs with a population)",
            "influential": "without the influential regions"}
@@ -279,6 +281,34 @@ def estimator_sentence(est: pd.DataFrame, influence: pd.DataFrame, measure: str 
             f"{len(flagged)}): {named}.")
 
 
+def strong_flag_sentence(check: pd.DataFrame) -> str:
+    """What the extract's strong flag satisfies, from :func:`strong_flag_check`."""
+    r = check.iloc[0]
+    return (f"In the extract ({r['geography']}), {int(r['strong_cells']):,} of {int(r['cells']):,} region x traded-cluster "
+            f"cells are strong, in {int(r['regions_with_a_strong_cluster'])} of {int(r['regions'])} regions; every "
+            f"strong cell has a location quotient of at least {r['min_lq_strong']:.3f}, and "
+            f"{100 * r['strong_cells_in_top_quarter']:.1f}% of them rank in the top quarter of regions by location "
+            f"quotient in their cluster (at most {100 * r['max_lq_rank_share_strong']:.1f}% of regions at or above "
+            "them, ties counted).")
+
+
+def split_sentence(split_sens: pd.DataFrame, alpha: float = 0.05) -> str:
+    """The transatlantic comparison under both EU traded splits, led by what is significant."""
+    out = []
+    for split, what in (("us_clusters", "EU traded divisions from the U.S. cluster definitions"),
+                        ("gini", "the locational-Gini split")):
+        sig = [(r.us_measure, _significant(r.us_p, r.us_p_wild, alpha), _significant(
+            getattr(r, f"eu_p_{split}"), getattr(r, f"eu_p_wild_{split}"), alpha), getattr(r, f"same_sign_{split}"))
+            for r in split_sens.itertuples()]
+        both = [m for m, u, e, same in sig if u and e and same]
+        either = [m for m, u, e, _ in sig if u or e]
+        out.append(f"With {what}: significant at 5% on at least one side for {len(either)} of {len(sig)} measures"
+                   + (f" ({', '.join(either)})" if either else "")
+                   + f", significant on both sides with the same sign for {len(both)}; the same sign, significance "
+                   f"aside, for {sum(same for *_, same in sig)}.")
+    return " ".join(out)
+
+
 def eu_frame(period: tuple[int, int] = (2008, 2012), traded_split: str = "us_clusters") -> pd.DataFrame:
     """EU NUTS-2 regions with the traded measures and patents per 10k employees (SBS persons employed).
 
@@ -426,10 +456,10 @@ def comparison_sentence(comp: pd.DataFrame, alpha: float = 0.05) -> str:
     parts = [f"{r.us_measure} {r.us_coef_per_sd:+.2f} ({pboth(r.us_p, r.us_p_wild)}) vs {r.eu_measure} "
              f"{r.eu_coef_per_sd:+.2f} ({pboth(r.eu_p, r.eu_p_wild)})" for r in rows.itertuples()]
     lead = [f"{p}: significant in {' and '.join(w for w, s in (('the U.S.', u), ('Europe', e)) if s)}"
-            for p, u, e in zip(parts, sig_us, sig_eu) if u or e]
-    rest = [p for p, u, e in zip(parts, sig_us, sig_eu) if not (u or e)]
+            for p, u, e in zip(parts, sig_us, sig_eu, strict=True) if u or e]
+    rest = [p for p, u, e in zip(parts, sig_us, sig_eu, strict=True) if not (u or e)]
     same = (rows["us_coef_per_sd"] * rows["eu_coef_per_sd"] > 0).to_numpy()
-    both = int(sum(s and u and e for s, u, e in zip(same, sig_us, sig_eu)))
+    both = int(sum(s and u and e for s, u, e in zip(same, sig_us, sig_eu, strict=True)))
     head = ("significant at 5% on at least one side: " + "; ".join(lead)) if lead else \
         "no measure is significant at 5% on either side"
     tail = f"; not significant on either side: {'; '.join(rest)}" if rest else ""
