@@ -181,3 +181,13 @@ def test_estimator_table_and_the_gdp_identity():
     ranks = est[est["term"].isin(china_cities.TYPE_DUMMIES)].groupby("model")["type_rank"].apply(sorted)
     assert all(r == [1, 2, 3, 4] for r in ranks)
     assert "by construction" in china_cities.gdp_identity_sentence(est)
+
+
+def test_regression_table_has_the_primary_without_flagged_cities():
+    c = china_cities.city_indicators()
+    t = china_cities.regression_table(c, "patents_per_10k_residents", wild=False)
+    clean = t[(t["model"] == china_cities.model_name(china_cities.CLEAN_MODEL))
+                           & (t["term"] == china_cities.POOLED)].iloc[0]
+    full = t[(t["model"] == china_cities.PRIMARY_MODEL) & (t["term"] == china_cities.POOLED)].iloc[0]
+    n_flagged = int(china_cities.data_quality(c)["flagged"].sum())
+    assert clean["n"] == full["n"] - n_flagged and clean["coef"] != full["coef"]

@@ -54,6 +54,7 @@ CONTROLS: list[str] = []  # default models: no GDP per head (a possible mediator
 GDP_CONTROL = "log_gdp_per_capita"
 GDP_MODEL = "pooled resource city + log GDP per head (possible mediator)"
 TYPES_GDP_MODEL = "types + log GDP per head (possible mediator)"
+CLEAN_MODEL = "pooled resource city without the cities flagged in cn_city_data_quality"
 ESTIMATORS = ("OLS", "Poisson PML")
 # territorial-base checks of the city file (data_quality)
 MAX_RATIO_BELOW_MEDIAN_INCOME = 3.0  # residents per registered resident no migration to a poorer city produces
@@ -214,8 +215,8 @@ def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.Da
     is computed for the pooled indicator, the type dummies, *other resource* and the declining-minus-other
     contrast; ``p_adjusted`` (Romano–Wolf, wild cluster bootstrap) and ``p_holm`` over the family of the
     pooled indicator and the four types, with ``family`` and ``family_size``. First rows: the primary
-    pooled model, its variant with log GDP per head and its variant with the knowledge-employment share
-    (both possible mediators).
+    pooled model, its variant with log GDP per head, the primary without the cities :func:`data_quality`
+    flags (:data:`CLEAN_MODEL`) and the variant with the knowledge-employment share (possible mediators).
     """
     rows, adjusted = [], []
     for coding in CODINGS:
@@ -224,6 +225,9 @@ def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.Da
         family = [(pooled, POOLED), *((types, t) for t in TYPE_DUMMIES)]
         rows.append(models.tidy(pooled, f"{POOLED_MODEL}; {label}", wild_terms=(POOLED,) if wild else ()))
         rows.append(models.tidy(fit_pooled(df, outcome, coding, gdp=True), f"{GDP_MODEL}; {label}",
+                                wild_terms=(POOLED,) if wild else ()))
+        clean = df[~data_quality(df)["flagged"].to_numpy()]
+        rows.append(models.tidy(fit_pooled(clean, outcome, coding), f"{CLEAN_MODEL}; {label}",
                                 wild_terms=(POOLED,) if wild else ()))
         rows.append(models.tidy(fit_pooled(df, outcome, coding, mediator=True), f"{MEDIATOR_MODEL}; {label}",
                                 wild_terms=(POOLED,) if wild else ()))
@@ -412,11 +416,13 @@ def types_sentence(summary: pd.DataFrame, coefs: pd.DataFrame, label: str) -> st
     adj_low = types["coef"].idxmin()
     pooled = models.term_row(coefs, PRIMARY_MODEL, POOLED)
     gdp = models.term_row(coefs, model_name(GDP_MODEL), POOLED)
+    clean = models.term_row(coefs, model_name(CLEAN_MODEL), POOLED)
     out = [f"Primary test, one resource-city indicator (any type of the plan) with province fixed effects: "
            f"{pooled['coef']:+.2f} log points against non-resource cities "
            f"({pboth(pooled['p'], pooled['p_wild'])}, {pval(pooled['p_adjusted'], 'adjusted p')} over it and "
            f"the four types; n = {int(pooled['n'])}); with log GDP per head, a possible mediator, "
-           f"{gdp['coef']:+.2f} ({pboth(gdp['p'], gdp['p_wild'])}).",
+           f"{gdp['coef']:+.2f} ({pboth(gdp['p'], gdp['p_wild'])}); without the cities whose territorial bases "
+           f"are flagged, {clean['coef']:+.2f} ({pboth(clean['p'], clean['p_wild'])}, n = {int(clean['n'])}).",
            f"Unadjusted, **{raw_low}** cities have the lowest median ({resource.at[raw_low, 'median']:.2f} "
            f"{label}, against {summary.set_index('resource_type').at['non-resource', 'median']:.2f} for "
            f"non-resource cities). Within provinces, **{adj_low}** cities have the "
