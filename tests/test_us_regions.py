@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from clusterstudy.analyses import us_regions
+from clusterstudy.analyses import us_counts, us_regions
 from clusterstudy.data import extracts
 
 
@@ -89,7 +89,7 @@ def test_poisson_pml_size_model_matches_a_statsmodels_refit(states):
     import statsmodels.formula.api as smf
 
     frame = us_regions.model_frame(states)
-    res = us_regions._fit_one(frame, "strong_cluster_share", "Poisson PML", "HC3", "state")
+    res = us_counts.fit_size_model(frame, "strong_cluster_share", "Poisson PML", "HC3", "state")
     d = frame.assign(z=(frame["strong_cluster_share"] - frame["strong_cluster_share"].mean())
                      / frame["strong_cluster_share"].std())
     ref = smf.glm("patents ~ z + log_employment", data=d, family=sm.families.Poisson(),
@@ -103,21 +103,21 @@ def test_poisson_pml_size_model_matches_a_statsmodels_refit(states):
 
 def test_influence_is_the_leave_one_out_change(states):
     frame = us_regions.model_frame(states)
-    infl = us_regions.influence_table(frame, "HC3")
+    infl = us_counts.influence_table(frame, "HC3")
     top = infl.iloc[0]
-    full = us_regions._fit_one(frame, "strong_cluster_share", "OLS", "HC3", "state")
+    full = us_counts.fit_size_model(frame, "strong_cluster_share", "OLS", "HC3", "state")
     # DFBETAS (OLS) is the exact leave-one-out change scaled by the leave-one-out s.e.: its sign is the refit's
     if abs(top["dfbetas_ols"]) > top["cutoff_ols"]:
-        drop = us_regions._fit_one(frame[frame["region_code"] != top["region_code"]], "strong_cluster_share", "OLS",
+        drop = us_counts.fit_size_model(frame[frame["region_code"] != top["region_code"]], "strong_cluster_share", "OLS",
                                    "HC3", "state")
         change = full.params["strong_cluster_share"] - drop.params["strong_cluster_share"]
         assert np.sign(change) == np.sign(top["dfbetas_ols"])
     assert infl["influential"].eq((infl["dfbetas_ols"].abs() > infl["cutoff_ols"])
                                   | (infl["dfbetas_ppml"].abs() > infl["cutoff_ppml"])).all()
-    est = us_regions.estimator_table(frame, "HC3", influential=infl.loc[infl["influential"], "region_code"].tolist(),
+    est = us_counts.estimator_table(frame, "HC3", influential=infl.loc[infl["influential"], "region_code"].tolist(),
                                      leave_out=1)
     assert set(est["estimator"]) == {"OLS", "Poisson PML"} and est["p_wild"].isna().all()
-    assert est.loc[est["sample"] == us_regions.SAMPLES["influential"], "n"].max() == 50 - infl["influential"].sum()
+    assert est.loc[est["sample"] == us_counts.SAMPLES["influential"], "n"].max() == 50 - infl["influential"].sum()
     assert (est["sample"] == f"without {top['region_name']}").sum() == 2
 
 
@@ -130,7 +130,7 @@ def test_suppressed_wages_are_missing_not_zero(states):
 
 
 def test_strong_flag_meets_its_definition():
-    check = us_regions.strong_flag_check("cbsa").iloc[0]
+    check = us_counts.strong_flag_check("cbsa").iloc[0]
     assert check["regions"] == 917 and check["traded_clusters"] == 51
     assert check["min_lq_strong"] >= 1 and check["strong_cells_in_top_quarter"] > 0.99
     assert "not CLUSNET" in us_regions.STRONG_DEFINITION
