@@ -108,3 +108,86 @@ def test_pooled_primary_leaves_the_mediator_to_its_labelled_variant():
     assert (fam["family_size"] == 5).all() and fam["p_adjusted"].between(0, 1).all()
     row = table[(table["model"].str.startswith(china_cities.POOLED_MODEL)) & (table["term"] == china_cities.POOLED)]
     assert row["coef"].iloc[0] == pytest.approx(primary.params[china_cities.POOLED])
+
+
+# ---------------------------------------------------------------- issue 36: counts, territorial bases, GDP per head
+def _glm_refit(c, count, exposure, rhs):
+    """The slow reference: statsmodels' Poisson GLM with the province dummies written out, singleton
+    provinces dropped, errors clustered by province."""
+    import numpy as np
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    d = china_cities.model_frame(c, "patents_per_10k_residents", "coded")
+    d = d[d.groupby("province")["province"].transform("size") > 1]
+    groups = pd.factorize(d["province"])[0]
+    return smf.glm(f"{count} ~ {rhs} + C(province)", data=d, family=sm.families.Poisson(),
+                   offset=np.log(d[exposure])).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+
+
+def test_poisson_pml_matches_a_statsmodels_refit():
+    c = china_cities.city_indicators()
+    for gdp in (False, True):
+        res = china_cities.fit_pooled(c, "patents_per_10k_residents", gdp=gdp, estimator="Poisson PML")
+        rhs = "any_resource + resource_counties_only" + (" + log_gdp_per_capita" if gdp else "")
+        ref = _glm_refit(c, "patents_2017", "resident_pop", rhs)
+        assert res.params["any_resource"] == pytest.approx(ref.params["any_resource"], rel=1e-6)
+        assert res.bse["any_resource"] == pytest.approx(ref.bse["any_resource"], rel=1e-6)
+        assert res.cs_meta["estimator"] == "Poisson PML" and res.nobs == ref.nobs
+    types = china_cities.fit_types(c, "patents_per_10k_registered", estimator="Poisson PML")
+    ref = _glm_refit(c, "patents_2017", "registered_pop",
+                     "declining + growing + mature + regenerating + resource_counties_only")
+    for t in china_cities.TYPE_DUMMIES:
+        assert types.params[t] == pytest.approx(ref.params[t], rel=1e-6)
+    with pytest.raises(ValueError, match="unknown estimator 'probit'"):
+        china_cities.fit_pooled(c, "patents_per_10k_residents", estimator="probit")
+
+
+def test_primary_leaves_gdp_per_head_out_and_the_variant_puts_it_in():
+    c = china_cities.city_indicators()
+    primary = china_cities.fit_pooled(c, "patents_per_10k_residents")
+    variant = china_cities.fit_pooled(c, "patents_per_10k_residents", gdp=True)
+    assert china_cities.GDP_CONTROL not in primary.params.index and china_cities.GDP_CONTROL in variant.params.index
+    assert china_cities.PRIMARY_MODEL == china_cities.model_name(china_cities.POOLED_MODEL)
+
+
+def test_data_quality_flags_territorial_bases():
+    c = china_cities.city_indicators()
+    q = china_cities.data_quality(c).set_index("city_name_en")
+    assert len(q) == 275
+    # Jincheng: 2.4 million residents against 0.38 million registered, GDP per head far below the median
+    assert q.loc["Jincheng", "ratio_flag"] and q.loc["Jincheng", "gdp_flag"]
+    assert q.loc["Yibin", "gdp_flag"] and not q.loc["Yibin", "ratio_flag"]
+    # Shenzhen's ratio is above the threshold too, but it is a rich destination city: not flagged
+    assert q.loc["Shenzhen", "resident_registered_ratio"] > china_cities.MAX_RATIO_BELOW_MEDIAN_INCOME
+    assert not q.loc["Shenzhen", "flagged"]
+    assert q["flagged"].eq(q["ratio_flag"] | q["gdp_flag"]).all() and (q.loc[q["flagged"], "reason"] != "").all()
+
+
+def test_estimator_table_and_the_gdp_identity():
+    c = china_cities.city_indicators()
+    est = china_cities.estimator_table(c, "patents_per_10k_residents", wild=False)
+    assert set(est["estimator"]) == {"OLS", "Poisson PML"} and set(est["sample"]) == set(china_cities.SAMPLES.values())
+    ols = est[(est["specification"] == china_cities.POOLED_MODEL) & (est["estimator"] == "OLS")
+              & (est["sample"] == "all cities")].iloc[0]
+    assert ols["coef"] == pytest.approx(china_cities.fit_pooled(c, "patents_per_10k_residents").params["any_resource"])
+    clean = est[est["sample"] == "without flagged cities"]
+    assert (clean["n"] < est.loc[est["sample"] == "all cities", "n"].max()).all()
+    # log GDP per head controlled: per-GDP and per-resident coefficients identical (Frisch-Waugh-Lovell)
+    gdp = est[(est["specification"] == china_cities.GDP_MODEL) & (est["sample"] == "all cities")]
+    for e in china_cities.ESTIMATORS:
+        pair = gdp[gdp["estimator"] == e].set_index("outcome")["coef"]
+        assert pair["patents_per_billion_gdp"] == pytest.approx(pair["patents_per_10k_residents"], abs=1e-8)
+    ranks = est[est["term"].isin(china_cities.TYPE_DUMMIES)].groupby("model")["type_rank"].apply(sorted)
+    assert all(r == [1, 2, 3, 4] for r in ranks)
+    assert "by construction" in china_cities.gdp_identity_sentence(est)
+
+
+def test_regression_table_has_the_primary_without_flagged_cities():
+    c = china_cities.city_indicators()
+    t = china_cities.regression_table(c, "patents_per_10k_residents", wild=False)
+    clean = t[(t["model"] == china_cities.model_name(china_cities.CLEAN_MODEL))
+                           & (t["term"] == china_cities.POOLED)].iloc[0]
+    full = t[(t["model"] == china_cities.PRIMARY_MODEL) & (t["term"] == china_cities.POOLED)].iloc[0]
+    n_flagged = int(china_cities.data_quality(c)["flagged"].sum())
+    assert clean["n"] == full["n"] - n_flagged and clean["coef"] != full["coef"]

@@ -35,3 +35,16 @@ def test_text_numbers_that_disagree_with_table2():
     t = resource_cities.text_vs_table2(seeds.load("seed_facts"), seeds.load("meng_forman_resource_city_clusters"))
     got = {(r.city, r.quantity): (r.text_value, r.table2_value, r.agree) for r in t.itertuples()}
     assert got == {("Fuxin", "employees"): (30000, 60000, False), ("Benxi", "enterprises"): (30, 138, False)}
+
+
+def test_table1_places_outside_the_ruhr_and_the_two_labels(table2):
+    places = resource_cities.ruhr_places(seeds.load("meng_forman_ruhr_clusters")).set_index("area")
+    assert places.loc["Essen", "in_ruhr"] == "yes" and places.loc["Dortmund", "in_ruhr"] == "yes"
+    for outside in ("Cologne", "Bonn", "Dusseldorf", "Munster", "Paderborn"):
+        assert places.loc[outside, "in_ruhr"] == "no"
+    assert places.loc["Decentralized", "in_ruhr"] == "not a place"
+    labels = resource_cities.plan_labels(table2).set_index("city")
+    assert labels.loc["Benxi", "meng_forman_label"] == "exhausted" and labels.loc["Benxi", "plan_2013_type"] == "mature"
+    assert labels.loc["Fuxin", "plan_2013_type"] == "declining"
+    text = resource_cities.notes_sentence(places.reset_index(), labels.reset_index())
+    assert "Benxi is 'exhausted' in Meng & Forman but 'mature' in the 2013 plan" in text and "Cologne" in text

@@ -1,8 +1,9 @@
 """U.S. region indicators built from the Cluster Mapping Project and USPTO extracts."""
 
+import numpy as np
 import pytest
 
-from clusterstudy.analyses import us_regions
+from clusterstudy.analyses import us_counts, us_regions
 from clusterstudy.data import extracts
 
 
@@ -79,3 +80,69 @@ def test_cbsa_population_and_per_inhabitant():
                                                       / 1e4 / ny["population"])
     t = us_regions.fit_per_inhabitant(us_regions.model_frame(cbsa), "cluster")
     assert set(t["se_type"]) == {"clustered by state"} and t["n"].iloc[0] == cbsa["population"].notna().sum()
+
+
+# ---------------------------------------------------------------- issue 36: counts, commuting, strong, wages
+def test_poisson_pml_size_model_matches_a_statsmodels_refit(states):
+    import numpy as np
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    frame = us_regions.model_frame(states)
+    res = us_counts.fit_size_model(frame, "strong_cluster_share", "Poisson PML", "HC3", "state")
+    d = frame.assign(z=(frame["strong_cluster_share"] - frame["strong_cluster_share"].mean())
+                     / frame["strong_cluster_share"].std())
+    ref = smf.glm("patents ~ z + log_employment", data=d, family=sm.families.Poisson(),
+                  offset=np.log(d["employment"])).fit(cov_type="HC0")
+    assert res.params["strong_cluster_share"] == pytest.approx(ref.params["z"], rel=1e-6)
+    assert res.bse["strong_cluster_share"] == pytest.approx(ref.bse["z"], rel=1e-6)
+    # the count is the annual mean the per-employee rate is built from
+    assert (1e4 * frame["patents"] / frame["employment"]).to_numpy() == pytest.approx(
+        frame["patents_per_10k_employees"].to_numpy())
+
+
+def test_influence_is_the_leave_one_out_change(states):
+    frame = us_regions.model_frame(states)
+    infl = us_counts.influence_table(frame, "HC3")
+    top = infl.iloc[0]
+    full = us_counts.fit_size_model(frame, "strong_cluster_share", "OLS", "HC3", "state")
+    # DFBETAS (OLS) is the exact leave-one-out change scaled by the leave-one-out s.e.: its sign is the refit's
+    if abs(top["dfbetas_ols"]) > top["cutoff_ols"]:
+        drop = us_counts.fit_size_model(frame[frame["region_code"] != top["region_code"]], "strong_cluster_share", "OLS",
+                                   "HC3", "state")
+        change = full.params["strong_cluster_share"] - drop.params["strong_cluster_share"]
+        assert np.sign(change) == np.sign(top["dfbetas_ols"])
+    assert infl["influential"].eq((infl["dfbetas_ols"].abs() > infl["cutoff_ols"])
+                                  | (infl["dfbetas_ppml"].abs() > infl["cutoff_ppml"])).all()
+    est = us_counts.estimator_table(frame, "HC3", influential=infl.loc[infl["influential"], "region_code"].tolist(),
+                                     leave_out=1)
+    assert set(est["estimator"]) == {"OLS", "Poisson PML"} and est["p_wild"].isna().all()
+    assert est.loc[est["sample"] == us_counts.SAMPLES["influential"], "n"].max() == 50 - infl["influential"].sum()
+    assert (est["sample"] == f"without {top['region_name']}").sum() == 2
+
+
+def test_suppressed_wages_are_missing_not_zero(states):
+    cmp_ = extracts.load("us_cluster_employment")
+    ca = cmp_[(cmp_["region_type"] == "state") & (cmp_["region_code"] == "06")]
+    reported = ca[ca["avg_wage_usd"] > 0]
+    expected = (reported["avg_wage_usd"] * reported["employment"]).sum() / reported["employment"].sum()
+    assert states.set_index("region_code").at["06", "avg_wage_usd"] == pytest.approx(expected)
+
+
+def test_strong_flag_meets_its_definition():
+    check = us_counts.strong_flag_check("cbsa").iloc[0]
+    assert check["regions"] == 917 and check["traded_clusters"] == 51
+    assert check["min_lq_strong"] >= 1 and check["strong_cells_in_top_quarter"] > 0.99
+    assert "not CLUSNET" in us_regions.STRONG_DEFINITION
+
+
+def test_comparison_sentence_leads_with_significance():
+    import pandas as pd
+
+    comp = pd.DataFrame({"outcome": "patents per employee", "us_measure": ["a", "b", "c"],
+                         "us_coef_per_sd": [0.5, 0.1, -0.2], "us_p": [0.01, 0.5, 0.6], "us_p_wild": [0.02, 0.5, 0.6],
+                         "eu_measure": ["A", "B", "C"], "eu_coef_per_sd": [0.3, 0.2, -0.1],
+                         "eu_p": [0.4, 0.3, 0.7], "eu_p_wild": [0.45, 0.3, 0.7]})
+    text = us_regions.comparison_sentence(comp)
+    assert text.startswith("significant at 5% on at least one side: a ") and "significant in the U.S." in text
+    assert "the same sign and significant on both sides for 0 of 3" in text and "significance aside, for 3" in text

@@ -3,7 +3,8 @@
 European regions (the sample :mod:`~clusterstudy.analyses.eu_sample`, its models
 :mod:`~clusterstudy.analyses.eu_models`, designs, constructs and the specification curve's grid
 :mod:`~clusterstudy.analyses.speccurve`), U.S. states and CBSAs
-(:mod:`~clusterstudy.analyses.us_regions`), Chinese resource cities
+(:mod:`~clusterstudy.analyses.us_regions`; counts, commuting and the strong flag in
+:mod:`~clusterstudy.analyses.us_counts`), Chinese resource cities
 (:mod:`~clusterstudy.analyses.china_cities`), Meng & Forman's cases
 (:mod:`~clusterstudy.analyses.resource_cities`) and the qualitative evidence of the seeds
 (:mod:`~clusterstudy.analyses.qualitative`), space (:mod:`~clusterstudy.analyses.geography`) and the

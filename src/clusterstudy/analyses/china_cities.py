@@ -9,7 +9,15 @@ cities the plan itself does not list (Zhengzhou holds four, Yantai three):
 - ``dropped``: such cities leave the sample.
 
 Models are OLS of log patenting with province fixed effects and errors clustered by province
-(about 30 clusters), through the one estimator wrapper :mod:`clusterstudy.estimation.models`.
+(about 30 clusters), through the one estimator wrapper :mod:`clusterstudy.estimation.models`, and
+Poisson PML of the patent count with the population (or GDP) as exposure beside them
+(:func:`estimator_table`). GDP per head is a possible mediator (resource type is fixed by
+endowment and the 2013 plan; income is downstream of it), so, as in Europe, it is left out of the
+default models and enters a labelled variant (:data:`GDP_MODEL`).
+
+The outcome (:data:`OUTCOME_NAME`) and the territorial bases of the city file are checked in
+:func:`data_quality`: a resident/registered population ratio no migration can produce, or a GDP
+per head far below any city's, flags a city; the estimates are repeated without them.
 """
 
 from __future__ import annotations
@@ -31,9 +39,27 @@ OUTCOMES: tuple[str, ...] = get_args(Outcome)
 CODINGS = ("coded", "dropped")
 INDICATOR_COLUMNS = ["city_code", "city_name_en", "city_name_cn", "province", "resource_type",
                      "resource_county_cities", "patents_per_10k_residents", "patents_per_10k_registered",
-                     "patents_per_billion_gdp", "gdp_per_capita", "knowledge_employment_share"]
+                     "patents_per_billion_gdp", "gdp_per_capita", "knowledge_employment_share",
+                     "patents_2017", "resident_pop", "registered_pop", "gdp_cny"]
 TYPE_DUMMIES = ["growing", "mature", "declining", "regenerating"]
-CONTROLS = ["log_gdp_per_capita"]
+# What the patent count is: the mirror's README says "patents (CNIPA, 2017)", compiled by Liang et al. (2024)
+OUTCOME_NAME = ("patents of 2017 (CNIPA counts compiled by Liang et al. 2024; the source does not state the kinds: "
+                "their size is that of grants of all three kinds, invention, utility model and design, not of "
+                "invention patents alone; one year only)")
+# the count and the exposure of each outcome column, for Poisson PML
+COUNT = "patents_2017"
+EXPOSURES = {"patents_per_10k_residents": "resident_pop", "patents_per_10k_registered": "registered_pop",
+             "patents_per_billion_gdp": "gdp_cny"}
+CONTROLS: list[str] = []  # default models: no GDP per head (a possible mediator, as in Europe)
+GDP_CONTROL = "log_gdp_per_capita"
+GDP_MODEL = "pooled resource city + log GDP per head (possible mediator)"
+TYPES_GDP_MODEL = "types + log GDP per head (possible mediator)"
+CLEAN_MODEL = "pooled resource city without the cities flagged in cn_city_data_quality"
+ESTIMATORS = ("OLS", "Poisson PML")
+# territorial-base checks of the city file (data_quality)
+MAX_RATIO_BELOW_MEDIAN_INCOME = 3.0  # residents per registered resident no migration to a poorer city produces
+GDP_FLOOR_SHARE = 0.25  # GDP per head below this share of the median city's
+SAMPLES = {"all": "all cities", "clean": "without flagged cities"}
 # lower in resource cities and a channel through which a resource economy may depress patenting:
 # a possible mediator, so only in a labelled variant (as GDP per head is in Europe)
 MEDIATOR = "knowledge_employment_share"
@@ -76,6 +102,8 @@ def city_indicators() -> pd.DataFrame:
         "patents_per_billion_gdp": 1e9 * cities["patents_2017"] / cities["gdp_cny"],
         "gdp_per_capita": cities["gdp_cny"] / cities["resident_pop"],
         "knowledge_employment_share": cities["knowledge_employment_share_pct"],
+        "patents_2017": cities["patents_2017"], "resident_pop": cities["resident_pop"],
+        "registered_pop": cities["registered_pop"], "gdp_cny": cities["gdp_cny"],
     })
     return out[INDICATOR_COLUMNS].reset_index(drop=True)
 
@@ -129,28 +157,40 @@ def model_frame(df: pd.DataFrame, outcome: str, coding: str) -> pd.DataFrame:
         d[t] = (d["resource_type"] == t).astype(int)
     d["other_resource"] = d["resource_type"].isin(["growing", "mature", "regenerating"]).astype(int)
     d["any_resource"] = d["other_resource"] + d["declining"]
-    d["log_gdp_per_capita"] = np.log(d["gdp_per_capita"])
+    d[GDP_CONTROL] = np.log(d["gdp_per_capita"])
     return d
 
 
-def _fit(df: pd.DataFrame, outcome: str, coding: str, focal: str, others: list[str], mediator: bool = False):
+def _fit(df: pd.DataFrame, outcome: str, coding: str, focal: str, others: list[str], mediator: bool = False,
+         gdp: bool = False, estimator: str = "OLS"):
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"unknown estimator {estimator!r}; choose one of {', '.join(ESTIMATORS)}")
     extra = [COUNTY_DUMMY] if coding == "coded" else []
-    controls = [*others, *extra, *CONTROLS, *([MEDIATOR] if mediator else [])]
-    d = models.prepare(model_frame(df, outcome, coding), outcome, focal, controls, cluster=FIXED_EFFECTS)
+    controls = [*others, *extra, *CONTROLS, *([GDP_CONTROL] if gdp else []), *([MEDIATOR] if mediator else [])]
+    frame = model_frame(df, outcome, coding)
+    if estimator == "Poisson PML":  # the count with log exposure as offset, zeros kept
+        if outcome not in EXPOSURES:
+            raise ValueError(f"no count and exposure for outcome {outcome!r}; choose one of {', '.join(EXPOSURES)}")
+        return models.fit_poisson(frame, COUNT, EXPOSURES[outcome], focal, controls, fixed_effects=FIXED_EFFECTS,
+                                  cluster=FIXED_EFFECTS)
+    d = models.prepare(frame, outcome, focal, controls, cluster=FIXED_EFFECTS)
     return models.fit(d, focal, controls, fixed_effects=FIXED_EFFECTS, se="cluster", cluster=FIXED_EFFECTS)
 
 
-def fit_pooled(df: pd.DataFrame, outcome: str, coding: str = "coded", mediator: bool = False):
-    """The primary test of "low innovation capability": OLS of log outcome on one resource-city
-    indicator (any type of the plan) and log GDP p.c., province fixed effects, errors clustered by
-    province; ``mediator`` adds the knowledge-employment share (a labelled variant)."""
-    return _fit(df, outcome, coding, POOLED, [], mediator)
+def fit_pooled(df: pd.DataFrame, outcome: str, coding: str = "coded", mediator: bool = False, gdp: bool = False,
+               estimator: str = "OLS"):
+    """The primary test of "low innovation capability": OLS of log outcome (or, ``estimator="Poisson
+    PML"``, Poisson PML of the count with log exposure as offset) on one resource-city indicator (any
+    type of the plan), province fixed effects, errors clustered by province; ``gdp`` adds log GDP per
+    head and ``mediator`` the knowledge-employment share (both possible mediators: labelled variants)."""
+    return _fit(df, outcome, coding, POOLED, [], mediator, gdp, estimator)
 
 
-def fit_types(df: pd.DataFrame, outcome: str, coding: str = "coded"):
-    """OLS of log outcome on the four type dummies (non-resource reference) and log GDP p.c.;
-    province fixed effects, errors clustered by province (secondary to :func:`fit_pooled`)."""
-    return _fit(df, outcome, coding, "declining", ["growing", "mature", "regenerating"])
+def fit_types(df: pd.DataFrame, outcome: str, coding: str = "coded", gdp: bool = False, estimator: str = "OLS"):
+    """As :func:`fit_pooled` with the four type dummies (non-resource reference) in place of the
+    pooled indicator (secondary to :func:`fit_pooled`)."""
+    return _fit(df, outcome, coding, "declining", ["growing", "mature", "regenerating"], gdp=gdp,
+                estimator=estimator)
 
 
 def fit_declining(df: pd.DataFrame, outcome: str, coding: str = "coded"):
@@ -175,7 +215,8 @@ def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.Da
     is computed for the pooled indicator, the type dummies, *other resource* and the declining-minus-other
     contrast; ``p_adjusted`` (Romano–Wolf, wild cluster bootstrap) and ``p_holm`` over the family of the
     pooled indicator and the four types, with ``family`` and ``family_size``. First rows: the primary
-    pooled model and its variant with the knowledge-employment share (a possible mediator).
+    pooled model, its variant with log GDP per head, the primary without the cities :func:`data_quality`
+    flags (:data:`CLEAN_MODEL`) and the variant with the knowledge-employment share (possible mediators).
     """
     rows, adjusted = [], []
     for coding in CODINGS:
@@ -183,6 +224,11 @@ def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.Da
         pooled, types = fit_pooled(df, outcome, coding), fit_types(df, outcome, coding)
         family = [(pooled, POOLED), *((types, t) for t in TYPE_DUMMIES)]
         rows.append(models.tidy(pooled, f"{POOLED_MODEL}; {label}", wild_terms=(POOLED,) if wild else ()))
+        rows.append(models.tidy(fit_pooled(df, outcome, coding, gdp=True), f"{GDP_MODEL}; {label}",
+                                wild_terms=(POOLED,) if wild else ()))
+        clean = df[~data_quality(df)["flagged"].to_numpy()]
+        rows.append(models.tidy(fit_pooled(clean, outcome, coding), f"{CLEAN_MODEL}; {label}",
+                                wild_terms=(POOLED,) if wild else ()))
         rows.append(models.tidy(fit_pooled(df, outcome, coding, mediator=True), f"{MEDIATOR_MODEL}; {label}",
                                 wild_terms=(POOLED,) if wild else ()))
         rows.append(models.tidy(types, f"{TYPES_MODEL}; {label}", wild_terms=tuple(TYPE_DUMMIES) if wild else ()))
@@ -204,6 +250,120 @@ def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.Da
     out["family"] = out["family"].fillna("")
     out["family_size"] = out["family_size"].fillna(0).astype(int)
     return out
+
+
+def data_quality(df: pd.DataFrame) -> pd.DataFrame:
+    """Each city's territorial-base checks: the resident/registered population ratio and GDP per head.
+
+    ``ratio_flag``: more than :data:`MAX_RATIO_BELOW_MEDIAN_INCOME` residents per registered resident in a
+    city whose GDP per head is below the median city's: migrants outnumbering the registered population
+    two to one go to rich cities, so such a ratio in a poorer city means the two counts cover different
+    territories (the prefecture and its urban district). ``gdp_flag``: GDP per head below
+    :data:`GDP_FLOOR_SHARE` of the median city's (GDP and residents of different territories).
+    """
+    d = df[["city_code", "city_name_en", "province", "resource_type", "resident_pop", "registered_pop",
+            "gdp_per_capita"]].copy()
+    d["resident_registered_ratio"] = d["resident_pop"] / d["registered_pop"]
+    median = d["gdp_per_capita"].median()
+    d["gdp_per_capita_to_median"] = d["gdp_per_capita"] / median
+    d["ratio_flag"] = (d["resident_registered_ratio"] > MAX_RATIO_BELOW_MEDIAN_INCOME) & (d["gdp_per_capita"] < median)
+    d["gdp_flag"] = d["gdp_per_capita_to_median"] < GDP_FLOOR_SHARE
+    d["flagged"] = d["ratio_flag"] | d["gdp_flag"]
+    reasons = np.select([d["ratio_flag"] & d["gdp_flag"], d["ratio_flag"], d["gdp_flag"]],
+                        ["population ratio and GDP per head", "population ratio", "GDP per head"], "")
+    return d.assign(reason=reasons).reset_index(drop=True)
+
+
+def estimator_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.DataFrame:
+    """OLS and Poisson PML side by side for the models the claims ledger reads (coded county-level
+    resource cities): the pooled indicator (primary), the four types and their log-GDP-per-head variants, on
+    all cities and without the cities :func:`data_quality` flags.
+
+    Focal rows only, with ``specification``, ``sample`` and ``type_rank`` (1 = the type with the lowest
+    coefficient in its model). ``p``: clustered by province, t(G-1) for OLS; ``p_wild``: wild cluster
+    restricted bootstrap (OLS) or wild score bootstrap (Poisson PML, Kline & Santos 2012). For patents
+    per 10,000 residents, two more rows: the log-GDP-per-head variant with patents per billion CNY of GDP
+    as outcome, identical by construction (see :func:`gdp_identity_sentence`).
+    """
+    flagged = data_quality(df)["flagged"].to_numpy()
+    runs = [(SAMPLES["all"], df, outcome), (SAMPLES["clean"], df[~flagged], outcome)]
+    rows = []
+    for sample, data, y in runs:
+        for est in ESTIMATORS:
+            fits = [(POOLED_MODEL, fit_pooled(data, y, estimator=est), (POOLED,)),
+                    (GDP_MODEL, fit_pooled(data, y, gdp=True, estimator=est), (POOLED,)),
+                    (TYPES_MODEL, fit_types(data, y, estimator=est), tuple(TYPE_DUMMIES)),
+                    (TYPES_GDP_MODEL, fit_types(data, y, gdp=True, estimator=est), tuple(TYPE_DUMMIES))]
+            for spec, res, focal in fits:
+                t = models.tidy(res, f"{spec} [{est}; {sample}]", wild_terms=focal if wild else ())
+                rows.append(t[t["term"].isin(focal)].assign(specification=spec, sample=sample, outcome=y))
+    if outcome == "patents_per_10k_residents":
+        for est in ESTIMATORS:
+            res = fit_pooled(df, "patents_per_billion_gdp", gdp=True, estimator=est)
+            t = models.tidy(res, f"{GDP_MODEL} [{est}; {SAMPLES['all']}; per GDP]", wild_terms=(POOLED,) if wild else ())
+            rows.append(t[t["term"] == POOLED].assign(specification=GDP_MODEL, sample=SAMPLES["all"],
+                                                      outcome="patents_per_billion_gdp"))
+    out = pd.concat(rows, ignore_index=True)
+    types = out["term"].isin(TYPE_DUMMIES)
+    out["type_rank"] = out[types].groupby("model")["coef"].rank(method="first").astype("Int64")
+    return out
+
+
+def gdp_identity_sentence(est: pd.DataFrame) -> str:
+    """The per-GDP outcome with log GDP per head controlled: the same coefficient as per resident."""
+    per_gdp = est[est["outcome"] == "patents_per_billion_gdp"]
+    if per_gdp.empty:
+        return ""
+    parts = []
+    for r in per_gdp.itertuples():
+        base = est[(est["outcome"] == "patents_per_10k_residents") & (est["specification"] == GDP_MODEL)
+                   & (est["sample"] == SAMPLES["all"]) & (est["estimator"] == r.estimator) & (est["term"] == POOLED)]
+        b = base.iloc[0]
+        parts.append(f"{r.estimator} {r.coef:+.4f} per GDP against {b['coef']:+.4f} per resident")
+    return ("With log GDP per head controlled, patents per billion CNY of GDP give the same resource-city "
+            "coefficient as patents per resident, by construction: log(patents/GDP) = log(patents/residents) - "
+            "log(GDP/residents), and the last term is the control (Frisch-Waugh-Lovell; in Poisson PML the offsets "
+            "differ by the control). The per-GDP outcome is therefore no robustness check of that model ("
+            + "; ".join(parts) + ").")
+
+
+def quality_sentence(quality: pd.DataFrame) -> str:
+    """Which cities the territorial-base checks flag, and why."""
+    f = quality[quality["flagged"]]
+    listed = "; ".join(f"{r.city_name_en} ({r.resource_type}; {r.resident_registered_ratio:.1f} residents per "
+                       f"registered resident, GDP per head {r.gdp_per_capita:,.0f} CNY: {r.reason})"
+                       for r in f.sort_values("city_code").itertuples())
+    return (f"{len(f)} of {len(quality)} cities are flagged: {listed}. The registered-population variant shares "
+            "these territorial problems, so it is no independent check of them; the estimates without the flagged "
+            "cities are below.")
+
+
+def estimator_sentence(est: pd.DataFrame) -> str:
+    """The primary under each estimator and sample, the GDP variant, and the type ranking per estimator."""
+    def row(spec: str, estimator: str, sample: str, term: str = POOLED) -> pd.Series:
+        return est[(est["specification"] == spec) & (est["estimator"] == estimator) & (est["sample"] == sample)
+                   & (est["term"] == term) & (est["outcome"] != "patents_per_billion_gdp")].iloc[0]
+
+    def p_kind(r: pd.Series) -> str:
+        boot = "wild p" if r["estimator"] == "OLS" else "score-bootstrap p"
+        return f"{pval(r['p'], 'clustered p')}, {pval(r['p_wild'], boot)}"
+
+    out = []
+    for sample in SAMPLES.values():
+        parts = []
+        for spec, what in ((POOLED_MODEL, "primary (no GDP per head)"), (GDP_MODEL, "with log GDP per head")):
+            cells = [f"{e} {row(spec, e, sample)['coef']:+.2f} ({p_kind(row(spec, e, sample))})" for e in ESTIMATORS]
+            parts.append(f"{what}: " + ", ".join(cells))
+        n = int(row(POOLED_MODEL, "OLS", sample)["n"])
+        out.append(f"Pooled resource-city indicator, {sample} (OLS n = {n}): " + "; ".join(parts) + ".")
+    for spec, what in ((TYPES_MODEL, "without GDP per head"), (TYPES_GDP_MODEL, "with log GDP per head")):
+        ranks = []
+        for e in ESTIMATORS:
+            t = est[(est["specification"] == spec) & (est["estimator"] == e) & (est["sample"] == SAMPLES["all"])]
+            ranks.append(f"{e}: " + " < ".join(f"{r.term} ({r.coef:+.2f})" for r in t.sort_values("type_rank")
+                                               .itertuples()))
+        out.append(f"The four types from lowest to highest coefficient, all cities, {what}: " + "; ".join(ranks) + ".")
+    return " ".join(out)
 
 
 def lowest_type(summary_table: pd.DataFrame, regression: pd.DataFrame, model: str) -> tuple[str, str]:
@@ -255,13 +415,17 @@ def types_sentence(summary: pd.DataFrame, coefs: pd.DataFrame, label: str) -> st
     types = types[types["t"].isin(resource.index)].set_index("t")
     adj_low = types["coef"].idxmin()
     pooled = models.term_row(coefs, PRIMARY_MODEL, POOLED)
-    out = [f"Primary test, one resource-city indicator (any type of the plan) with province fixed effects and "
-           f"log GDP per head: {pooled['coef']:+.2f} log points against non-resource cities "
+    gdp = models.term_row(coefs, model_name(GDP_MODEL), POOLED)
+    clean = models.term_row(coefs, model_name(CLEAN_MODEL), POOLED)
+    out = [f"Primary test, one resource-city indicator (any type of the plan) with province fixed effects: "
+           f"{pooled['coef']:+.2f} log points against non-resource cities "
            f"({pboth(pooled['p'], pooled['p_wild'])}, {pval(pooled['p_adjusted'], 'adjusted p')} over it and "
-           f"the four types; n = {int(pooled['n'])}).",
+           f"the four types; n = {int(pooled['n'])}); with log GDP per head, a possible mediator, "
+           f"{gdp['coef']:+.2f} ({pboth(gdp['p'], gdp['p_wild'])}); without the cities whose territorial bases "
+           f"are flagged, {clean['coef']:+.2f} ({pboth(clean['p'], clean['p_wild'])}, n = {int(clean['n'])}).",
            f"Unadjusted, **{raw_low}** cities have the lowest median ({resource.at[raw_low, 'median']:.2f} "
            f"{label}, against {summary.set_index('resource_type').at['non-resource', 'median']:.2f} for "
-           f"non-resource cities). Within provinces and after controls, **{adj_low}** cities have the "
+           f"non-resource cities). Within provinces, **{adj_low}** cities have the "
            f"lowest coefficient ({types.at[adj_low, 'coef']:+.2f} log points, "
            f"{pboth(types.at[adj_low, 'p'], types.at[adj_low, 'p_wild'])})."]
     for coding in CODINGS:

@@ -12,6 +12,8 @@ from typing import Literal
 
 import pandas as pd
 
+from clusterstudy.data import extracts
+
 Metric = Literal["output_per_employee_usd", "employees_per_enterprise", "output_per_enterprise_musd"]
 METRICS: dict[Metric, str] = {  # the labels of Metric's values (tests/test_contracts.py: the same keys)
     "output_per_employee_usd": "Annual output per employee (US$)",
@@ -19,6 +21,11 @@ METRICS: dict[Metric, str] = {  # the labels of Metric's values (tests/test_cont
     "output_per_enterprise_musd": "Annual output per enterprise (million US$)",
 }
 GROUPINGS = ("resource_status", "industry_type")
+# The Ruhr as the Regionalverband Ruhr defines it (RVR Act, section 1): eleven county-free cities and four
+# districts, in the seed's spelling where Table 1 names them ('Una' is Unna)
+RUHR_MEMBERS = ("Bochum", "Bottrop", "Dortmund", "Duisburg", "Essen", "Gelsenkirchen", "Hagen", "Hamm", "Herne",
+                "Mulheim an der Ruhr", "Oberhausen", "Ennepe-Ruhr-Kreis", "Recklinghausen", "Una", "Wesel")
+NOT_A_PLACE = ("Decentralized",)
 
 
 def _ratios(df: pd.DataFrame) -> pd.DataFrame:
@@ -78,3 +85,40 @@ def text_vs_table2(facts: pd.DataFrame, table2: pd.DataFrame) -> pd.DataFrame:
         rows.append({"city": r.place, "quantity": quantity, "text_says": r.value_text, "text_value": r.value,
                      "table2_value": table_value, "agree": r.value == table_value, "text_context": r.context})
     return pd.DataFrame(rows)
+
+
+def ruhr_places(ruhr: pd.DataFrame) -> pd.DataFrame:
+    """Each area of Table 1: the industries it is listed for, at which level, and whether it lies in the
+    Ruhr (a member of the Regionalverband Ruhr, :data:`RUHR_MEMBERS`); 'Decentralized' is no place."""
+    g = ruhr.groupby("city", sort=False)
+    out = pd.DataFrame({"industries": g.size(), "first_level": g["level"].apply(lambda v: int((v == 1).sum())),
+                        "listed_for": g["industry"].agg("; ".join)}).rename_axis("area").reset_index()
+    out["in_ruhr"] = out["area"].map(lambda a: "not a place" if a in NOT_A_PLACE
+                                     else ("yes" if a in RUHR_MEMBERS else "no"))
+    return out
+
+
+def plan_labels(table2: pd.DataFrame) -> pd.DataFrame:
+    """Meng & Forman's label of each Table 2 city (exhausted or unexhausted) beside its type in the State
+    Council's 2013 plan (growing, mature, declining, regenerating): two classifications, kept apart."""
+    cities = extracts.load("cn_cities").set_index("city_name_en")["city_code"]
+    rc = extracts.load("cn_resource_cities")
+    plan = rc[(rc["match"] == "matched") & (rc["level"] == "prefecture-level")].set_index("city_code")["resource_type"]
+    out = table2[["city", "cluster", "resource", "resource_status"]].rename(
+        columns={"resource_status": "meng_forman_label"})
+    out["plan_2013_type"] = out["city"].map(cities).map(plan).fillna("not on the plan").astype(str)
+    return out.reset_index(drop=True)
+
+
+def notes_sentence(places: pd.DataFrame, labels: pd.DataFrame) -> str:
+    """The two notes on Meng & Forman's tables: Table 1's places outside the Ruhr, and the labels that differ."""
+    outside = places[places["in_ruhr"] == "no"]["area"].tolist()
+    differ = labels[(labels["meng_forman_label"] == "exhausted") & (labels["plan_2013_type"] != "declining")]
+    label_note = "; ".join(f"{r.city} is '{r.meng_forman_label}' in Meng & Forman but '{r.plan_2013_type}' in the 2013 "
+                           "plan" for r in differ.itertuples())
+    n_places = int((places["in_ruhr"] != "not a place").sum())
+    return (f"Table 1, titled the Ruhr's clusters, lists {len(outside)} of its {n_places} "
+            f"places outside the Ruhr as the Regionalverband Ruhr defines it: {', '.join(outside)}. "
+            + (f"{label_note}. " if label_note else "")
+            + "Meng & Forman's 'exhausted' is their own word, neither the plan's declining type nor the State "
+            "Council's list of resource-exhausted cities, which the data do not hold; both labels are kept side by side.")

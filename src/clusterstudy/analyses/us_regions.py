@@ -6,6 +6,13 @@ and the HHI and Krugman indices over the 51 traded clusters (the same index func
 the European analysis); patents are USPTO grants by inventor county, aggregated. The
 European counterpart takes its traded divisions from the same U.S. cluster definitions
 (NACE bridged to NAICS), so both sides define traded industries alike.
+
+"Strong" is the Cluster Mapping Project's flag (:data:`STRONG_DEFINITION`), not CLUSNET's "focus on a
+few clusters" (:func:`clusterstudy.analyses.us_counts.strong_flag_check` checks it on the extract).
+Patents are counted where inventors live, employment where people work, so a per-resident variant,
+Poisson PML of the count (zeros kept, all CBSAs) and the estimate without the most influential regions
+stand beside the OLS (:mod:`clusterstudy.analyses.us_counts`). Suppressed cluster wages (reported as 0)
+are missing, not zero.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ MEASURES = catalogue.US_MEASURES
 INDICATOR_COLUMNS = ["region_code", "region_name", "employment", "traded_employment",
                      "strong_cluster_share", "n_strong_clusters", "hhi_traded", "krugman_traded",
                      "patents_per_10k_employees", "avg_wage_usd", "state", "population",
-                     "patents_per_million"]
+                     "patents_per_million", "patents"]
 # Like for like: the EU traded-sector measures (issue 11) against the U.S. traded-cluster ones.
 EU_COUNTERPART = {"strong_cluster_share": "cluster_strength_traded", "n_strong_clusters": "n_star_sectors_traded",
                   "hhi_traded": "hhi_traded", "krugman_traded": "krugman_traded"}
@@ -43,6 +50,16 @@ TIMING = ("cluster employment 2016 (U.S. Cluster Mapping Project) after the pate
           "clusters are measured after the patents they are compared with")
 OUTCOMES = {"patents per employee": ("patents_per_10k_employees", "log_employment"),
             "patents per inhabitant": ("patents_per_million", "log_population")}
+STRONG_DEFINITION = (
+    "A strong cluster is the U.S. Cluster Mapping Project's flag (Delgado, Porter & Stern 2014, Research Policy "
+    "43(10); clustermapping.us, Cluster Mapping Methodology): a traded cluster whose specialisation (employment "
+    "location quotient) in the region ranks in the top quarter of all regions of the same kind (the 917 CBSAs, or "
+    "the 50 states), with a location quotient of at least 1 and the Project's minimum employment, establishment "
+    "and significance thresholds. The flag is the Project's, read from its data, not computed here. It measures "
+    "how many of a region's traded clusters are nationally outstanding, not CLUSNET's 'focus on a few clusters' "
+    "(concentration of a region's employment in few clusters), which the HHI and Krugman measures capture.")
+STRONG_SHORT = ("strong: the Cluster Mapping Project's flag, a traded cluster in the top quarter of regions by "
+                "location quotient, LQ >= 1, with its size and significance thresholds")
 
 
 def region_indicators(geography: str = "state", patent_years: tuple[int, int] = (2011, 2015),
@@ -57,7 +74,8 @@ def region_indicators(geography: str = "state", patent_years: tuple[int, int] = 
     strong = traded[traded["strong"] == "True"]
     regions = cmp_.groupby("region_code").agg(region_name=("region_name", "first"),
                                               employment=("employment", "sum"))
-    wage = cmp_.dropna(subset=["avg_wage_usd"]).assign(w=lambda d: d["avg_wage_usd"] * d["employment"])
+    # a suppressed wage is reported as 0: missing, not zero (the region's wage averages the reported cells)
+    wage = cmp_[cmp_["avg_wage_usd"] > 0].assign(w=lambda d: d["avg_wage_usd"] * d["employment"])
     wage = wage.groupby("region_code")[["w", "employment"]].sum()
     out = regions.assign(
         traded_employment=matrix.sum(axis=1),
@@ -80,6 +98,7 @@ def region_indicators(geography: str = "state", patent_years: tuple[int, int] = 
     if geography == "cbsa":  # ACS population exists for the large CBSAs only (none for states)
         out["population"] = extracts.load("us_cbsa_population").set_index("cbsa_code")["population"]
     out["patents_per_million"] = 1e6 * mean_pat.reindex(out.index).fillna(0) / out["population"]
+    out["patents"] = mean_pat.reindex(out.index).fillna(0)  # annual mean count, for Poisson PML
     out = out[out["employment"] >= min_employment].reset_index()
     if out.empty:
         raise ValueError(f"empty sample: no {geography} with at least {min_employment:,.0f} employees")
@@ -283,10 +302,44 @@ def findings_text(reg: pd.DataFrame, comparison: pd.DataFrame, regions: str) -> 
             + comparison_sentence(comparison) + ".")
 
 
-def comparison_sentence(comp: pd.DataFrame) -> str:
-    """EU and U.S. coefficients on the same footing (traded measures, per employee)."""
+def _significant(p: float, p_wild: float, alpha: float = 0.05) -> bool:
+    """Significant at ``alpha`` by the wild bootstrap p where there is one, else by p."""
+    return bool((p_wild if pd.notna(p_wild) else p) < alpha)
+
+
+def comparison_sentence(comp: pd.DataFrame, alpha: float = 0.05) -> str:
+    """EU and U.S. coefficients on the same footing (traded measures, per employee), led by what is
+    significant (wild bootstrap p where there is one): the measures significant on either side first;
+    signs compared only after, and agreements among insignificant coefficients counted apart."""
     rows = comp[comp["outcome"] == "patents per employee"]
-    same = int((rows["us_coef_per_sd"] * rows["eu_coef_per_sd"] > 0).sum())
+    sig_us = [_significant(r.us_p, r.us_p_wild, alpha) for r in rows.itertuples()]
+    sig_eu = [_significant(r.eu_p, r.eu_p_wild, alpha) for r in rows.itertuples()]
     parts = [f"{r.us_measure} {r.us_coef_per_sd:+.2f} ({pboth(r.us_p, r.us_p_wild)}) vs {r.eu_measure} "
              f"{r.eu_coef_per_sd:+.2f} ({pboth(r.eu_p, r.eu_p_wild)})" for r in rows.itertuples()]
-    return f"{'; '.join(parts)}; same sign for {same} of {len(rows)} measures"
+    lead = [f"{p}: significant in {' and '.join(w for w, s in (('the U.S.', u), ('Europe', e)) if s)}"
+            for p, u, e in zip(parts, sig_us, sig_eu, strict=True) if u or e]
+    rest = [p for p, u, e in zip(parts, sig_us, sig_eu, strict=True) if not (u or e)]
+    same = (rows["us_coef_per_sd"] * rows["eu_coef_per_sd"] > 0).to_numpy()
+    both = int(sum(s and u and e for s, u, e in zip(same, sig_us, sig_eu, strict=True)))
+    head = ("significant at 5% on at least one side: " + "; ".join(lead)) if lead else \
+        "no measure is significant at 5% on either side"
+    tail = f"; not significant on either side: {'; '.join(rest)}" if rest else ""
+    return (f"{head}{tail}; the same sign and significant on both sides for {both} of {len(rows)} measures "
+            f"(same sign, significance aside, for {int(same.sum())})")
+
+
+def split_sentence(split_sens: pd.DataFrame, alpha: float = 0.05) -> str:
+    """The transatlantic comparison under both EU traded splits, led by what is significant."""
+    out = []
+    for split, what in (("us_clusters", "EU traded divisions from the U.S. cluster definitions"),
+                        ("gini", "the locational-Gini split")):
+        sig = [(r.us_measure, _significant(r.us_p, r.us_p_wild, alpha), _significant(
+            getattr(r, f"eu_p_{split}"), getattr(r, f"eu_p_wild_{split}"), alpha), getattr(r, f"same_sign_{split}"))
+            for r in split_sens.itertuples()]
+        both = [m for m, u, e, same in sig if u and e and same]
+        either = [m for m, u, e, _ in sig if u or e]
+        out.append(f"With {what}: significant at 5% on at least one side for {len(either)} of {len(sig)} measures"
+                   + (f" ({', '.join(either)})" if either else "")
+                   + f", significant on both sides with the same sign for {len(both)}; the same sign, significance "
+                   f"aside, for {sum(same for *_, same in sig)}.")
+    return " ".join(out)
