@@ -233,10 +233,10 @@ def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.Da
                                 wild_terms=(POOLED,) if wild else ()))
         rows.append(models.tidy(types, f"{TYPES_MODEL}; {label}", wild_terms=tuple(TYPE_DUMMIES) if wild else ()))
         if wild:  # Romano-Wolf over the claim's family: the pooled indicator and the four types
-            adj = multiple_testing.adjust_family(family, cluster=FIXED_EFFECTS)
+            adj = multiple_testing.adjust_family(family, cluster=FIXED_EFFECTS, restricted=True)
             adj["model"] = [f"{POOLED_MODEL}; {label}"] + [f"{TYPES_MODEL}; {label}"] * len(TYPE_DUMMIES)
             adj["term"] = [POOLED, *TYPE_DUMMIES]
-            adjusted.append(adj.assign(family=f"China {coding}: pooled + 4 types, Romano-Wolf wild cluster"))
+            adjusted.append(adj.assign(family=f"China {coding}: pooled + 4 types, {multiple_testing.RW_RESTRICTED}"))
         name = f"{DECLINING_MODEL}; {label}"
         rows.append(models.tidy(fit_declining(df, outcome, coding)[0], name,
                                 wild_terms=("declining", "other_resource") if wild else ()))

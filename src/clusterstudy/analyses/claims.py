@@ -167,10 +167,11 @@ CLAIMS: tuple[Claim, ...] = (
                   "resource-bearing with their own dummy)", "Chinese prefecture-level cities, province fixed "
                   "effects, errors clustered by province, wild cluster bootstrap",
                   f"log patents per 10,000 residents (model {china_cities.PRIMARY_MODEL!r}; controls: "
-                  f"{_cn_controls()})", "OLS", "resource against non-resource cities in the same province",
+                  f"{_cn_controls()}; GDP per head left out as a possible mediator, as in Europe)", "OLS",
+                  "resource against non-resource cities in the same province",
                   why="tests the premise (resource cities have weak innovation capability), a comparison of "
-                      "city types, not its cause (the next two claims); the four plan types are secondary, the "
-                      "knowledge-employment share (a possible mediator) a labelled variant; " + IN_FAMILY),
+                      "city types, not its cause (the next two claims); the four plan types are secondary, GDP per "
+                      "head and the knowledge-employment share (possible mediators) labelled variants; " + IN_FAMILY),
           "cn_models", ("cn_resource_type_regression_patents_per_10k_residents",
                         "cn_resource_type_regression_patents_per_10k_registered", "cn_city_indicators"),
           "cn_resource_cities", "figures/cn_resource_types_patents_per_10k_residents.png"),

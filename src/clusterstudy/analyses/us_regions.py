@@ -160,9 +160,10 @@ def adjust_headline(table: pd.DataFrame, frame: pd.DataFrame, outcome: str, se: 
         for _, m in head:
             d = models.prepare(frame, outcome, m, SPECS[HEADLINE_SPEC], cluster=cluster)
             fits.append((models.fit(d, m, SPECS[HEADLINE_SPEC], None, se, cluster=cluster, standardise=True), m))
-        adj = multiple_testing.adjust_family(fits, cluster=cluster, p_holm_from=out.loc[idx, "p_wild"].tolist())
+        adj = multiple_testing.adjust_family(fits, cluster=cluster, p_holm_from=out.loc[idx, "p_wild"].tolist(),
+                                             restricted=True)
         out.loc[idx, "p_adjusted"], out.loc[idx, "p_holm"] = adj["p_adjusted"].to_numpy(), adj["p_holm"].to_numpy()
-        out.loc[idx, "family"] = f"U.S. {HEADLINE_SPEC}, four measures: Romano-Wolf, wild cluster bootstrap"
+        out.loc[idx, "family"] = f"U.S. {HEADLINE_SPEC}, four measures: {multiple_testing.RW_RESTRICTED}"
     else:
         out.loc[idx, "p_adjusted"] = out.loc[idx, "p_holm"] = multiple_testing.holm(out.loc[idx, "p"].to_numpy())
         out.loc[idx, "family"] = f"U.S. {HEADLINE_SPEC}, four measures: Holm on {se} p"
