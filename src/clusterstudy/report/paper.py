@@ -75,11 +75,24 @@ NUMBERS: list[tuple[str, str, dict[str, str], str, str, str]] = [
     ("cn.g", "cn_resource_type_regression_patents_per_10k_residents", {"term": "any_resource"}, "clusters",
      "first", "int"),
     ("claims.n", "claims", {}, "claim_id", "count", "int"),
+    ("claims.n_tested", "claims", {"family_size": "!0"}, "claim_id", "count", "int"),
+    *[(f"design.{short}.{design}.{col}", "claims_estimates",
+       {"claim_id": claim_id, "label": f"{label}, design: {design}"}, col, "first", fmt)
+      for short, claim_id, label, design in (
+          ("eu", "004-fig6-eu", "Europe cluster_strength_traded, within countries", "lagged"),
+          ("eu", "004-fig6-eu", "Europe cluster_strength_traded, within countries", "pre_period"),
+          ("eu", "004-fig6-eu", "Europe cluster_strength_traded, within countries", "panel_fe"),
+          ("prosperity", "004-fig6-prosperity", "Europe GDP per head on cluster_strength_traded", "lagged"),
+          ("prosperity", "004-fig6-prosperity", "Europe GDP per head on cluster_strength_traded", "pre_period"),
+          ("prosperity", "004-fig6-prosperity", "Europe GDP per head on cluster_strength_traded", "panel_fe"),
+          ("us", "004-fig6-us", "U.S. cbsa strong_cluster_share, model (2)", "pre_period"))
+      for col, fmt in (("estimate", "coef"), ("p_wild", "p_wild"))],
 ]
 CLAIM_COLUMNS = (("verdict", "text"), ("estimate", "coef"), ("p_clustered", "p_clustered"), ("p_wild", "p_wild"),
                  ("p_adjusted", "p_adjusted"), ("family_size", "int"), ("source", "text"), ("claim", "text"))
 CLAIM_KEYS = {"004-fig6-eu": "eu", "004-fig6-us": "us", "004-fig6-prosperity": "prosperity",
-              "004-fig6-quadrants": "quadrants", "000-resource-cities": "cn", "000-production-complex": "complex"}
+              "004-fig6-quadrants": "quadrants", "000-resource-cities": "cn", "000-production-complex": "complex",
+              "000-production-complex-cause": "cause"}
 
 # (key, "module.function", tables passed first, then the further arguments)
 SENTENCES: list[tuple[str, str, tuple[str, ...], tuple[Any, ...]]] = [
