@@ -43,3 +43,13 @@ def cinelli_hazlett(d: pd.DataFrame, treatment: str, controls: list[str], benchm
                          benchmark_covariates=list(benchmarks), kd=list(kd))
     sens.treatment, sens.n = treatment, int(outcome.nobs)
     return sens
+
+
+def robustness_values(t: float, dof: float, alpha: float = 0.05) -> dict[str, float]:
+    """Robustness values RV (q = 1) and RV (q = 1, ``alpha``) from a t statistic and its residual degrees
+    of freedom (``sensemakr.robustness_value``): with a clustered t, the bound read with the errors the
+    compendium trusts rather than the classical ones the method assumes."""
+    from sensemakr.sensitivity_statistics import robustness_value
+
+    return {"rv_q": float(np.squeeze(robustness_value(t_statistic=t, dof=dof))),
+            "rv_qa": float(np.squeeze(robustness_value(t_statistic=t, dof=dof, alpha=alpha)))}
