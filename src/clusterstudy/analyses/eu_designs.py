@@ -287,6 +287,25 @@ def sensitivity(frame: pd.DataFrame, measure: str, controls: list[str], benchmar
     return ch.cinelli_hazlett(d, measure, controls, benchmarks, fixed_effects, kd)
 
 
+def sensitivity_table(frame: pd.DataFrame, sens, measure: str, controls: list[str],
+                      fixed_effects: str | None = "country", alpha: float = 0.05) -> pd.DataFrame:
+    """The sensitivity statistics of ``sens`` (:func:`sensitivity`) with the robustness values from the
+    clustered t beside the classical one: the same model and sample, errors clustered by country, the
+    residual degrees of freedom sensemakr uses (``t_clustered``, ``rv_qa_clustered``; RV q = 1 depends on
+    the point estimate only)."""
+    d = models.prepare(frame, "patents_per_million", measure, controls, cluster="country")
+    if fixed_effects:
+        d = d[d.groupby(fixed_effects)[fixed_effects].transform("size") > 1]
+    res = models.fit(d, measure, controls, fixed_effects, "cluster", standardise=True)
+    t_cl = float(res.params[measure] / res.bse[measure])
+    stats = sens.sensitivity_stats
+    return pd.DataFrame([{"measure": measure, "estimate": stats["estimate"], "se": stats["se"],
+                          "t": stats["t_statistic"], "partial_r2": stats["r2yd_x"], "rv_q": stats["rv_q"],
+                          "rv_qa": stats["rv_qa"], "n": sens.n, "se_clustered": float(res.bse[measure]),
+                          "t_clustered": t_cl, "clusters": int(res.cs_meta["clusters"]),
+                          "rv_qa_clustered": ch.robustness_value_alpha(t_cl, float(stats["dof"]), alpha)}])
+
+
 def ppml_weight_share(regions: pd.DataFrame, top: float = 0.1) -> float:
     """Share of all applications filed in the top ``top`` of regions by applications (PPML's weights)."""
     p = regions["patents"].dropna().sort_values(ascending=False)
@@ -306,3 +325,39 @@ def designs_sentence(designs: pd.DataFrame, measure: str, comparison: str = "wit
     if not parts:
         raise ValueError(f"no {comparison!r} rows for {measure!r} in the EU designs table")
     return f"{catalogue.short(measure)}: " + ", ".join(parts)
+
+
+def like_for_like_sentence(designs: pd.DataFrame, measure: str) -> str:
+    """The like-sample, placebo, long-difference and panel rows for ``measure`` (within countries), what each
+    rules out, and the panel's sign, from ``tables/eu_designs.csv``."""
+    d = designs[(designs["measure"] == measure) & (designs["comparison"] == "within")].set_index("design")
+
+    def cell(design: str) -> str:
+        r = d.loc[design]
+        return (f"{r['coef']:+.2f} ({pval(r['p'], 'clustered p')}"
+                + (f", {pval(r['p_wild'], 'wild p')}" if pd.notna(r["p_wild"]) else "")
+                + f", G = {int(r['clusters'])} {r['cluster_level']} clusters)")
+
+    parts = [f"{catalogue.short(measure).capitalize()} within countries: default {cell('cross_section')}; "
+             f"the default on the lagged design's regions {cell('cross_section_lagged_sample')} against the lagged "
+             f"design's {cell('lagged')}, so the sample, not only the timing, moves the lagged row"]
+    placebo, default = d.loc["placebo_pre_patents", "coef"], d.loc["cross_section", "coef"]
+    parts.append(f"the placebo (2008-2012 structure against 2000-2004 patents, which it cannot have caused) gives "
+                 f"{cell('placebo_pre_patents')}, "
+                 + ("about as large as the default: the cross-section cannot tell a cluster association from "
+                    "persistent regional traits" if abs(placebo) >= abs(default) / 2 else
+                    "well below the default"))
+    parts.append(f"the long difference (change in log patents 2000-2004 to 2008-2011) gives {cell('long_difference')}")
+    sign = "negative" if d.loc["panel_fe", "coef"] < 0 else "positive"
+    panel_parts = [f"clustered by country {cell('panel_fe')}", f"by region {cell('panel_fe_region_clusters')}",
+                   f"with country x year effects {cell('panel_fe_country_year')}"]
+    if "panel_fe_fixed_stars" in d.index:
+        panel_parts.append(f"with stars held at 2008-2012 {cell('panel_fe_fixed_stars')}")
+    parts.append(f"the panel's sign is {sign}: " + "; ".join(panel_parts))
+    return "; ".join(parts) + "."
+
+
+def rules_out_table() -> pd.DataFrame:
+    """What each design rules out and what it leaves open (:data:`RULES_OUT`), for the notebook."""
+    return pd.DataFrame([{"design": k, "description": DESIGNS[k], "rules out": a, "leaves open": b}
+                         for k, (a, b) in RULES_OUT.items()])

@@ -25,7 +25,7 @@ from clusterstudy.estimation import models, multiple_testing
 
 CAPITAL_REGIONS = ("AT13", "BE10", "BG41", "CY00", "CZ01", "DE30", "DK01", "EE00", "EL30", "ES30", "FI1B", "FR10",
                    "HR04", "HU10", "IE02", "ITI4", "LT00", "LU00", "LV00", "MT00", "NL32", "NO01", "PL12", "PT17",
-                   "RO32", "SE11", "SI02", "SK01", "UKI1")
+                   "RO32", "SE11", "SI04", "SK01", "UKI1")
 EU15 = ("AT", "BE", "DE", "DK", "EL", "ES", "FI", "FR", "IE", "IT", "LU", "NL", "PT", "SE", "UK")
 MODERATORS = {"capital": "capital region", "log_density": "log population density (per SD)",
               "eu15": "EU-15 member"}
