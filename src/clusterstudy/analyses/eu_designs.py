@@ -269,7 +269,7 @@ def controls_table(regions: pd.DataFrame, measures: tuple[str, ...], controls: l
             for comparison, fe in COMPARISONS.items():
                 r = fit_row(sample, m, [*base, *extra], fe, wild, B, seed)
                 rows.append({"variant": label, "reading": reading, "measure": m, "comparison": comparison, **r})
-    return pd.DataFrame(rows)[["variant", "reading", *COLUMNS[1:]]]
+    return pd.DataFrame(rows)[["variant", "reading", *COLUMNS[1:COLUMNS.index("cluster_level")]]]
 
 
 def sensitivity(frame: pd.DataFrame, measure: str, controls: list[str], benchmarks: list[str],
