@@ -58,13 +58,6 @@ def fit_twoway(panel: pd.DataFrame, measure: str, controls: list[str], unit: str
         raise ValueError(f"unknown column {missing[0]!r}")
     d = panel.dropna(subset=cols).copy()
     d = d[d.groupby(unit)[unit].transform("size") > 1]
-    sd = d[measure].std()
-    if not sd > 0:
-        raise ValueError(f"{measure} does not vary in the panel")
-    d["x"] = (d[measure] - d[measure].mean()) / sd
-    d["unit_id"] = pd.factorize(d[unit])[0]  # integer codes: the bootstrap kernel refuses objects
-    d["cluster_id"] = pd.factorize(d[cluster])[0]
-    rhs = " + ".join(["x", *controls])
     if time_by:
         d["time_fe"] = pd.factorize(d[time_by].astype(str) + "_" + d[time].astype(str))[0]
         while True:  # drop singleton groups of either effect (as pyfixest would), so G counts the sample's clusters
@@ -72,6 +65,13 @@ def fit_twoway(panel: pd.DataFrame, measure: str, controls: list[str], unit: str
             if keep.all():
                 break
             d = d[keep]
+    sd = d[measure].std()
+    if not sd > 0:
+        raise ValueError(f"{measure} does not vary in the panel")
+    d["x"] = (d[measure] - d[measure].mean()) / sd
+    d["unit_id"] = pd.factorize(d[unit])[0]  # integer codes: the bootstrap kernel refuses objects
+    d["cluster_id"] = pd.factorize(d[cluster])[0]
+    rhs = " + ".join(["x", *controls])
     effects = f"unit_id + {'time_fe' if time_by else time}"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
