@@ -167,5 +167,6 @@ def test_leave_one_out_sentence_reads_the_range():
     full = pd.DataFrame({"design": ["cross_section"], "measure": ["m"], "comparison": ["within"], "coef": [0.2],
                          "p": [0.02], "p_wild": [0.03]})
     s = eu_leave_one_out.loo_sentence(loo, full)
-    assert "+0.10 without A to +0.30 without B" in s and "crosses 5% when A is left out" in s
+    assert "+0.10 without A to +0.30 without B" in s and "other side of 5% when A is left out" in s
+    assert "wild p when C is" in s
     assert models.WILD_B > 0

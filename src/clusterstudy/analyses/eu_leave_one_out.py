@@ -40,9 +40,14 @@ def loo_sentence(loo: pd.DataFrame, designs: pd.DataFrame, design: str = "cross_
                    & (designs["measure"] == m)].iloc[0]
     lo, hi = r.loc[r["coef"].idxmin()], r.loc[r["coef"].idxmax()]
     lost = r[(r["p"] >= alpha) != (full["p"] >= alpha)]
-    wild_lost = r[(r["p_wild"] >= alpha) != (full["p_wild"] >= alpha)]
-    return (f"{design.replace('_', ' ')} {comparison} countries: {full['coef']:+.2f} on all countries "
+
+    def names(rows: pd.DataFrame) -> str:
+        return "no country" if rows.empty else ", ".join(rows["dropped"]) + (" is" if len(rows) == 1 else " are")
+
+    text = (f"{design.replace('_', ' ')} {comparison} countries: {full['coef']:+.2f} on all countries "
             f"({pval(full['p'], 'clustered p')}); {lo['coef']:+.2f} without {lo['dropped']} to {hi['coef']:+.2f} "
-            f"without {hi['dropped']}; the clustered p crosses {alpha:.0%} when "
-            + (", ".join(lost["dropped"]) or "no country") + " is left out, the wild p when "
-            + (", ".join(wild_lost["dropped"]) or "no country") + " is")
+            f"without {hi['dropped']}; the clustered p lands on the other side of {alpha:.0%} when "
+            f"{names(lost)} left out")
+    if r["p_wild"].notna().all():
+        text += f", the wild p when {names(r[(r['p_wild'] >= alpha) != (full['p_wild'] >= alpha)])}"
+    return text.replace("no country left out", "no country is left out")

@@ -80,7 +80,8 @@ def measurement_sentence(t: pd.DataFrame, measure: str) -> str:
         raise ValueError(f"no ORIV row for {measure!r} in the measurement-error table")
     o = r.loc["ORIV"]
     ols = r.drop(index="ORIV")
-    return (f"{catalogue.short(measure).capitalize()}: reliability across periods {o['reliability']:.2f} "
+    label = catalogue.short(measure)
+    return (f"{label[0].upper()}{label[1:]}: reliability across periods {o['reliability']:.2f} "
             f"(within countries {o['reliability_within']:.2f}); within countries OLS "
             + " and ".join(f"{v.coef:+.2f} ({k[4:]})" for k, v in ols.iterrows())
             + f", ORIV {o['coef']:+.2f} ({pval(o['p'], 'clustered p')}, first-stage F {o['first_stage_f']:.0f})")
