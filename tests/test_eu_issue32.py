@@ -168,5 +168,5 @@ def test_leave_one_out_sentence_reads_the_range():
                          "p": [0.02], "p_wild": [0.03]})
     s = eu_leave_one_out.loo_sentence(loo, full)
     assert "+0.10 without A to +0.30 without B" in s and "other side of 5% when A is left out" in s
-    assert "wild p when C is" in s
+    assert s.endswith("the wild p when A is")
     assert models.WILD_B > 0
