@@ -1,13 +1,15 @@
 """Two-way fixed-effects panel regressions (pyfixest) and the within-unit share of variance.
 
-The one place the compendium leaves statsmodels: with errors clustered by unit, the unit effects
+One of the two places the compendium leaves statsmodels (with :mod:`clusterstudy.estimation.iv`,
+for 2SLS): with errors clustered by unit or by a group of units (countries), the unit effects
 are nested in the clusters, and the small-sample factor should not count them (the convention of
 reghdfe and fixest); statsmodels has no fixed-effect absorption and would count every unit dummy.
 The coefficient is statsmodels' OLS with unit and year dummies, and the standard error differs
 only by that factor (tests/test_eu_designs.py holds the two against each other).
 
 - :func:`fit_twoway`: OLS of ``log_outcome`` on a standardised measure and controls with unit
-  and time fixed effects (pyfixest ``feols``), errors clustered by unit (CRV1, t(G-1)), and
+  and time (or group x time) fixed effects (pyfixest ``feols``), errors clustered by unit or a
+  coarser group (CRV1, t(G-1)), and
   the wild cluster restricted bootstrap p-value of the measure (pyfixest's ``wildboottest``).
 - :func:`within_share`: the share of a variable's variance that lies within units over time,
   the variation a unit fixed-effects model can use.
