@@ -83,7 +83,7 @@ eu_specification_curve_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv
 # Europe from association toward cause (issue 21): lagged, pre-period and panel designs, R&D and
 # HRST controls, Cinelli-Hazlett sensitivity, t(G-1) and bootstrap p-values
 NOTEBOOKS += eu_designs
-eu_designs_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,eu_rd_intensity eu_hrst)
+eu_designs_INPUTS := $(EU_EXTRACTS) $(patsubst %,data/extracts/%.csv,eu_rd_intensity eu_hrst geo_nuts2_2013)
 
 # Resource cities at scale: the 2013 plan's types against Chinese city patenting
 cn_resource_cities_INPUTS := $(patsubst %,data/extracts/%.csv,cn_cities cn_resource_cities) \

@@ -1,7 +1,11 @@
 """analyses: one module per question the compendium asks of the data.
 
 European regions (the sample :mod:`~clusterstudy.analyses.eu_sample`, its models
-:mod:`~clusterstudy.analyses.eu_models`, designs, constructs and the specification curve's grid
+:mod:`~clusterstudy.analyses.eu_models`, designs, constructs, the traded sets
+(:mod:`~clusterstudy.analyses.eu_traded_sets`), one country left out
+(:mod:`~clusterstudy.analyses.eu_leave_one_out`), measurement error
+(:mod:`~clusterstudy.analyses.eu_measurement`), heterogeneity
+(:mod:`~clusterstudy.analyses.eu_heterogeneity`) and the specification curve's grid
 :mod:`~clusterstudy.analyses.speccurve`), U.S. states and CBSAs
 (:mod:`~clusterstudy.analyses.us_regions`; counts, commuting and the strong flag in
 :mod:`~clusterstudy.analyses.us_counts`), Chinese resource cities

@@ -26,6 +26,7 @@ logic); traded cluster strength uses Observatory stars ranked within each divisi
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, get_args
 
 import numpy as np
@@ -43,12 +44,16 @@ TradedSplit = Literal["us_clusters", "gini"]
 EuYear = Annotated[int, Between(2008, 2012)]  # both SBS employment (2008-) and patents (-2012)
 CellShare = Annotated[float, Between(0, 1)]
 TradedThreshold = Annotated[float, Between(0, 1, low_open=True)]
+TradedSet = Literal["all", "without_G46", "manufacturing"]
 Regressor = Literal["tertiary_share", "gdp_pps_per_inhabitant", "log_population", "log_employment",
                     "population", "employment"]
 
 SECTOR_SETS: dict[str, str] = dict(zip(get_args(SectorSet), (r"[B-S]\d\d", r"C\d\d"), strict=True))
 SUPPRESSED: tuple[str, ...] = get_args(Suppressed)
 TRADED_SPLITS: tuple[str, ...] = get_args(TradedSplit)
+# which traded divisions the traded measures use (a sensitivity): all of the split's, all but wholesale
+# (G46, the largest traded division in most regions), or manufacturing only (NACE section C)
+TRADED_SETS: dict[str, str] = dict(zip(get_args(TradedSet), (r".*", r"(?!G46$).*", r"C\d\d"), strict=True))
 EU_YEARS = between(EuYear)
 COMPLETE_SHARE = 0.9
 INDICATOR_COLUMNS = ["nuts2", "country", "patents_per_million", "hhi", "krugman", "cluster_strength",
@@ -232,7 +237,8 @@ def region_indicators(period: tuple[int, int] = (2008, 2012), sectors: str = "al
                       star_quantile: float = 0.9, min_stars: int = 2, gini_cutoff: float | str = "median",
                       suppressed: str = "missing", complete_years: bool = True,
                       traded_split: str = "us_clusters",
-                      traded_threshold: float = 0.5) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      traded_threshold: float = 0.5,
+                      traded_set: str = "all") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The indicator table (one row per region in the sample) and the excluded regions.
 
     Columns :data:`INDICATOR_COLUMNS`: the pooled measures (``cluster_strength``,
@@ -244,15 +250,18 @@ def region_indicators(period: tuple[int, int] = (2008, 2012), sectors: str = "al
     ``population`` (applications / per-million rate) and the size variables
     ``log_employment``, ``log_population``. Traded divisions: :func:`sector_classification`
     with ``split=traded_split`` (a priori from the U.S. clusters by default, ``"gini"`` as a
-    sensitivity choice). The excluded table lists every NUTS 2013 region not in the sample
-    with its reason.
+    sensitivity choice), restricted to ``traded_set`` (:data:`TRADED_SETS`). The excluded
+    table lists every NUTS 2013 region not in the sample with its reason.
     """
+    if traded_set not in TRADED_SETS:
+        raise ValueError(f"unknown traded set {traded_set!r}; choose one of {', '.join(TRADED_SETS)}")
     sbs = extracts.load("eu_sbs_employment")
     matrix, excluded = employment_matrix(period, sectors, min_cell_share, sbs, suppressed)
     measures = indices.all_measures(matrix, size_quantile=size_quantile, lq_threshold=lq_threshold,
                                     focus_quantile=focus_quantile, min_stars=min_stars)
     cls = sector_classification(period, gini_cutoff, suppressed, min_cell_share, sbs, traded_split, traded_threshold)
-    divs = [s for s in cls.loc[cls["traded"], "nace_r2"] if s in matrix.columns]
+    divs = [s for s in cls.loc[cls["traded"], "nace_r2"]
+            if s in matrix.columns and re.fullmatch(TRADED_SETS[traded_set], s)]
     if not divs:
         raise ValueError(f"no traded division in sector set {sectors!r}")
     strength = indices.traded_cluster_strength(matrix, divs, min_stars, lq_threshold, star_quantile)

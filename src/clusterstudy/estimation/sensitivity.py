@@ -43,3 +43,14 @@ def cinelli_hazlett(d: pd.DataFrame, treatment: str, controls: list[str], benchm
                          benchmark_covariates=list(benchmarks), kd=list(kd))
     sens.treatment, sens.n = treatment, int(outcome.nobs)
     return sens
+
+
+def robustness_value_alpha(t: float, dof: float, alpha: float = 0.05) -> float:
+    """Robustness value RV (q = 1, ``alpha``) from a t statistic and its residual degrees of freedom
+    (``sensemakr.robustness_value``). With a clustered t it reads the bound with the errors the compendium
+    trusts rather than the classical ones the method assumes; RV (q = 1) is a property of the point
+    estimate's partial R² and has no clustered version."""
+    from sensemakr.sensitivity_statistics import robustness_value
+
+    with np.errstate(divide="ignore"):  # sensemakr divides by an F that is zero on one of its branches
+        return float(np.squeeze(robustness_value(t_statistic=t, dof=dof, alpha=alpha)))

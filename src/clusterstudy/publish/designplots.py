@@ -74,3 +74,28 @@ def sensitivity_contour(sens, title: str, lim: float | None = None, grid: int = 
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def leave_one_out(loo: pd.DataFrame, full: pd.DataFrame, title: str):
+    """Coefficient and 95% CI with each country left out (rows), one panel per design x comparison;
+    the full-sample coefficient as a dashed line."""
+    keys = list(dict.fromkeys(zip(loo["design"], loo["comparison"], strict=True)))
+    dropped = sorted(loo["dropped"].unique())
+    y = np.arange(len(dropped))[::-1]
+    fig, axes = plt.subplots(1, len(keys), figsize=(2.6 * len(keys) + 1.2, 0.22 * len(dropped) + 2), sharey=True,
+                             squeeze=False)
+    for ax, (design, comp) in zip(axes[0], keys, strict=True):
+        sub = loo[(loo["design"] == design) & (loo["comparison"] == comp)].set_index("dropped").reindex(dropped)
+        ax.errorbar(sub["coef"], y, xerr=[sub["coef"] - sub["ci_low"], sub["ci_high"] - sub["coef"]], fmt="o",
+                    ms=3, lw=1, color=DESIGN_COLOURS.get(design, "#34495e"))
+        ref = full[(full["design"] == design) & (full["comparison"] == comp)]
+        if not ref.empty:
+            ax.axvline(float(ref["coef"].iloc[0]), color="#7f8c8d", lw=1, ls="--")
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_title(f"{design.replace('_', ' ')}\n{comp}", fontsize=9)
+        ax.set_xlabel("coefficient per SD")
+    axes[0][0].set_yticks(y, dropped)
+    axes[0][0].set_ylabel("country left out")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
