@@ -1,4 +1,5 @@
-"""Issue 32: panel clustered by country, ORIV, clustered robustness value, heterogeneity, designs, traded sets.
+"""Europe's robustness estimates: panel clustered by country, ORIV, clustered robustness value, heterogeneity,
+designs, traded sets.
 
 Each new estimate is held against a slow reference (statsmodels or the textbook formula) on a small case.
 """
