@@ -12,15 +12,14 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from clusterstudy.analyses import eu_models
+from clusterstudy.analyses import china_cities, eu_models
 from clusterstudy.core.prose import pval
 from clusterstudy.publish.tables import regression_layout
 
 STAR_NOTE = "* p < 0.1, ** p < 0.05, *** p < 0.01 (clustered p-value; HC3 where one observation per cluster)."
 DESIGN_ORDER = ("cross_section", "lagged", "pre_period", "panel_fe")
-CN_MODELS = ("pooled resource city (primary); county-level resource cities coded resource-bearing",
-             "types; county-level resource cities coded resource-bearing",
-             "declining vs other resource; county-level resource cities coded resource-bearing")
+CN_MODELS = tuple(china_cities.model_name(m) for m in (china_cities.POOLED_MODEL, china_cities.GDP_MODEL,
+                                                       china_cities.TYPES_MODEL, china_cities.DECLINING_MODEL))
 
 
 def _s(text: object) -> str:
@@ -49,7 +48,8 @@ def _note(wild: bool, extra: str = "") -> str:
 
 def eu_designs_layout(designs: pd.DataFrame) -> pd.DataFrame:
     """Within-country designs of the three headline measures, designs as columns."""
-    d = designs[(designs["comparison"] == "within") & designs["measure"].isin(eu_models.HEADLINE_MEASURES)]
+    d = designs[(designs["comparison"] == "within") & designs["measure"].isin(eu_models.HEADLINE_MEASURES)
+                & designs["design"].isin(DESIGN_ORDER)]
     d = d.assign(model=d["design"].str.replace("_", " "), term=d["measure"],
                  order=d["design"].map({k: i for i, k in enumerate(DESIGN_ORDER)}))
     d = d.sort_values("order").assign(se_type="clustered by country")
@@ -63,9 +63,11 @@ def us_layout(reg: pd.DataFrame, measure: str = "strong_cluster_share") -> pd.Da
 
 
 def cn_layout(reg: pd.DataFrame) -> pd.DataFrame:
-    """Pooled indicator, the four types and declining against other resource cities (coded sample)."""
+    """Pooled indicator (the primary, then with GDP per head), the four types and declining against other
+    resource cities (coded sample)."""
     rows = reg[reg["model"].isin(CN_MODELS)]
-    rows = rows.assign(model=rows["model"].str.split(";").str[0].str.replace(" (primary)", ""))
+    rows = rows.assign(model=rows["model"].str.split(";").str[0].str.replace(" (primary)", "")
+                       .str.replace(" (possible mediator)", ""))
     rows = rows[~rows["term"].isin(["resource_counties_only"])]
     return regression_layout(rows)
 
