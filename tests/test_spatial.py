@@ -171,7 +171,8 @@ def test_maps_are_byte_stable(tmp_path):
     assert set(hashes[0]) == {"m.png", "m.svg"} and hashes[0] == hashes[1]
 
 
-def _tables(p_moran: float, p_direct: float, p_wild: float = 0.03) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _tables(p_moran: float, p_direct: float, p_wild: float = 0.03,
+            p_total: float = 0.01) -> tuple[pd.DataFrame, pd.DataFrame]:
     diag = pd.DataFrame([{"sample": "S", "model": "m", "variable": "residuals", "weights": w, "morans_i": 0.3,
                           "p": p_moran} for w in ("knn5", "contiguity")])
     rows = [{"estimator": "OLS", "weights": "none", "effect": "coefficient", "coef": 0.2, "p": 0.01, "p_wild": 0.03,
@@ -182,7 +183,7 @@ def _tables(p_moran: float, p_direct: float, p_wild: float = 0.03) -> tuple[pd.D
         rows += [{"estimator": "SLX (OLS with W x)", "weights": w, "effect": e, "coef": c, "p": p, "p_wild": pw,
                   "se_type": "clustered by country, t(G-1)"}
                  for e, c, p, pw in (("direct", 0.15, p_direct, p_wild), ("indirect", 0.4, 0.2, 0.3),
-                                     ("total", 0.55, 0.1, 0.2))]
+                                     ("total", 0.55, p_total, p_total))]
         rows += [{"estimator": "spatial Durbin (ML)", "weights": w, "effect": e, "coef": c, "p": p, "p_wild": np.nan,
                   "se_type": spatial.SDM_P} for e, c, p in (("direct", 0.15, 0.001), ("indirect", 0.4, 0.2),
                                                               ("total", 0.03, 0.94), ("rho", 0.5, 0.001))]
@@ -192,11 +193,15 @@ def _tables(p_moran: float, p_direct: float, p_wild: float = 0.03) -> tuple[pd.D
 def test_spatial_sentence_reads_the_slx_and_calls_the_durbin_p_classical():
     text = geography.spatial_sentence(*_tables(0.001, 0.01), "S", "m", "x", "x")
     assert "spatially dependent under every weights" in text and "survives the SLX" in text
+    assert "significant by both p in OLS" in text
     assert "clustered p = 0.010, wild p = 0.030" in text and "spatial HAC p = 0.020" in text
     assert "total +0.03 (classical p = 0.94)" in text and "rho" not in text
     assert "ML p" not in text and "survives the spatial models" not in text
     # a direct effect the wild bootstrap does not confirm does not survive, whatever the Durbin p
     assert "does not survive the SLX" in geography.spatial_sentence(*_tables(0.001, 0.01, 0.2), "S", "m", "x", "x")
+    # a direct effect whose total (own plus neighbours') is not significant holds locally only: never "survives"
+    local = geography.spatial_sentence(*_tables(0.001, 0.01, p_total=0.94), "S", "m", "x", "x")
+    assert "holds locally only" in local and "survives the SLX" not in local
     text = geography.spatial_sentence(*_tables(0.4, 0.2), "S", "m", "x", "x")
     assert "not spatially dependent under any weights" in text and "does not survive" in text
     with pytest.raises(ValueError, match="no spatial rows"):

@@ -168,12 +168,28 @@ def _p(row) -> str:
     return pval(row.p, _kind(row)) + ("" if pd.isna(row.p_wild) else f", {pval(row.p_wild, 'wild p')}")
 
 
+def _status(row, alpha: float) -> str:
+    """Whether a row's coefficient is significant by its p and, where computed, its wild p."""
+    if row.p >= alpha:
+        return "not significant"
+    if pd.isna(row.p_wild):
+        return "significant"
+    return "significant by both p" if row.p_wild < alpha else f"significant by the {_kind(row)} only"
+
+
+def _holds(rows: pd.DataFrame, sign: float, alpha: float) -> bool:
+    """Every row of the same sign as ``sign`` with p and (where computed) wild p below ``alpha``."""
+    ok = (rows["p"] < alpha) & (rows["p_wild"].isna() | (rows["p_wild"] < alpha)) & (rows["coef"] * sign > 0)
+    return bool(len(rows)) and bool(ok.all())
+
+
 def spatial_sentence(diag: pd.DataFrame, mods: pd.DataFrame, sample: str, model: str, term: str,
                      label: str, alpha: float = 0.05) -> str:
     """What space changes for one sample: are the headline model's residuals spatially dependent
-    (Moran's I, permutation p, per weights) and does the headline survive the reported spatial model,
-    the SLX (direct effect of the same sign with clustered t(G-1) p and, where computed, wild p below
-    ``alpha`` under every weights)? The spatial Durbin model is described, its p named classical."""
+    (Moran's I, permutation p, per weights) and does the coefficient survive the reported spatial model,
+    the SLX? It survives when, under every weights, both its direct and its total (own plus neighbours')
+    effect keep its sign with p (clustered, t(G-1)) and, where computed, wild p below ``alpha``; a direct
+    effect alone is said to hold locally only. The spatial Durbin model is described, its p named classical."""
     d = diag[(diag["sample"] == sample) & (diag["model"] == model) & (diag["variable"] == "residuals")]
     m = mods[(mods["sample"] == sample) & (mods["model"] == model) & (mods["term"] == term)]
     if d.empty or m.empty:
@@ -186,14 +202,16 @@ def spatial_sentence(diag: pd.DataFrame, mods: pd.DataFrame, sample: str, model:
     ols = next(m[(m["estimator"] == "OLS") & (m["weights"] == "none")].itertuples())
     hac = m[m["se_type"].str.startswith("spatial HAC")]
     slx, sdm = m[m["estimator"] == SLX], m[m["estimator"] == SDM]
-    direct = slx[slx["effect"] == "direct"]
-    wild_ok = direct["p_wild"].isna() | (direct["p_wild"] < alpha)
-    keeps = bool(len(direct)) and ((direct["p"] < alpha) & wild_ok & (direct["coef"] * ols.coef > 0)).all()
-    base_sig = ols.p < alpha and (pd.isna(ols.p_wild) or ols.p_wild < alpha)
-    if base_sig:
-        survive = "survives the SLX" if keeps else "does not survive the SLX"
+    sign = 1.0 if ols.coef > 0 else -1.0
+    direct_ok = _holds(slx[slx["effect"] == "direct"], sign, alpha)
+    total_ok = _holds(slx[slx["effect"] == "total"], sign, alpha)
+    if ols.p < alpha:
+        survive = ("survives the SLX, direct and total effects alike" if direct_ok and total_ok else
+                   "keeps its direct effect in the SLX but not its total effect (own plus neighbours'), so it "
+                   "holds locally only and does not survive as a total association" if direct_ok else
+                   "does not survive the SLX")
     else:
-        survive = ("is not significant in OLS and becomes significant in the SLX" if keeps
+        survive = ("is not significant in OLS and becomes significant in the SLX" if direct_ok
                    else "is not significant in OLS and stays short of significance in the SLX")
     effects = "; ".join(
         f"{w}: " + ", ".join(f"{r.effect} {r.coef:+.2f} ({_p(r)})" for r in g.itertuples())
@@ -203,6 +221,6 @@ def spatial_sentence(diag: pd.DataFrame, mods: pd.DataFrame, sample: str, model:
                        for w, g in sdm.groupby("weights", sort=False))
     hac_p = "" if hac.empty else f"; {pval(hac['p'].iloc[0], 'spatial HAC p')}"
     return (f"*{sample}* ({label}, {model}): the residuals are {verdict} ({moran}). The coefficient "
-            f"{ols.coef:+.2f} ({_p(ols)}{hac_p}) {survive}, the reported spatial model with the analyses' "
-            f"inference (SLX: {effects}). The spatial Durbin model is descriptive, its p classical (ML "
-            f"asymptotic, not robust to clustering): {durbin}.")
+            f"{ols.coef:+.2f} ({_p(ols)}{hac_p}), {_status(ols, alpha)} in OLS, {survive}, the reported spatial "
+            f"model with the analyses' inference (SLX: {effects}). The spatial Durbin model is descriptive, its p "
+            f"classical (ML asymptotic, not robust to clustering): {durbin}.")
