@@ -192,16 +192,16 @@ def _tables(p_moran: float, p_direct: float, p_wild: float = 0.03,
 
 def test_spatial_sentence_reads_the_slx_and_calls_the_durbin_p_classical():
     text = geography.spatial_sentence(*_tables(0.001, 0.01), "S", "m", "x", "x")
-    assert "spatially dependent under every weights" in text and "survives the SLX" in text
-    assert "significant by both p in OLS" in text
+    assert "spatially dependent under every weights" in text and "it survives, direct and total effects" in text
+    assert "is significant by both p in OLS" in text
     assert "clustered p = 0.010, wild p = 0.030" in text and "spatial HAC p = 0.020" in text
     assert "total +0.03 (classical p = 0.94)" in text and "rho" not in text
     assert "ML p" not in text and "survives the spatial models" not in text
     # a direct effect the wild bootstrap does not confirm does not survive, whatever the Durbin p
-    assert "does not survive the SLX" in geography.spatial_sentence(*_tables(0.001, 0.01, 0.2), "S", "m", "x", "x")
+    assert "it does not survive." in geography.spatial_sentence(*_tables(0.001, 0.01, 0.2), "S", "m", "x", "x")
     # a direct effect whose total (own plus neighbours') is not significant holds locally only: never "survives"
     local = geography.spatial_sentence(*_tables(0.001, 0.01, p_total=0.94), "S", "m", "x", "x")
-    assert "holds locally only" in local and "survives the SLX" not in local
+    assert "holds locally only" in local and "it survives" not in local
     text = geography.spatial_sentence(*_tables(0.4, 0.2), "S", "m", "x", "x")
     assert "not spatially dependent under any weights" in text and "does not survive" in text
     with pytest.raises(ValueError, match="no spatial rows"):

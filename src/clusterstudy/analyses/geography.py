@@ -206,13 +206,11 @@ def spatial_sentence(diag: pd.DataFrame, mods: pd.DataFrame, sample: str, model:
     direct_ok = _holds(slx[slx["effect"] == "direct"], sign, alpha)
     total_ok = _holds(slx[slx["effect"] == "total"], sign, alpha)
     if ols.p < alpha:
-        survive = ("survives the SLX, direct and total effects alike" if direct_ok and total_ok else
-                   "keeps its direct effect in the SLX but not its total effect (own plus neighbours'), so it "
-                   "holds locally only and does not survive as a total association" if direct_ok else
-                   "does not survive the SLX")
+        survive = ("it survives, direct and total effects alike" if direct_ok and total_ok else
+                   "it keeps its direct effect but not its total effect (own plus neighbours'): it holds locally "
+                   "only and does not survive as a total association" if direct_ok else "it does not survive")
     else:
-        survive = ("is not significant in OLS and becomes significant in the SLX" if direct_ok
-                   else "is not significant in OLS and stays short of significance in the SLX")
+        survive = "it becomes significant" if direct_ok else "it stays short of significance"
     effects = "; ".join(
         f"{w}: " + ", ".join(f"{r.effect} {r.coef:+.2f} ({_p(r)})" for r in g.itertuples())
         for w, g in slx.groupby("weights", sort=False))
@@ -221,6 +219,6 @@ def spatial_sentence(diag: pd.DataFrame, mods: pd.DataFrame, sample: str, model:
                        for w, g in sdm.groupby("weights", sort=False))
     hac_p = "" if hac.empty else f"; {pval(hac['p'].iloc[0], 'spatial HAC p')}"
     return (f"*{sample}* ({label}, {model}): the residuals are {verdict} ({moran}). The coefficient "
-            f"{ols.coef:+.2f} ({_p(ols)}{hac_p}), {_status(ols, alpha)} in OLS, {survive}, the reported spatial "
-            f"model with the analyses' inference (SLX: {effects}). The spatial Durbin model is descriptive, its p "
+            f"{ols.coef:+.2f} ({_p(ols)}{hac_p}) is {_status(ols, alpha)} in OLS. In the SLX, the reported spatial "
+            f"model with the analyses' inference ({effects}), {survive}. The spatial Durbin model is descriptive, its p "
             f"classical (ML asymptotic, not robust to clustering): {durbin}.")

@@ -154,10 +154,9 @@ ALPHA = multiverse.ALPHA
 # choices the compendium itself rejects elsewhere: estimated, but shown in a separate, labelled panel, out of
 # the main curve and its share tests (issue 32)
 MAIN = "main"
-REJECTED = {
-    ("controls", "size + tertiary + GDP"): "GDP per head as a control (a possible mediator: eu_models.MEDIATOR_NOTE)",
-    ("traded_split", "locational Gini"): "the locational-Gini traded split (half the divisions traded by "
-                                         "construction; employment agencies and postal services count as traded)",
+REJECTED = {  # (choice, value) -> what it is, for the panel's label; why the compendium rejects it: the notebook
+    ("controls", "size + tertiary + GDP"): "GDP per head as a control (a possible mediator)",
+    ("traded_split", "locational Gini"): "the locational-Gini traded split",
 }
 
 
@@ -292,7 +291,7 @@ def panel(specs: pd.DataFrame) -> pd.Series:
     for (choice, value), why in REJECTED.items():
         hit = specs[choice] == value
         reasons[hit] = [[*r, why] for r in reasons[hit]]
-    return reasons.map(lambda r: "rejected: " + "; ".join(r) if r else MAIN)
+    return reasons.map(lambda r: "rejected: " + " and ".join(r) if r else MAIN)
 
 
 def estimate(problem: multiverse.Problem) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from clusterstudy.analyses.speccurve import ALPHA, CHOICES, CONSTRUCTS, MAIN, STAR_RULES
+from clusterstudy.analyses.speccurve import ALPHA, CHOICES, CONSTRUCTS, MAIN, REJECTED, STAR_RULES
 from clusterstudy.core.prose import pct, pval
 from clusterstudy.estimation import multiverse
 from clusterstudy.measures import catalogue
@@ -88,11 +88,13 @@ def main_inference(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataF
 
 def rejected_inference(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataFrame:
     """:func:`inference` per construct on the specifications outside the main panel (descriptive: the
-    choices the compendium rejects), with the panel label of each construct's rejected choices."""
+    choices the compendium rejects), labelled with the rejected choices each construct's panel holds."""
     s, n = select(specs, null, specs["panel"] != MAIN)
     out = inference(s, n)
-    labels = s.groupby("construct", sort=False)["panel"].agg(lambda v: " | ".join(dict.fromkeys(v)))
-    out.insert(1, "panel", out["construct"].map(labels))
+    def label(g: pd.DataFrame) -> str:
+        return "rejected: " + " or ".join(why for (choice, value), why in REJECTED.items() if (g[choice] == value).any())
+
+    out.insert(1, "panel", out["construct"].map({c: label(g) for c, g in s.groupby("construct", sort=False)}))
     return out
 
 
