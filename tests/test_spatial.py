@@ -171,7 +171,8 @@ def test_maps_are_byte_stable(tmp_path):
     assert set(hashes[0]) == {"m.png", "m.svg"} and hashes[0] == hashes[1]
 
 
-def _tables(p_moran: float, p_direct: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _tables(p_moran: float, p_direct: float, p_wild: float = 0.03,
+            p_total: float = 0.01) -> tuple[pd.DataFrame, pd.DataFrame]:
     diag = pd.DataFrame([{"sample": "S", "model": "m", "variable": "residuals", "weights": w, "morans_i": 0.3,
                           "p": p_moran} for w in ("knn5", "contiguity")])
     rows = [{"estimator": "OLS", "weights": "none", "effect": "coefficient", "coef": 0.2, "p": 0.01, "p_wild": 0.03,
@@ -179,20 +180,85 @@ def _tables(p_moran: float, p_direct: float) -> tuple[pd.DataFrame, pd.DataFrame
             {"estimator": "OLS (spatial HAC)", "weights": "kernel", "effect": "coefficient", "coef": 0.2, "p": 0.02,
              "p_wild": np.nan, "se_type": "spatial HAC (Kelejian-Prucha)"}]
     for w in ("knn5", "contiguity"):
+        rows += [{"estimator": "SLX (OLS with W x)", "weights": w, "effect": e, "coef": c, "p": p, "p_wild": pw,
+                  "se_type": "clustered by country, t(G-1)"}
+                 for e, c, p, pw in (("direct", 0.15, p_direct, p_wild), ("indirect", 0.4, 0.2, 0.3),
+                                     ("total", 0.55, p_total, p_total))]
         rows += [{"estimator": "spatial Durbin (ML)", "weights": w, "effect": e, "coef": c, "p": p, "p_wild": np.nan,
-                  "se_type": "ML asymptotic"} for e, c, p in (("direct", 0.15, p_direct), ("indirect", 0.4, 0.2))]
+                  "se_type": spatial.SDM_P} for e, c, p in (("direct", 0.15, 0.001), ("indirect", 0.4, 0.2),
+                                                              ("total", 0.03, 0.94), ("rho", 0.5, 0.001))]
     return diag, pd.DataFrame(rows).assign(sample="S", model="m", term="x")
 
 
-def test_spatial_sentence_says_what_space_changes():
-
+def test_spatial_sentence_reads_the_slx_and_calls_the_durbin_p_classical():
     text = geography.spatial_sentence(*_tables(0.001, 0.01), "S", "m", "x", "x")
-    assert "spatially dependent under every weights" in text and "survives the spatial models" in text
+    assert "spatially dependent under every weights" in text and "it survives, direct and total effects" in text
+    assert "is significant by both p in OLS" in text
     assert "clustered p = 0.010, wild p = 0.030" in text and "spatial HAC p = 0.020" in text
+    assert "total +0.03 (classical p = 0.94)" in text and "rho" not in text
+    assert "ML p" not in text and "survives the spatial models" not in text
+    # a direct effect the wild bootstrap does not confirm does not survive, whatever the Durbin p
+    assert "it does not survive." in geography.spatial_sentence(*_tables(0.001, 0.01, 0.2), "S", "m", "x", "x")
+    # a direct effect whose total (own plus neighbours') is not significant holds locally only: never "survives"
+    local = geography.spatial_sentence(*_tables(0.001, 0.01, p_total=0.94), "S", "m", "x", "x")
+    assert "holds locally only" in local and "it survives" not in local
     text = geography.spatial_sentence(*_tables(0.4, 0.2), "S", "m", "x", "x")
     assert "not spatially dependent under any weights" in text and "does not survive" in text
     with pytest.raises(ValueError, match="no spatial rows"):
         geography.spatial_sentence(*_tables(0.4, 0.2), "S", "other", "x", "x")
+
+
+def _small_fit(n: int = 60, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(0, 1e6, (n, 2))
+    x, z = rng.normal(size=n), rng.normal(size=n)
+    df = pd.DataFrame({"outcome": np.exp(0.3 * x + 0.2 * z + rng.normal(size=n)), "x": x, "z": z,
+                       "g": np.arange(n) % 6})
+    d = models.prepare(df, "outcome", "x", ["z"], cluster="g")
+    return models.fit(d, "x", ["z"], None, "cluster", cluster="g"), pts
+
+
+def test_conley_is_hc0_within_no_distance_and_the_bartlett_sandwich_beyond():
+    import statsmodels.api as sm
+
+    res, pts = _small_fit()
+    c = spatial.conley(res, pts, "x", "m", (1, 300, 800)).set_index("cutoff_km")
+    X, u = np.asarray(res.model.exog), res.resid.to_numpy()
+    # no pair within 1 km: the kernel is the identity and Conley is White's HC0 (statsmodels refit)
+    assert c.at[1, "neighbours"] == 0
+    assert c.at[1, "se"] == pytest.approx(sm.OLS(res.model.endog, X).fit(cov_type="HC0").bse[1], rel=1e-10)
+    # beyond: (X'X)^-1 X' diag(u) K diag(u) X (X'X)^-1 with K = max(0, 1 - d / cutoff), written out
+    dist = np.sqrt(((pts[:, None] - pts[None]) ** 2).sum(axis=2))
+    bread = np.linalg.inv(X.T @ X)
+    for km in (300, 800):
+        K = np.clip(1 - dist / (km * 1e3), 0, None)
+        V = bread @ (X * u[:, None]).T @ K @ (X * u[:, None]) @ bread
+        assert c.at[km, "se"] == pytest.approx(np.sqrt(V[1, 1]), rel=1e-10)
+        assert c.at[km, "neighbours"] == pytest.approx(((dist <= km * 1e3).sum(axis=1) - 1).mean())
+    assert np.allclose(c["coef"], res.params["x"])
+    with pytest.raises(ValueError, match="one projected"):
+        spatial.conley(res, pts[:10], "x", "m")
+
+
+def test_slx_total_is_direct_plus_indirect_with_t_g_minus_1():
+    df, g = _lagged_sample()
+    d = models.prepare(df, "outcome", "x", [], cluster="row")
+    res = models.fit(d, "x", [], None, "cluster", cluster="row")
+    s = spatial.slx(res, spatial.weights(g, "contiguity"), "x", "contiguity", "m", wild=True).set_index("effect")
+    assert s.at["total", "coef"] == pytest.approx(s.at["direct", "coef"] + s.at["indirect", "coef"])
+    # the statsmodels refit: the same OLS with W x, the sum tested with t(G-1), G = 10 rows of the grid
+    import statsmodels.api as sm
+    from libpysal.weights import lag_spatial
+
+    w = spatial.reorder(spatial.weights(g, "contiguity"), list(d.index))
+    X = sm.add_constant(np.column_stack([d["x"], lag_spatial(w, d["x"].to_numpy())]))
+    ref = sm.OLS(d["log_outcome"].to_numpy(), X).fit(cov_type="cluster", cov_kwds={"groups": res.cs_meta["groups"]},
+                                                     use_t=True)
+    tt = ref.t_test([0, 1, 1])
+    assert s.at["total", "se"] == pytest.approx(float(tt.sd[0, 0]), rel=1e-8)
+    assert s.at["total", "p"] == pytest.approx(float(tt.pvalue), rel=1e-8)
+    assert s.at["direct", "p"] == pytest.approx(ref.pvalues[1], rel=1e-8)  # t(G-1), not the normal
+    assert s["p_wild"].notna().all() and s["se_type"].str.endswith("t(G-1)").all()
 
 
 def test_london_2010_regions_are_the_union_of_their_2013_parts():

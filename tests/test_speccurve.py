@@ -162,7 +162,7 @@ def _replicate(b, counts):
 @pytest.mark.parametrize("fe", ["none", "country"])
 def test_bootstrap_draw_equals_statsmodels_on_the_replicated_null_data(small, fe):
     """A draw's null-imposed estimate and z equal statsmodels on the data with the null imposed and
-    countries physically replicated (OLS: log y - b x; Poisson: y exp(-b x))."""
+    countries physically replicated (OLS: log y - b x; Poisson: y exp(-b x), refitted to convergence)."""
     p = small
     specs = p.estimates
     counts = cluster_bootstrap.draw_counts(len(p.countries), 2, seed=7)
@@ -184,34 +184,22 @@ def test_bootstrap_draw_equals_statsmodels_on_the_replicated_null_data(small, fe
                     res = sm.OLS((b.log_rates[:, 0] - bhat * x)[rows], exog).fit(**kw)
                     coef, se = res.params[0], res.bse[0]
                 else:
-                    coef, se = _poisson_onestep_rows(b, x, bhat, rows, cid, exog, fe)
+                    coef, se = _poisson_refit_rows(b, x, bhat, rows, cid, exog, fe)
                 assert null["coef"][d, i] == pytest.approx(coef, rel=1e-7, abs=1e-9)
                 assert null["z"][d, i] == pytest.approx(coef / se, rel=1e-7, abs=1e-8)
 
 
-def _poisson_onestep_rows(b, x, bhat, rows, cid, exog, fe):
-    """One Newton step on the replicated rows, every parameter (country dummies included), from
-    statsmodels' full-sample fit of the null-imposed counts (the step is the draw's slope relative
-    to that fit); the sandwich with each copy's score linearised at the step's estimate and
-    statsmodels' small-sample factor."""
+def _poisson_refit_rows(b, x, bhat, rows, cid, exog, fe):
+    """statsmodels' Poisson GLM of the null-imposed counts on the replicated rows, fitted to convergence
+    (country dummies spelled out), its slope relative to statsmodels' full-sample fit of those counts,
+    and its cluster-robust standard error (copies are clusters)."""
     y = b.counts * np.exp(-bhat * x)
     full = np.column_stack([x, b.design.Z, pd.get_dummies(b.frame["country"], dtype=float).to_numpy()
                             if fe == "country" else np.ones(b.design.n)])
     beta0 = sm.GLM(y, full, family=sm.families.Poisson(), offset=b.log_exposure[:, 0]).fit(tol=1e-13).params
-    present = pd.get_dummies(b.frame["country"], dtype=float).to_numpy()[rows].sum(axis=0) > 0
-    beta0 = beta0 if fe != "country" else np.r_[beta0[:1 + b.design.Z.shape[1]], beta0[1 + b.design.Z.shape[1]:][present]]
-    model = sm.GLM(y[rows], exog, family=sm.families.Poisson(), offset=b.log_exposure[rows, 0])
-    H = -model.hessian(beta0)
-    delta = np.linalg.solve(H, model.score(beta0))
-    mu = model.predict(beta0)
-    resid = (y[rows] - mu)[:, None] * exog - (mu[:, None] * exog) * (exog @ delta)[:, None]  # linearised
-    _, g = np.unique(cid, return_inverse=True)
-    u = np.zeros((g.max() + 1, exog.shape[1]))
-    np.add.at(u, g, resid)
-    n, k, G = len(rows), exog.shape[1], g.max() + 1
-    Hinv = np.linalg.inv(H)
-    V = Hinv @ (u.T @ u) @ Hinv * G / (G - 1) * (n - 1) / (n - k)
-    return delta[0], np.sqrt(V[0, 0])  # the slope relative to the full-sample null fit
+    res = sm.GLM(y[rows], exog, family=sm.families.Poisson(), offset=b.log_exposure[rows, 0]).fit(
+        tol=1e-13, cov_type="cluster", cov_kwds={"groups": cid})
+    return res.params[0] - beta0[0], res.bse[0]
 
 
 def test_null_on_the_original_sample_gives_zero_for_ols(small):
@@ -319,3 +307,66 @@ def test_batchfit_weights_equal_replicated_rows():
     assert r["se_cluster"][0, 0, 0] == pytest.approx(res.bse[0], rel=1e-10)
     hc3 = sm.OLS(Y[rows, 0], exog).fit(cov_type="HC3")
     assert r["se_hc"][0, 0, 0] == pytest.approx(hc3.bse[0], rel=1e-10)
+
+
+@pytest.mark.parametrize("fe", [False, True])
+def test_poisson_draws_equal_the_step_halving_fit_and_flag_a_runaway(fe):
+    """batchfit.poisson_draws (full Newton steps from a warm start, group sums along the rows) gives
+    batchfit.poisson's estimates and cluster sandwich (itself tested against statsmodels) on every draw;
+    a start far off that runs away comes back unconverged, not as a number."""
+    rng = np.random.default_rng(3)
+    sizes = rng.integers(3, 8, 8)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    n = int(sizes.sum())
+    Z, X = rng.normal(size=(n, 2)), rng.normal(size=(n, 3))
+    y = rng.poisson(np.exp(1.0 + 0.3 * X[:, 0] + 0.2 * Z[:, 0])).astype(float) + 1
+    offset = rng.normal(scale=0.1, size=n)
+    design = batchfit.Design(Z, starts if fe else np.array([0]), starts)
+    counts = cluster_bootstrap.draw_counts(len(starts), 6, seed=4)
+    w = np.repeat(counts, sizes, axis=1).astype(float)
+    ref = batchfit.poisson(design, X, y, offset, w, tol=1e-12, hc=False)
+    start = ref["beta"] + rng.normal(scale=0.05, size=ref["beta"].shape)
+    fast = batchfit.poisson_draws(design, X, y, offset, w, start, tol=1e-10)
+    assert fast["converged"].all()
+    np.testing.assert_allclose(fast["coef"], ref["coef"], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(fast["se_cluster"], ref["se_cluster"], rtol=1e-8)
+    start[2, 1, 0] = 60.0  # far off: full Newton steps without halving overflow
+    off = batchfit.poisson_draws(design, X, y, offset, w, start, tol=1e-10)
+    assert not off["converged"][2, 1] and off["converged"].sum() == off["converged"].size - 1
+
+
+def test_null_refit_converges_where_the_one_step_does_not(small):
+    """The null draws' Poisson refits are at the optimum: a further Newton step from them moves nothing,
+    while the one-step estimate is off by a second-order amount."""
+    p = small
+    counts = cluster_bootstrap.draw_counts(len(p.countries), 20, seed=5)
+    b = next(b for b in p.blocks if b.key["fixed_effects"] == "none" and b.key["controls"] == "size + tertiary")
+    w = counts[:, b.country_index].astype(float)
+    r = multiverse.null_refit(b, 0, w)
+    y = b.counts[None, :] * np.exp(-b.observed["Poisson PML", 0]["coef"][0][:, None] * b.X.T)
+    again = batchfit.poisson(b.design, b.X, y, b.log_exposure[:, 0], w, start=r["beta"], max_iter=1, hc=False)
+    np.testing.assert_allclose(again["coef"], r["coef"], rtol=0, atol=1e-9)
+    step = cluster_bootstrap.poisson_onestep(b.null_poisson[0], counts[:, b.block_countries])
+    assert np.abs(step["coef"] - r["coef"]).max() > 1e-4
+
+
+def test_rejected_choices_leave_the_main_curve_and_its_tests(problem):
+    specs = problem.estimates
+    rejected = (specs["controls"] == "size + tertiary + GDP") | (specs["traded_split"] == "locational Gini")
+    assert (specs.loc[rejected, "panel"] != speccurve.MAIN).all() and (specs.loc[~rejected, "panel"] == speccurve.MAIN).all()
+    both = specs[(specs["controls"] == "size + tertiary + GDP") & (specs["traded_split"] == "locational Gini")]
+    for why in speccurve.REJECTED.values():  # both reasons named
+        assert both["panel"].str.contains(why, regex=False).all()
+    rng = np.random.default_rng(0)
+    null = {"coef": rng.normal(scale=0.05, size=(30, len(specs))), "z": rng.normal(size=(30, len(specs)))}
+    main = speccurve_inference.main_inference(specs, null).set_index("construct")
+    alone = speccurve_inference.inference(*speccurve_inference.select(specs, null, ~rejected)).set_index("construct")
+    pd.testing.assert_series_equal(main["p_share"], alone["p_share"])
+    assert (main["specifications"] == (~rejected).groupby(specs["construct"]).sum().reindex(main.index)).all()
+    ppml = specs["estimator"] == multiverse.POISSON
+    only = speccurve_inference.inference(*speccurve_inference.select(specs, null, ~rejected & ppml))
+    only = only.set_index("construct")
+    pd.testing.assert_series_equal(main["p_share_ppml"], only["p_share"], check_names=False)
+    assert (main["specifications_ols"] + main["specifications_ppml"] == main["specifications"]).all()
+    rej = speccurve_inference.rejected_inference(specs, null)
+    assert rej["specifications"].sum() == rejected.sum() and rej["panel"].str.startswith("rejected: ").all()

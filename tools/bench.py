@@ -52,9 +52,11 @@ def leaf_notebook() -> str:
 
 def speccurve_bench() -> int:
     """Specification-draws per second of the null resampling, per estimator: per-country sufficient
-    statistics (OLS: cluster_bootstrap.ols; Poisson PML: one Newton step, poisson_onestep) against a
-    statsmodels loop (one refit with clustered errors per specification and draw on the replicated
-    rows); medians of 3 runs, in one run; then the full null draw (every specification)."""
+    statistics (OLS: cluster_bootstrap.ols; Poisson PML: one Newton step, poisson_onestep, the warm
+    start of the refit) against a statsmodels loop (one refit with clustered errors per specification
+    and draw on the replicated rows); medians of 3 runs, in one run; then the full null draw (every
+    specification, Poisson refitted to convergence), with BENCH_COLD=1 the notebook's 2,000 draws cold
+    on 2 processes, and the cost of exactness (one step against the refit)."""
     sys.path.insert(0, str(ROOT / "src"))
     import numpy as np
     import statsmodels.api as sm
@@ -117,49 +119,65 @@ def speccurve_bench() -> int:
     t = time.perf_counter()
     multiverse.null_chunk(problem, counts[:100])
     t_null = (time.perf_counter() - t) / 100
-    print(f"one full null draw (every specification, one process): {t_null * 1000:.1f} ms "
-          f"({t_null * multiverse.DRAWS:.1f} s per {multiverse.DRAWS} draws)")
+    print(f"one full null draw (every specification, Poisson refitted to convergence, one process): "
+          f"{t_null * 1000:.1f} ms ({t_null * multiverse.DRAWS:.1f} s per {multiverse.DRAWS} draws on one process)")
+    if os.environ.get("BENCH_COLD"):  # the notebook's resampling, cold (no cache), on 2 local processes
+        full = cluster_bootstrap.draw_counts(len(problem.countries), multiverse.DRAWS, 20201116)
+        t = time.perf_counter()
+        multiverse._resample(problem, full, 100, 2, None)
+        print(f"null draws, cold: {multiverse.DRAWS} draws on 2 processes in {time.perf_counter() - t:.1f} s")
     onestep_against_refit(problem, specs, counts)  # counts: draw_counts(..., draws, 20201116)
     return 0
 
 
+def onestep(problem, counts):
+    """The null draws as before issue 32: Poisson PML by one Newton step from the per-country blocks
+    (cluster_bootstrap.poisson_onestep), OLS as now; (coef, z) for every specification."""
+
+    from clusterstudy.estimation import cluster_bootstrap, multiverse
+
+    out = multiverse.null_chunk(problem, counts)
+    coef, z = out["coef"].copy(), out["z"].copy()
+    for bi, b in enumerate(problem.blocks):
+        for oi, mo in b.null_poisson.items():
+            r = cluster_bootstrap.poisson_onestep(mo, counts[:, b.block_countries])
+            c = r["coef"] - mo.beta[None, :, 0]
+            sel = ((problem.specs["block"] == bi) & (problem.specs["outcome_index"] == oi)
+                   & (problem.specs["estimator"] == multiverse.POISSON)).to_numpy()
+            cols = problem.specs.loc[sel, "column"].to_numpy()
+            coef[:, sel], z[:, sel] = c[:, cols], (c / r["se_cluster"])[:, cols]
+    return {"coef": coef, "z": z}, out
+
+
 def onestep_against_refit(problem, specs, counts) -> None:
-    """What the Poisson one-step costs in accuracy: the same draws with every Poisson specification
-    refitted by Newton's method to convergence; the curve statistics' p-values both ways."""
+    """What exactness costs and what the one-step got wrong: the same draws with the Poisson
+    specifications by one Newton step and refitted to convergence (the notebook's null), timed on
+    one process; |z| differences; the main panel's statistics' p-values both ways, also per estimator."""
     import numpy as np
     import pandas as pd
-    from joblib import Parallel, delayed
 
-    from clusterstudy.analyses import speccurve, speccurve_inference
-    from clusterstudy.estimation import batchfit, multiverse
+    from clusterstudy.analyses import speccurve_inference
+    from clusterstudy.estimation import cluster_bootstrap, multiverse
 
-    step = multiverse.resample(problem, draws=len(counts), seed=20201116, n_jobs=1)  # the draws of `counts`
-
-    def refit(b):
-        w = counts[:, b.country_index].astype(float)
-        out = {}
-        for oi in range(len(speccurve.OUTCOMES)):
-            obs = b.observed["Poisson PML", oi]
-            y = b.counts[None, :] * np.exp(-obs["coef"][0][:, None] * b.X.T)
-            r = batchfit.poisson(b.design, b.X, y, b.log_exposure[:, oi], w, start=obs["beta"][0], hc=False, tol=1e-8)
-            out[oi] = (r["coef"] - b.null_poisson[oi].beta[None, :, 0], r["coef"] / r["se_cluster"])
-        return out
-
-    fits = Parallel(n_jobs=2)(delayed(refit)(b) for b in problem.blocks)
-    coef, z = step["coef"].copy(), step["z"].copy()
-    for i, (blk, col, oi, est) in enumerate(problem.specs[["block", "column", "outcome_index", "estimator"]]
-                                             .itertuples(index=False)):
-        if est == "Poisson PML":
-            coef[:, i], z[:, i] = fits[blk][oi][0][:, col], fits[blk][oi][1][:, col]
-    cols = ["p_median", "p_share", "p_mean_z"]
-    both = pd.concat([speccurve_inference.inference(specs, step).set_index("construct")[cols].add_suffix(" one-step"),
-                      speccurve_inference.inference(specs, {"coef": coef, "z": z}).set_index("construct")[cols]
+    t = time.perf_counter()
+    for b in problem.blocks:
+        for mo in b.null_poisson.values():
+            cluster_bootstrap.poisson_onestep(mo, counts[:, b.block_countries])
+    t_step = time.perf_counter() - t
+    t = time.perf_counter()
+    step, exact = onestep(problem, counts)
+    t_exact = time.perf_counter() - t - t_step  # onestep() also runs the one-step once more
+    pois = (problem.specs["estimator"] == multiverse.POISSON).to_numpy()
+    dz = np.abs(exact["z"][:, pois] - step["z"][:, pois])
+    print(f"cost of exactness, Poisson null draws ({pois.sum():,} specifications x {len(counts)} draws, one "
+          f"process): one step {t_step:.1f} s, refitted to convergence {t_exact:.1f} s (with the OLS draws)")
+    print(f"one step against the refit, the same {len(counts)} draws: median |z difference| {np.median(dz):.3f} "
+          f"(95th percentile {np.quantile(dz, 0.95):.3f}); p-values of the main panel's statistics (share of draws):")
+    cols = ["p_median", "p_share", "p_mean_z", "p_share_ols", "p_share_ppml"]
+    both = pd.concat([speccurve_inference.main_inference(specs, step).set_index("construct")[cols]
+                      .add_suffix(" one-step"),
+                      speccurve_inference.main_inference(specs, exact).set_index("construct")[cols]
                       .add_suffix(" refit")], axis=1)
-    pois = (problem.specs["estimator"] == "Poisson PML").to_numpy()
-    dz = np.abs(z[:, pois] - step["z"][:, pois])
-    print(f"Poisson one-step against refits to convergence, the same {len(counts)} draws: median |z difference| "
-          f"{np.median(dz):.3f} (95th percentile {np.quantile(dz, 0.95):.3f}); p-values of the curve statistics "
-          f"(share of draws):")
     print(both.round(3).to_markdown())
 
 

@@ -17,6 +17,10 @@ The grid (one declaration per choice; a construct is one entry of :data:`CONSTRU
 - *controls* (none, size, + tertiary share, + GDP (a mediator), + R&D intensity 2000-2004 (a
   confounder measured before)), *fixed effects* (none or country).
 
+Two of these choices are ones the compendium rejects elsewhere (:data:`REJECTED`: GDP per head as a
+control, a possible mediator; the locational-Gini traded split): their specifications are estimated
+and shown in a separate, labelled panel (``panel`` column), out of the main curve and its share tests.
+
 Inference is not a specification: errors are clustered by country in every specification,
 with p-values and intervals from t(G-1), G the countries of the specification's sample.
 Every specification is distinct: a star rule that gives the same measure as another in a
@@ -39,8 +43,9 @@ conditional mean, and each draw's slope is taken relative to the full-sample fit
 outcome, which is not exactly zero when the measure has outlying values); countries are drawn
 with replacement (a cluster bootstrap: weight = copies of the country); every specification is
 re-estimated on each draw (OLS: a weighted sum of per-country cross-products, no refit;
-Poisson: one Newton step from the full-sample null fit, from per-country scores and Hessians,
-:func:`clusterstudy.estimation.cluster_bootstrap.poisson_onestep`); and three statistics per
+Poisson: refitted to convergence, warm-started by one Newton step from the full-sample null fit's
+per-country scores and Hessians, :func:`clusterstudy.estimation.cluster_bootstrap.poisson_onestep`, then
+Newton's method on the rows, :func:`clusterstudy.estimation.batchfit.poisson`); and three statistics per
 construct are compared with their null distributions
 (:mod:`clusterstudy.analyses.speccurve_inference`). Draw ``d`` uses a seed spawned from
 ``(seed, d)``, so results do not depend on how draws are split among workers.
@@ -146,6 +151,13 @@ CHOICES = ["construct", "star_rule", "traded_split", "sectors", "period", "desig
            "estimator", "controls", "fixed_effects"]
 DRAWS = multiverse.DRAWS
 ALPHA = multiverse.ALPHA
+# choices the compendium itself rejects elsewhere: estimated, but shown in a separate, labelled panel, out of
+# the main curve and its share tests (issue 32)
+MAIN = "main"
+REJECTED = {  # (choice, value) -> what it is, for the panel's label; why the compendium rejects it: the notebook
+    ("controls", "size + tertiary + GDP"): "GDP per head as a control (a possible mediator)",
+    ("traded_split", "locational Gini"): "the locational-Gini traded split",
+}
 
 
 @functools.cache
@@ -273,7 +285,19 @@ def build(constructs: list[str] | None = None, periods: list[str] | None = None,
     return multiverse.Problem(blocks, countries, specs, list(CHOICES))
 
 
+def panel(specs: pd.DataFrame) -> pd.Series:
+    """Each specification's panel: :data:`MAIN`, or ``rejected: `` and the :data:`REJECTED` choices it makes."""
+    reasons = pd.Series([[] for _ in range(len(specs))], index=specs.index, dtype=object)
+    for (choice, value), why in REJECTED.items():
+        hit = specs[choice] == value
+        reasons[hit] = [[*r, why] for r in reasons[hit]]
+    return reasons.map(lambda r: "rejected: " + " and ".join(r) if r else MAIN)
+
+
 def estimate(problem: multiverse.Problem) -> pd.DataFrame:
-    """Every specification of the grid fitted on the observed data (:func:`clusterstudy.estimation.multiverse.estimate`)."""
-    return multiverse.estimate(problem, ALPHA)
+    """Every specification of the grid fitted on the observed data (:func:`clusterstudy.estimation.multiverse.estimate`),
+    with its ``panel`` (:func:`panel`)."""
+    out = multiverse.estimate(problem, ALPHA)
+    out.insert(len(CHOICES), "panel", panel(out))
+    return out
 

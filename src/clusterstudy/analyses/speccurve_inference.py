@@ -6,6 +6,10 @@ one-sided p-value from the draws: the median estimate, the share of specificatio
 in the dominant sign (two-sided t(G-1) test at :data:`ALPHA`, G the countries of the
 specification's sample, in the observed data and in every draw), and the mean z. Also the
 tables the notebook shows: shares per construct, the choices and the constructs.
+
+The reported test (:func:`main_inference`) is on the main panel only (the choices the compendium
+itself rejects, :data:`clusterstudy.analyses.speccurve.REJECTED`, are left out) and is also
+computed per estimator (OLS only, PPML only): a share that rests on one estimator shows there.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from clusterstudy.analyses.speccurve import ALPHA, CHOICES, CONSTRUCTS, STAR_RULES
+from clusterstudy.analyses.speccurve import ALPHA, CHOICES, CONSTRUCTS, MAIN, REJECTED, STAR_RULES
 from clusterstudy.core.prose import pct, pval
+from clusterstudy.estimation import multiverse
 from clusterstudy.measures import catalogue
 
 
@@ -58,6 +63,41 @@ def inference(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# the share test per estimator: column suffix of each
+ESTIMATOR_SUFFIX = {multiverse.OLS: "ols", multiverse.POISSON: "ppml"}
+BY_ESTIMATOR = ["specifications", "dominant_sign", "share_significant_dominant", "p_share", "mean_z", "p_mean_z"]
+
+
+def select(specs: pd.DataFrame, null: dict[str, np.ndarray], mask) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The specifications where ``mask`` holds and their columns of the null draws."""
+    m = np.asarray(mask, dtype=bool)
+    return specs[m].reset_index(drop=True), {k: v[:, m] for k, v in null.items()}
+
+
+def main_inference(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataFrame:
+    """:func:`inference` on the main panel, with the share test (and mean z) per estimator beside it
+    (columns suffixed ``_ols`` and ``_ppml``; each with its own dominant sign)."""
+    s, n = select(specs, null, specs["panel"] == MAIN)
+    out = inference(s, n)
+    for est, suffix in ESTIMATOR_SUFFIX.items():
+        e, ne = select(s, n, s["estimator"] == est)
+        by = inference(e, ne).set_index("construct")[BY_ESTIMATOR].add_suffix(f"_{suffix}")
+        out = out.join(by, on="construct")
+    return out
+
+
+def rejected_inference(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataFrame:
+    """:func:`inference` per construct on the specifications outside the main panel (descriptive: the
+    choices the compendium rejects), labelled with the rejected choices each construct's panel holds."""
+    s, n = select(specs, null, specs["panel"] != MAIN)
+    out = inference(s, n)
+    def label(g: pd.DataFrame) -> str:
+        return "rejected: " + " or ".join(why for (choice, value), why in REJECTED.items() if (g[choice] == value).any())
+
+    out.insert(1, "panel", out["construct"].map({c: label(g) for c, g in s.groupby("construct", sort=False)}))
+    return out
+
+
 def null_statistics(specs: pd.DataFrame, null: dict[str, np.ndarray]) -> pd.DataFrame:
     """Long table of the three statistics per construct and draw (for the null-distribution figure)."""
     out = []
@@ -96,13 +136,29 @@ def constructs_table() -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- finding sentences
-def inference_sentence(inference: pd.DataFrame) -> str:
-    """Per construct: shares of significant estimates and Simonsohn et al.'s share test under the null."""
+def estimator_sentence(row: pd.Series) -> str:
+    """The share test of one construct per estimator (OLS only, PPML only), from :func:`main_inference`'s columns."""
     parts = []
-    for r in inference.itertuples():
-        dominant = "positive" if r.dominant_sign == "+" else "negative"
-        parts.append(f"{catalogue.short(r.construct)} (expected {r.expected_sign}): {pct(r.share_positive_significant)} "
-                     f"positive and {pct(r.share_negative_significant)} negative significant of "
-                     f"{int(r.specifications)}, mostly {dominant}, share test {pval(r.p_share)}")
+    for est, suffix in ESTIMATOR_SUFFIX.items():
+        if f"p_share_{suffix}" not in row.index or pd.isna(row[f"p_share_{suffix}"]):
+            continue
+        parts.append(f"{est} only {pct(row[f'share_significant_dominant_{suffix}'])} significant with sign "
+                     f"{row[f'dominant_sign_{suffix}']} of {int(row[f'specifications_{suffix}'])} "
+                     f"(share test {pval(row[f'p_share_{suffix}'])})")
+    return "; ".join(parts)
+
+
+def inference_sentence(inference: pd.DataFrame) -> str:
+    """Per construct: shares of significant estimates and Simonsohn et al.'s share test under the null
+    (its p: the share of cluster-bootstrap draws under the null at least as extreme), also per estimator
+    where the table has it."""
+    parts = []
+    for _, r in inference.iterrows():
+        dominant = "positive" if r["dominant_sign"] == "+" else "negative"
+        by = estimator_sentence(r)
+        parts.append(f"{catalogue.short(r['construct'])} (expected {r['expected_sign']}): "
+                     f"{pct(r['share_positive_significant'])} positive and {pct(r['share_negative_significant'])} "
+                     f"negative significant of {int(r['specifications'])}, mostly {dominant}, share test "
+                     f"{pval(r['p_share'])}" + (f" ({by})" if by else ""))
     draws = int(inference["draws"].iloc[0])
     return f"{int(inference['specifications'].sum()):,} specifications, {draws} draws under the null: " + "; ".join(parts)

@@ -205,3 +205,92 @@ def poisson(design: Design, X: np.ndarray, y: np.ndarray, offset: np.ndarray, w:
     var_cl = np.einsum("dmp,dmpk,dmk->dm", Hinv[..., 0, :], meat_cl, Hinv[..., :, 0]) * corr[:, None]
     return {"coef": beta[..., 0], "beta": beta, "se_cluster": np.sqrt(var_cl), "se_hc": np.sqrt(var_hc),
             "nobs": n_obs, "converged": converged}
+
+
+def poisson_draws(design: Design, X: np.ndarray, y: np.ndarray, offset: np.ndarray, w: np.ndarray,
+                  start: np.ndarray, tol: float = 1e-8, max_iter: int = 25) -> dict[str, np.ndarray]:
+    """:func:`poisson` for many weight rows from a close start: full Newton steps, no step halving.
+
+    The same estimator (the absorbed factor concentrated out, the cluster sandwich with statsmodels'
+    small-sample factor), organised for bootstrap draws: every draw's linear predictor, score and
+    weighted Hessian are products over the rows (the weights folded into the mean), group sums run
+    along contiguous rows, and a step runs only on the draws with a fit still moving. ``y`` (m, n);
+    ``w`` (D, n); ``start`` (D, m, p), e.g. a one-step estimate. A fit has converged when its last
+    step moved no coefficient by ``tol`` or more; the standard errors are computed at the final
+    estimate. Fits still moving after ``max_iter`` steps (or non-finite) come back with ``converged``
+    False, for a caller to refit with :func:`poisson` (step halving). Returns ``coef``,
+    ``se_cluster``, ``beta`` (D, m, p), ``nobs``, ``converged`` (D, m) and ``iterations``.
+    """
+    n, q = design.Z.shape
+    m, D, p = X.shape[1], w.shape[0], q + 1
+    A, C = design.absorb_starts, design.cluster_starts
+    group = np.repeat(np.arange(len(A)), np.diff(np.append(A, n)))  # each row's group of the factor
+    Zc = design.Z - design.Z.mean(axis=0)  # as in :func:`poisson`
+    B = np.concatenate([X.T[:, :, None], np.broadcast_to(Zc[None], (m, n, q))], axis=2)  # (m, n, p)
+    # per column: the rows' p*p products of the regressors
+    Bkl = (B[..., :, None] * B[..., None, :]).reshape(m, n, p * p)
+    Bt = np.ascontiguousarray(B.transpose(0, 2, 1))  # (m, p, n): each regressor's rows contiguous
+    Y = np.broadcast_to(y, (m, n))
+    beta = np.array(np.broadcast_to(start, (D, m, p)).transpose(1, 0, 2))  # (m, D, p)
+
+    def gsum(a: np.ndarray, starts: np.ndarray = A) -> np.ndarray:  # group sums over the rows (last axis)
+        return np.add.reduceat(a, starts, axis=-1)
+
+    def pieces(bt: np.ndarray, wd: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Score, concentrated Hessian, group means of the regressors and residuals at ``bt`` (m, d, p)."""
+        eta = offset[None, None, :] + bt[..., :1] * Bt[:, None, 0]
+        for k in range(1, p):
+            eta += bt[..., k:k + 1] * Bt[:, None, k]
+        e = np.exp(eta)
+        wy = wd[None] * Y[:, None, :]
+        swy = gsum(wy)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mu = e * np.where(swy > 0, swy / gsum(wd[None] * e), 0.0)[..., group]
+        v = wd[None] * mu
+        m1 = np.stack([gsum(v * Bt[:, None, k]) for k in range(p)], axis=-1)  # (m, d, GA, p)
+        m0 = gsum(v)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bbar = np.where(m0[..., None] > 0, m1 / m0[..., None], 0.0)
+        H = (v @ Bkl).reshape(m, len(wd), p, p) - bbar.swapaxes(-1, -2) @ m1
+        return (wy - v) @ B, H, bbar, Y[:, None, :] - mu
+
+    converged, failed = np.zeros((m, D), dtype=bool), np.zeros((m, D), dtype=bool)
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 (reported)
+        act = np.flatnonzero(~converged.all(axis=0))  # draws with a fit still moving
+        with np.errstate(over="ignore", invalid="ignore"):
+            score, H, _, _ = pieces(beta[:, act], w[act])
+        # a fit that has run off (non-finite) stops here, unconverged, for the caller's step-halving refit
+        bad = failed[:, act] | ~np.isfinite(H).all(axis=(-1, -2)) | ~np.isfinite(score).all(axis=-1)
+        failed[:, act] |= bad
+        H[bad], score[bad] = np.eye(p), 0.0
+        try:
+            delta = np.linalg.solve(H, score[..., None])[..., 0]
+        except np.linalg.LinAlgError:  # a singular Hessian: that fit fails, the others take their step
+            with np.errstate(invalid="ignore", divide="ignore"):
+                delta = (np.linalg.pinv(H) @ score[..., None])[..., 0]
+            sing = np.abs(np.linalg.det(H)) < 1e-300
+            failed[:, act] |= sing
+            delta[sing] = 0.0
+        delta[converged[:, act] | failed[:, act]] = 0.0  # converged or failed fits stay put
+        beta[:, act] += delta
+        converged[:, act] |= (np.abs(delta).max(axis=2) < tol) & ~failed[:, act]
+        if (converged | failed).all():
+            break
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, H, bbar, resid = pieces(beta, w)  # the sandwich at the final estimate
+    H[failed] = np.eye(p)
+    # per-cluster scores, regressors centred on their mu-weighted mean in the factor's group
+    sc = np.stack([gsum(resid * (Bt[:, None, k] - bbar[..., group, k]), C) for k in range(p)], axis=-1)  # (m, D, C, p)
+    c = _counts(w, C)  # (D, C)
+    meat = (sc * c[None, :, :, None]).swapaxes(-1, -2) @ sc
+    with np.errstate(invalid="ignore"):
+        Hinv = np.linalg.inv(H)
+    var = np.einsum("mdp,mdpk,mdk->md", Hinv[..., 0, :], meat, Hinv[..., :, 0])
+    n_obs = w.sum(axis=1)
+    n_clusters = c.sum(axis=1)
+    k = p + (gsum(w) > 0).sum(axis=1)
+    corr = n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - k)
+    out = beta.transpose(1, 0, 2)
+    return {"coef": out[..., 0], "beta": out, "se_cluster": np.sqrt(var * corr[None]).T, "nobs": n_obs,
+            "converged": converged.T, "iterations": np.array(iterations)}

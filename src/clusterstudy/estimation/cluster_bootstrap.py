@@ -154,7 +154,8 @@ def poisson_onestep(mo: PoissonMoments, counts: np.ndarray) -> dict[str, np.ndar
 
     ``delta = (sum_g c_g H_g)^-1 sum_g c_g s_g``; the standard error is the cluster sandwich with
     each cluster's score linearised at the draw's estimate, ``s_g - H_g delta``, and statsmodels'
-    small-sample factor. Returns ``coef``, ``se_cluster`` (D, m) and ``nobs`` (D,).
+    small-sample factor. Returns ``coef``, ``se_cluster`` (D, m), ``beta`` (D, m, p: the step's estimate,
+    a warm start for a refit) and ``nobs`` (D,).
     """
     c = np.asarray(counts, float)
     D, G = c.shape
@@ -172,8 +173,8 @@ def poisson_onestep(mo: PoissonMoments, counts: np.ndarray) -> dict[str, np.ndar
     var = np.einsum("dg,dgm->dm", c, influence * influence)
     k = p + ((c > 0).sum(axis=1) if mo.fixed_effects else 0)
     n_obs = c @ mo.rows
-    return {"coef": mo.beta[None, :, 0] + delta[..., 0], "se_cluster": np.sqrt(var * _small_sample(c, n_obs, k)[:, None]),
-            "nobs": n_obs}
+    return {"coef": mo.beta[None, :, 0] + delta[..., 0], "beta": mo.beta[None] + delta,
+            "se_cluster": np.sqrt(var * _small_sample(c, n_obs, k)[:, None]), "nobs": n_obs}
 
 
 def draw_counts(n_clusters: int, draws: int, seed: int) -> np.ndarray:

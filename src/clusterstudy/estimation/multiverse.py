@@ -8,7 +8,9 @@ them all (OLS of the log rate from per-cluster sufficient statistics,
 :mod:`clusterstudy.estimation.cluster_bootstrap`; Poisson PML of the count by Newton's method on all
 columns at once, :mod:`clusterstudy.estimation.batchfit`), with errors clustered and p-values from
 t(G-1). :func:`resample` draws clusters with replacement under the null of no effect (OLS:
-``log y - b x``; Poisson: ``y exp(-b x)``, one Newton step per draw from the full-sample null fit)
+``log y - b x``; Poisson: ``y exp(-b x)``, refitted to convergence on every draw: warm-started by one
+Newton step from the full-sample null fit's per-country scores and Hessians, then Newton's method on
+the rows to :data:`NULL_TOL`)
 on local processes (joblib) or a Dask cluster; the draws are kept in the content-addressed cache
 (:mod:`clusterstudy.core.cache`). Draw ``d`` uses a seed spawned from ``(seed, d)``, so results do not
 depend on how draws are split among workers.
@@ -30,6 +32,7 @@ OLS, POISSON = "OLS on logs", "Poisson PML"
 ESTIMATORS = (OLS, POISSON)
 DRAWS = 2000
 ALPHA = 0.05
+NULL_TOL = 1e-6  # a Newton step below this leaves an error of its square (quadratic convergence)
 
 
 @dataclass
@@ -71,10 +74,10 @@ def _fit_block(b: Block, w: np.ndarray, null: bool) -> dict[tuple[str, int], dic
             coef = coef - b.observed[OLS, oi]["coef"][0]
         out[OLS, oi] = {"coef": coef, "cluster": r["se_cluster"][..., oi], "n": r["nobs"]}
     for oi in range(b.log_rates.shape[1]):
-        if null:  # one Newton step per draw from the full-sample fit of y exp(-b x), centred on that fit
-            mo = b.null_poisson[oi]
-            r = cluster_bootstrap.poisson_onestep(mo, w[:, b.design.cluster_starts])
-            out[POISSON, oi] = {"coef": r["coef"] - mo.beta[None, :, 0], "cluster": r["se_cluster"], "n": r["nobs"]}
+        if null:  # each draw's fit of y exp(-b x) to convergence, centred on the full-sample fit
+            r = null_refit(b, oi, w)
+            out[POISSON, oi] = {"coef": r["coef"] - b.null_poisson[oi].beta[None, :, 0], "cluster": r["se_cluster"],
+                                "n": r["nobs"]}
             continue
         r = _poisson(b, b.counts, oi, None)
         out[POISSON, oi] = {"coef": r["coef"], "beta": r["beta"], "cluster": r["se_cluster"], "n": r["nobs"]}
@@ -89,10 +92,38 @@ def _poisson(b: Block, y: np.ndarray, oi: int, start: np.ndarray | None) -> dict
     return r
 
 
+def _null_counts(b: Block, oi: int) -> np.ndarray:
+    """The null-imposed counts ``y exp(-b x)`` of every measure column (m, n)."""
+    return b.counts[None, :] * np.exp(-b.observed[POISSON, oi]["coef"][0][:, None] * b.X.T)
+
+
+def null_refit(b: Block, oi: int, w: np.ndarray, tol: float = NULL_TOL) -> dict[str, np.ndarray]:
+    """Poisson PML of the null-imposed counts refitted to convergence on each draw (row weights ``w``, (D, n)).
+
+    Warm start: one Newton step from the full-sample null fit's per-country scores and Hessians
+    (:func:`cluster_bootstrap.poisson_onestep`); then full Newton steps on the rows
+    (:func:`batchfit.poisson_draws`) until no coefficient moves by ``tol``; a fit still moving after
+    those steps is refitted with step halving (:func:`batchfit.poisson`).
+    """
+    mo = b.null_poisson[oi]
+    step = cluster_bootstrap.poisson_onestep(mo, w[:, b.design.cluster_starts])
+    start = step["beta"][..., :b.design.Z.shape[1] + 1]  # slope and controls (no intercept: concentrated out)
+    y, offset = _null_counts(b, oi), b.log_exposure[:, oi]
+    r = batchfit.poisson_draws(b.design, b.X, y, offset, w, start, tol=tol)
+    for d in np.flatnonzero(~r["converged"].all(axis=1)):  # from the full-sample null fit, with step halving
+        slow = batchfit.poisson(b.design, b.X, y, offset, w[d:d + 1], start=mo.beta[:, :start.shape[2]], hc=False,
+                                tol=tol)
+        if not slow["converged"].all():
+            raise RuntimeError(f"a null draw's Poisson PML did not converge in block {b.key}")
+        for k in ("coef", "se_cluster"):
+            r[k][d] = slow[k][0]
+    return r
+
+
 def _null_poisson(b: Block, oi: int) -> cluster_bootstrap.PoissonMoments:
     """Per-country score and Hessian at the full-sample Poisson fit of the null-imposed ``y exp(-b x)``."""
     obs = b.observed[POISSON, oi]
-    y = b.counts[None, :] * np.exp(-obs["coef"][0][:, None] * b.X.T)  # (m, n)
+    y = _null_counts(b, oi)  # (m, n)
     start = obs["beta"][0].copy()
     start[:, 0] = 0.0
     fit = _poisson(b, y, oi, start)

@@ -7,12 +7,18 @@ spatial HAC covariance. Models start from a fitted OLS of :mod:`clusterstudy.est
 (its design matrix, so the specification is the analysis's own):
 
 - :func:`slx`: the OLS plus the spatial lags ``W x`` of its non-fixed-effect regressors
-  (Halleck Vega & Elhorst 2015), errors clustered as in the OLS, wild cluster bootstrap p;
-  the direct effect of ``x`` is its coefficient, the indirect (spillover) effect that of ``W x``;
+  (Halleck Vega & Elhorst 2015), errors clustered as in the OLS (t(G-1)), wild cluster bootstrap p;
+  the direct effect of ``x`` is its coefficient, the indirect (spillover) effect that of ``W x``,
+  the total their sum (the coefficient of ``x`` once ``W x`` enters as ``W x - x``, so it has a
+  wild p too). The reported spatial model: its inference is the analyses' own;
 - :func:`durbin`: ``y = rho W y + X b + W X t + e`` by ML; direct, indirect and total effects
-  (LeSage & Pace 2009) with p-values from 1,000 draws of the estimates' asymptotic normal
-  distribution (fixed seed);
-- :func:`hac`: the OLS with Kelejian-Prucha HAC errors (triangular kernel, adaptive bandwidth).
+  (LeSage & Pace 2009) with classical p-values (ML asymptotic, homoskedastic, not robust to the
+  clustering) from 1,000 draws of the estimates' asymptotic normal distribution (fixed seed):
+  descriptive only;
+- :func:`hac`: the OLS with Kelejian-Prucha HAC errors (triangular kernel, adaptive bandwidth);
+- :func:`conley`: the OLS with Conley (1999) errors at fixed distance cut-offs, spreg's HAC with a
+  fixed-bandwidth triangular (Bartlett) kernel: ``(X'X)^-1 X' diag(u) K diag(u) X (X'X)^-1``,
+  ``K_ij = max(0, 1 - d_ij / cutoff)``.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ SEED = 20261124
 PERMUTATIONS = 999
 DRAWS = 1000
 HAC_K = 15
+CONLEY_KM = (100, 200, 300, 500, 750, 1000, 1500)  # distance cut-offs of the Conley sweep
+SDM_P = "classical p (ML asymptotic, not robust to clustering)"
 DIAGNOSTIC_COLUMNS = ["model", "variable", "weights", "n", "morans_i", "expected_i", "z", "p", "p_kind",
                       "lm_error", "p_lm_error", "robust_lm_error", "p_robust_lm_error",
                       "lm_lag", "p_lm_lag", "robust_lm_lag", "p_robust_lm_lag"]
@@ -155,7 +163,7 @@ def _clustered(y, X: pd.DataFrame, meta: dict):
     exog = sm.add_constant(X, has_constant="add").rename(columns={"const": "Intercept"})
     model = sm.OLS(y, exog)
     if meta["groups"] is not None and meta["se_type"].startswith("clustered"):
-        res = model.fit(cov_type="cluster", cov_kwds={"groups": meta["groups"]})
+        res = model.fit(cov_type="cluster", cov_kwds={"groups": meta["groups"]}, use_t=True)  # t(G-1), as models.fit
     else:
         res = model.fit(cov_type="HC3")
     res.cs_meta = {**meta, "estimator": "OLS (SLX)"}
@@ -165,20 +173,30 @@ def _clustered(y, X: pd.DataFrame, meta: dict):
 def slx(result, w, term: str, name: str, model: str, wild: bool = True) -> pd.DataFrame:
     """Spatial lag of X: the OLS plus ``W x`` for each non-fixed-effect regressor.
 
-    Rows ``effect`` = direct (coefficient of ``term``) and indirect (of ``W_term``), errors as
-    in the OLS (clustered or HC3), wild cluster bootstrap p of both where clustered.
+    Rows ``effect`` = direct (coefficient of ``term``), indirect (of ``W_term``) and total (their
+    sum: the coefficient of ``term`` when each ``W x`` enters as ``W x - x``), errors as in the OLS
+    (clustered with t(G-1), or HC3), wild cluster bootstrap p of each where clustered.
     """
     y, X, ids = design(result)
     w = reorder(w, ids)
-    Xw = pd.concat([X, _lag(w, X, _lagged(X))], axis=1)
-    res = _clustered(y, Xw, result.cs_meta)
-    res.cs_meta["estimator"] = "OLS"
-    clustered = res.cs_meta["groups"] is not None and res.cs_meta["se_type"].startswith("clustered")
-    t = models.tidy(res, model, wild_terms=(term, f"W_{term}") if wild and clustered else ())
-    t = t[t["term"].isin([term, f"W_{term}"])].copy()
-    t["effect"] = np.where(t["term"] == term, "direct", "indirect")
+    lags = _lag(w, X, _lagged(X))
+    clustered = result.cs_meta["groups"] is not None and result.cs_meta["se_type"].startswith("clustered")
+    out = []
+    for total in (False, True):
+        # total: y = a + b x + t Wx = a + (b + t) x + t (Wx - x)
+        extra = lags - X[_lagged(X)].to_numpy() if total else lags
+        res = _clustered(y, pd.concat([X, extra], axis=1), result.cs_meta)
+        res.cs_meta["estimator"] = "OLS"
+        terms = (term,) if total else (term, f"W_{term}")
+        t = models.tidy(res, model, wild_terms=terms if wild and clustered else ())
+        t = t[t["term"].isin(terms)].copy()
+        t["effect"] = "total" if total else np.where(t["term"] == term, "direct", "indirect")
+        out.append(t)
+    t = pd.concat(out, ignore_index=True)
     t["term"] = term
     t["estimator"] = "SLX (OLS with W x)"
+    if clustered:
+        t["se_type"] = t["se_type"] + ", t(G-1)"
     return t.assign(weights=name)[MODEL_COLUMNS]
 
 
@@ -192,10 +210,11 @@ def _impacts(rho: float, b: float, t: float, eig: np.ndarray, n: int) -> tuple[f
 def durbin(result, w, term: str, name: str, model: str, draws: int = DRAWS, seed: int = SEED) -> pd.DataFrame:
     """Spatial Durbin model by ML (spreg.ML_Lag on X and W X) with LeSage-Pace effects of ``term``.
 
-    Effects are evaluated at the estimates; their standard errors, p-values (normal, two-sided)
-    and 95% intervals come from ``draws`` draws of (rho, b, t) from the ML estimates'
-    asymptotic normal distribution (fixed ``seed``). A row ``rho`` gives the spatial
-    autoregressive parameter.
+    Descriptive: effects are evaluated at the estimates; their standard errors, classical
+    p-values (normal, two-sided) and 95% intervals come from ``draws`` draws of (rho, b, t) from
+    the ML estimates' asymptotic normal distribution (fixed ``seed``), which assumes homoskedastic
+    errors independent across clusters given the spatial process. A row ``rho`` gives the
+    spatial autoregressive parameter.
     """
     import spreg
 
@@ -222,35 +241,66 @@ def durbin(result, w, term: str, name: str, model: str, draws: int = DRAWS, seed
         rows.append({"effect": effect, "coef": point[i], "se": se, "p": float(2 * stats.norm.sf(abs(point[i] / se))),
                      "ci_low": float(np.quantile(sims[:, i], 0.025)),
                      "ci_high": float(np.quantile(sims[:, i], 0.975)),
-                     "se_type": f"ML asymptotic, {draws} simulated draws (LeSage & Pace 2009)"})
+                     "se_type": f"{SDM_P}, {draws} simulated draws (LeSage & Pace 2009)"})
     rse = float(np.sqrt(vm.at["rho", "rho"]))
     rows.append({"effect": "rho", "coef": float(est["rho"]), "se": rse,
                  "p": float(2 * stats.norm.sf(abs(est["rho"] / rse))),
                  "ci_low": float(est["rho"] - 1.96 * rse), "ci_high": float(est["rho"] + 1.96 * rse),
-                 "se_type": "ML asymptotic"})
+                 "se_type": SDM_P})
     out = pd.DataFrame(rows).assign(model=model, weights=name, term=term, p_wild=np.nan, n=n,
                                     estimator="spatial Durbin (ML)")
     return out[MODEL_COLUMNS]
 
 
-def hac(result, points: np.ndarray, term: str, model: str, k: int = HAC_K) -> pd.DataFrame:
-    """The OLS with Kelejian-Prucha spatial HAC errors (spreg; triangular kernel, bandwidth = distance
-    to the ``k``-th nearest neighbour), one row for ``term``. ``points`` are the rows' coordinates."""
+def _spreg_hac(result, kernel, term: str) -> dict:
+    """The OLS of ``result`` with spreg's HAC covariance for the kernel weights ``kernel`` (rows in the design's order)."""
     import spreg
-    from libpysal.weights import Kernel
 
     y, X, ids = design(result)
-    kw = Kernel(points, k=k, fixed=False, function="triangular", diagonal=True)
-    ols = spreg.OLS(y.reshape(-1, 1), X.to_numpy(), robust="hac", gwk=kw, sig2n_k=True, nonspat_diag=False,
+    ols = spreg.OLS(y.reshape(-1, 1), X.to_numpy(), robust="hac", gwk=kernel, sig2n_k=True, nonspat_diag=False,
                     name_x=list(X.columns))
     i = 1 + list(X.columns).index(term)
     coef, se = float(ols.betas[i, 0]), float(np.sqrt(ols.vm[i, i]))
-    tval, p = ols.t_stat[i]
     half = se * float(stats.t.ppf(0.975, ols.n - ols.k))
-    return pd.DataFrame([{"model": model, "weights": f"kernel (triangular, k={k})", "term": term, "effect": "coefficient",
-                          "coef": coef, "se": se, "p": float(p), "ci_low": coef - half, "ci_high": coef + half,
-                          "p_wild": np.nan, "n": len(ids), "estimator": "OLS (spatial HAC)",
+    return {"term": term, "coef": coef, "se": se, "p": float(ols.t_stat[i][1]), "ci_low": coef - half,
+            "ci_high": coef + half, "n": len(ids)}
+
+
+def hac(result, points: np.ndarray, term: str, model: str, k: int = HAC_K) -> pd.DataFrame:
+    """The OLS with Kelejian-Prucha spatial HAC errors (spreg; triangular kernel, bandwidth = distance
+    to the ``k``-th nearest neighbour), one row for ``term``. ``points`` are the rows' coordinates."""
+    from libpysal.weights import Kernel
+
+    kw = Kernel(points, k=k, fixed=False, function="triangular", diagonal=True)
+    return pd.DataFrame([{"model": model, "weights": f"kernel (triangular, k={k})", "effect": "coefficient",
+                          **_spreg_hac(result, kw, term), "p_wild": np.nan, "estimator": "OLS (spatial HAC)",
                           "se_type": f"spatial HAC (Kelejian-Prucha, triangular kernel, adaptive k={k})"}])[MODEL_COLUMNS]
+
+
+def conley(result, points: np.ndarray, term: str, model: str, cutoffs_km: tuple[float, ...] = CONLEY_KM) -> pd.DataFrame:
+    """The OLS coefficient of ``term`` with Conley (1999) standard errors at each distance cut-off.
+
+    ``points``: the rows' projected coordinates in metres. The kernel is Bartlett (triangular,
+    ``1 - d / cutoff`` within the cut-off, 0 beyond), fixed bandwidth, which keeps the covariance
+    positive semi-definite; p from t(n-k) (spreg). ``neighbours``: mean number of other units
+    within the cut-off.
+    """
+    from libpysal.weights import Kernel
+
+    pts = np.asarray(points, dtype=float)
+    if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) != len(design(result)[2]):
+        raise ValueError("conley needs one projected (x, y) point in metres per row of the model")
+    d = np.sqrt(((pts[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2))
+    rows = []
+    for km in cutoffs_km:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "not fully connected": units alone within a short cut-off
+            kw = Kernel(pts, bandwidth=km * 1000.0, fixed=True, function="triangular", diagonal=True)
+        rows.append({"model": model, "cutoff_km": km, **_spreg_hac(result, kw, term),
+                     "neighbours": float(((d <= km * 1000.0).sum(axis=1) - 1).mean()),
+                     "estimator": "OLS (Conley)", "se_type": f"Conley (1999), Bartlett kernel, cut-off {km:,} km; "
+                                                            "p from t(n-k)"})
+    return pd.DataFrame(rows)
 
 
 def ols_row(result, term: str, model: str, wild: bool = True) -> pd.DataFrame:
