@@ -38,7 +38,7 @@ export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export CLUSTERS_MIRROR := $(abspath $(MIRROR))
 
-TIMEOUT ?= 1800
+TIMEOUT ?= 3600
 RUN := $(PY) -m clusterstudy run-notebook --timeout $(TIMEOUT)
 SRCDIR := src/clusterstudy
 
