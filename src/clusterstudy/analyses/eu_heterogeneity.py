@@ -3,7 +3,7 @@
 CLUSNET's claim is about city regions. Each moderator (:data:`MODERATORS`) enters the default
 model with its interaction with the standardised measure, across and within countries; errors
 clustered by country (t(G-1)), the wild cluster restricted bootstrap p of the interaction, and
-the family of interactions adjusted together (Romano–Wolf with the wild cluster bootstrap,
+the family of interactions adjusted together (Romano–Wolf with the restricted wild cluster bootstrap,
 :func:`clusterstudy.estimation.multiple_testing.adjust_family`; Holm on the wild p as the check).
 
 - ``capital``: the NUTS-2 region holding the national capital (:data:`CAPITAL_REGIONS`; London as
@@ -85,9 +85,9 @@ def heterogeneity_table(frame: pd.DataFrame, measure: str, controls: list[str], 
                          "moderated_regions": int((res.model.data.frame[moderator] > 0).sum())
                          if moderator != "log_density" else int(r["n"])})
     out = pd.DataFrame(rows)
-    adj = multiple_testing.adjust_family(fits, B=B, seed=seed, p_holm_from=out["p_wild"].tolist())
+    adj = multiple_testing.adjust_family(fits, B=B, seed=seed, p_holm_from=out["p_wild"].tolist(), restricted=True)
     out["p_adjusted"], out["p_holm"] = adj["p_adjusted"].to_numpy(), adj["p_holm"].to_numpy()
-    out["family"] = "Europe heterogeneity interactions: Romano-Wolf, wild cluster bootstrap"
+    out["family"] = f"Europe heterogeneity interactions: {multiple_testing.RW_RESTRICTED}"
     out["family_size"] = len(fits)
     return out[COLUMNS]
 

@@ -132,6 +132,7 @@ def headline(regions: pd.DataFrame, measures: tuple[str, ...] = indices.ALL_MEAS
 
 # the three constructs of the findings: strength, concentration, variety
 HEADLINE_MEASURES = ("cluster_strength_traded", "hhi", "related_variety")
+PRIMARY_MEASURE = HEADLINE_MEASURES[0]  # the primary construct of the European claims (traded cluster strength)
 
 
 def headline_sentence(headline: pd.DataFrame, comparison: str, measures: tuple[str, ...] = HEADLINE_MEASURES) -> str:

@@ -23,7 +23,11 @@ from clusterstudy.analyses import (
     china_cities,
     eu_constructs,
     eu_designs,
+    eu_heterogeneity,
+    eu_leave_one_out,
+    eu_measurement,
     eu_models,
+    eu_traded_sets,
     geography,
     speccurve_inference,
     us_regions,
@@ -115,6 +119,20 @@ def bullet_eu_designs() -> str:
             + "; ".join(panel) + f"; {where}. All are associations: no design here isolates a causal effect.")
 
 
+def bullet_eu_robustness() -> str:
+    """Europe's primary measure under like samples, placebo and long difference, other traded sets, one country
+    left out, measurement error and moderators (the eu_designs notebook's tables)."""
+    designs, measure = table("eu_designs"), eu_models.PRIMARY_MEASURE
+    sentences = [eu_designs.like_for_like_sentence(designs, measure),
+                 eu_traded_sets.traded_sets_sentence(table("eu_traded_sets")),
+                 "Leaving one country out, " + eu_leave_one_out.loo_sentence(table("eu_leave_one_country_out"), designs),
+                 eu_measurement.measurement_sentence(table("eu_measurement_error"), measure),
+                 eu_heterogeneity.heterogeneity_sentence(table("eu_heterogeneity"))]
+    text = " ".join(s if s.rstrip().endswith(".") else s.rstrip() + "." for s in sentences)
+    return (f"*Europe, robustness of the primary measure* (`tables/eu_designs.csv`, `eu_traded_sets.csv`, "
+            f"`eu_leave_one_country_out.csv`, `eu_measurement_error.csv`, `eu_heterogeneity.csv`): {text}")
+
+
 def bullet_spec_curve() -> str:
     """Europe: the specification curve per construct, with its inference under the null."""
     inference = table("eu_specification_curve_inference")
@@ -204,7 +222,8 @@ def ledger_lines() -> list[str]:
     return lines
 
 
-BULLETS: list[Callable[[], str]] = [bullet_europe, bullet_eu_designs, bullet_constructs, bullet_spec_curve,
+BULLETS: list[Callable[[], str]] = [bullet_europe, bullet_eu_designs, bullet_eu_robustness, bullet_constructs,
+                                    bullet_spec_curve,
                                     bullet_us, bullet_comparison, bullet_china, bullet_space]
 
 
