@@ -275,8 +275,7 @@ def _execute(input_nb: Path, output_nb: Path, parameters: dict, variant: str | N
 
 @contextlib.contextmanager
 def _progress_on_terminal(desc: str, stream=None):
-    """papermill's progress bar on the terminal a run started from (a copy of stderr taken before the
-    kernel's stderr goes to its log); ``False`` (no bar) when stderr is not a terminal."""
+    """papermill's progress bar on the run's terminal (a copy of stderr); ``False`` without a terminal."""
     stream = sys.stderr if stream is None else stream
     if not stream.isatty():
         yield False
