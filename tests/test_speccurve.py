@@ -6,7 +6,7 @@ import pytest
 import statsmodels.api as sm
 
 from clusterstudy.analyses import eu_sample, speccurve, speccurve_inference
-from clusterstudy.estimation import batchfit, cluster_bootstrap, models, multiverse
+from clusterstudy.estimation import batchfit, cluster_bootstrap, models, multiverse, poisson_newton
 
 
 def fit_statsmodels(problem, i: int, via: str = "models") -> tuple[float, float]:
@@ -311,7 +311,7 @@ def test_batchfit_weights_equal_replicated_rows():
 
 @pytest.mark.parametrize("fe", [False, True])
 def test_poisson_draws_equal_the_step_halving_fit_and_flag_a_runaway(fe):
-    """batchfit.poisson_draws (full Newton steps from a warm start, group sums along the rows) gives
+    """poisson_newton.poisson_draws (compiled full Newton steps from a warm start) gives
     batchfit.poisson's estimates and cluster sandwich (itself tested against statsmodels) on every draw;
     a start far off that runs away comes back unconverged, not as a number."""
     rng = np.random.default_rng(3)
@@ -326,12 +326,12 @@ def test_poisson_draws_equal_the_step_halving_fit_and_flag_a_runaway(fe):
     w = np.repeat(counts, sizes, axis=1).astype(float)
     ref = batchfit.poisson(design, X, y, offset, w, tol=1e-12, hc=False)
     start = ref["beta"] + rng.normal(scale=0.05, size=ref["beta"].shape)
-    fast = batchfit.poisson_draws(design, X, y, offset, w, start, tol=1e-10)
+    fast = poisson_newton.poisson_draws(design, X, y, offset, w, start, tol=1e-10)
     assert fast["converged"].all()
     np.testing.assert_allclose(fast["coef"], ref["coef"], rtol=0, atol=1e-10)
     np.testing.assert_allclose(fast["se_cluster"], ref["se_cluster"], rtol=1e-8)
     start[2, 1, 0] = 60.0  # far off: full Newton steps without halving overflow
-    off = batchfit.poisson_draws(design, X, y, offset, w, start, tol=1e-10)
+    off = poisson_newton.poisson_draws(design, X, y, offset, w, start, tol=1e-10)
     assert not off["converged"][2, 1] and off["converged"].sum() == off["converged"].size - 1
 
 

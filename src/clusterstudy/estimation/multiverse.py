@@ -10,7 +10,7 @@ columns at once, :mod:`clusterstudy.estimation.batchfit`), with errors clustered
 t(G-1). :func:`resample` draws clusters with replacement under the null of no effect (OLS:
 ``log y - b x``; Poisson: ``y exp(-b x)``, refitted to convergence on every draw: warm-started by one
 Newton step from the full-sample null fit's per-country scores and Hessians, then Newton's method on
-the rows to :data:`NULL_TOL`)
+the rows to :data:`NULL_TOL`, compiled: :mod:`clusterstudy.estimation.poisson_newton`)
 on local processes (joblib) or a Dask cluster; the draws are kept in the content-addressed cache
 (:mod:`clusterstudy.core.cache`). Draw ``d`` uses a seed spawned from ``(seed, d)``, so results do not
 depend on how draws are split among workers.
@@ -26,13 +26,14 @@ import pandas as pd
 from scipy import stats
 
 from clusterstudy.core import cache
-from clusterstudy.estimation import batchfit, cluster_bootstrap
+from clusterstudy.estimation import batchfit, cluster_bootstrap, poisson_newton
 
 OLS, POISSON = "OLS on logs", "Poisson PML"
 ESTIMATORS = (OLS, POISSON)
 DRAWS = 2000
 ALPHA = 0.05
-NULL_TOL = 1e-6  # a Newton step below this leaves an error of its square (quadratic convergence)
+NULL_TOL = 1e-8  # a Newton step below this leaves an error of its square (quadratic convergence); the sandwich is taken
+# where that step starts, so its relative error is of the order of the step
 
 
 @dataclass
@@ -102,14 +103,14 @@ def null_refit(b: Block, oi: int, w: np.ndarray, tol: float = NULL_TOL) -> dict[
 
     Warm start: one Newton step from the full-sample null fit's per-country scores and Hessians
     (:func:`cluster_bootstrap.poisson_onestep`); then full Newton steps on the rows
-    (:func:`batchfit.poisson_draws`) until no coefficient moves by ``tol``; a fit still moving after
+    (:func:`poisson_newton.poisson_draws`, compiled) until no coefficient moves by ``tol``; a fit still moving after
     those steps is refitted with step halving (:func:`batchfit.poisson`).
     """
     mo = b.null_poisson[oi]
     step = cluster_bootstrap.poisson_onestep(mo, w[:, b.design.cluster_starts])
     start = step["beta"][..., :b.design.Z.shape[1] + 1]  # slope and controls (no intercept: concentrated out)
     y, offset = _null_counts(b, oi), b.log_exposure[:, oi]
-    r = batchfit.poisson_draws(b.design, b.X, y, offset, w, start, tol=tol)
+    r = poisson_newton.poisson_draws(b.design, b.X, y, offset, w, start, tol=tol)
     for d in np.flatnonzero(~r["converged"].all(axis=1)):  # from the full-sample null fit, with step halving
         slow = batchfit.poisson(b.design, b.X, y, offset, w[d:d + 1], start=mo.beta[:, :start.shape[2]], hc=False,
                                 tol=tol)
@@ -188,7 +189,7 @@ def resample(problem: Problem, draws: int = DRAWS, seed: int = 20201116, chunk: 
     counts = cluster_bootstrap.draw_counts(len(problem.countries), draws, seed)
     if client is None:  # the same inputs, draws and code give the same arrays: computed once per build
         digest = cache.key(_inputs(problem), counts,
-                           cache.source(__file__, batchfit.__file__, cluster_bootstrap.__file__))
+                           cache.source(__file__, batchfit.__file__, cluster_bootstrap.__file__, poisson_newton.__file__))
         return cache.arrays("speccurve-null", digest,
                             lambda: _resample(problem, counts, chunk, n_jobs, os.environ.get("CLUSTERS_DASK_SCHEDULER")))
     return _resample(problem, counts, chunk, n_jobs, None, client)
