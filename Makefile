@@ -163,7 +163,7 @@ paper: ## typeset paper/paper.pdf (and paper/values.json) from the committed tab
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all test lint typecheck env lock refresh-notebooks lab bench bench-build clean distclean verify-data \
-  extracts download datapackage verify report book student references run params compare test-unit test-nb check-committed check-outputs \
+  extracts download datapackage verify report book student references run params compare test-unit test-nb nbval check-committed check-outputs \
   check-python
 
 help: ## list the targets
@@ -232,18 +232,20 @@ download: $(ENV_STAMP) ## fetch the Eurostat tables from Eurostat's API into bui
 datapackage: $(ENV_STAMP) ## rewrite data/datapackage.json (descriptions + sha256) after a data change
 	@$(PY) -m clusterstudy datapackage
 
-test: $(ENV_STAMP) ## lint, type-check, build all + the report, check the build equals git HEAD, then unit tests and nbval
+test: $(ENV_STAMP) ## lint, type-check, build all + the report, check the build equals git HEAD and its notebook runs give the committed outputs (nbval's rules), then the tests
 	@$(PY) -m ruff check src tests tools notebooks
 	@$(PY) -m mypy
 	@$(MAKE) --no-print-directory -j2 report
 	@$(MAKE) --no-print-directory check-committed
-	@rm -rf build/nbval-out
-	@$(NBVAL) $(XDIST) notebooks
-	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest tests $(XDIST) --durations=15
+	@$(PY) -m clusterstudy check-executed --sanitize tests/nbval_sanitize.cfg $(NOTEBOOKS)
+	@rm -rf build/test-out
+	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/test-out $(PY) -m pytest tests $(XDIST) --durations=15
 
-# nbval: every committed notebook re-executed and its outputs compared (outputs to build/nbval-out/,
+# The build has just executed every notebook from its committed source (build/notebooks/); make test
+# compares those executions with the committed outputs as nbval does (its sanitizers, its skipped keys),
+# so no notebook runs twice. make nbval re-executes them under nbval itself (outputs to build/nbval-out/,
 # never the committed results); XDIST runs the test files in two worker processes, a notebook's cells
-# or a test file's tests always in one (--dist loadfile), so a fresh make test uses both cores
+# or a test file's tests always in one (--dist loadfile)
 XDIST := -n 2 --dist loadfile
 NBVAL = CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest --nbval --nbval-kernel-name $(KERNEL) \
   --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(TIMEOUT)
@@ -270,6 +272,11 @@ run: $(ENV_STAMP) $(filter data/%,$($(RUN_NB_NAME)_INPUTS)) | build/.data-verifi
 # A data file a rule needs but the tree lacks (deleted by hand): one line with the fix, before make's own
 data/extracts/%.csv data/seeds/%.csv data/%.json:
 	@echo "✘ $@: missing; restore it with git checkout -- $@$(if $(filter data/extracts/%,$@), (or make extracts))" >&2; exit 1
+
+nbval: $(ENV_STAMP) ## every committed notebook re-executed under nbval (outputs to build/nbval-out/), then the tests that read them
+	@rm -rf build/nbval-out
+	@$(NBVAL) $(XDIST) notebooks
+	@CLUSTERS_OUTPUT_ROOT=$(CURDIR)/build/nbval-out $(PY) -m pytest tests -m notebook
 
 test-unit: $(ENV_STAMP) ## the fast tests alone (marked unit; no kernels, builds or browsers), on two workers
 	@$(PY) -m pytest tests -m unit $(XDIST)

@@ -1,7 +1,7 @@
 """Shared fixtures (a temporary copy of the project to corrupt, the project root, the figure theme)
 and the test kinds: every test is marked ``unit``, ``integration`` or ``notebook``.
 
-- ``notebook``: the tests that read what nbval wrote (``make test`` runs nbval on notebooks/ first);
+- ``notebook``: the tests that read what nbval wrote (``make nbval`` runs nbval on notebooks/ first);
 - ``integration``: the test files that start kernels, nbgrader, Sphinx, a browser, ``make`` builds or
   git clones (:data:`INTEGRATION`);
 - ``unit``: everything else, a few minutes in all: ``make test-unit`` runs them alone.

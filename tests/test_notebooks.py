@@ -36,11 +36,11 @@ def _head(path: str) -> bytes | None:
 
 
 def test_nbval_run_reproduces_committed_outputs_byte_for_byte():
-    """nbval (make test) writes the notebooks' outputs to build/nbval-out; they must equal
+    """nbval (make nbval) writes the notebooks' outputs to build/nbval-out; they must equal
     the committed figures/ and tables/ as in git HEAD (not the working tree, which the build
     may just have rewritten); a PNG may differ only within verify.PNG_RMS_TOLERANCE."""
     if not NBVAL_OUT.is_dir():
-        pytest.skip("no build/nbval-out: run `make test`, which runs nbval before this test")
+        pytest.skip("no build/nbval-out: run `make nbval`, which runs nbval before this test")
     if _head("Makefile") is None:
         pytest.skip("not a git checkout: no committed results to compare with")
     produced = sorted(p for p in NBVAL_OUT.glob("*/*") if p.parent.name in ("figures", "tables"))
@@ -79,3 +79,4 @@ def test_committed_outputs_hold_no_warnings_or_machine_paths(path):
     stderr = [c["id"] for c in json.loads(path.read_text())["cells"] for o in c.get("outputs", [])
               if o.get("output_type") == "stream" and o.get("name") == "stderr"]
     assert not stderr, f"{path.name}: cells {stderr} write to stderr; silence or fix the warning at its source"
+

@@ -122,6 +122,29 @@ def _check_notebooks(args: argparse.Namespace) -> int:
     return bad
 
 
+def _check_executed(args: argparse.Namespace) -> int:
+    import json
+
+    from clusterstudy.core import paths
+    from clusterstudy.pipeline import notebooks
+
+    root = paths.project_root()
+    patterns = notebooks.sanitize_patterns(args.sanitize)
+    bad = 0
+    for name in args.names:
+        committed, executed = root / "notebooks" / f"{name}.ipynb", root / "build" / "notebooks" / f"{name}.ipynb"
+        if not executed.is_file():
+            print(f"✘ {executed.relative_to(root)}: missing; run make all first", file=sys.stderr)
+            bad = 1
+            continue
+        for d in notebooks.differences(json.loads(committed.read_text()), json.loads(executed.read_text()), patterns):
+            print(f"✘ notebooks/{name}.ipynb {d}", file=sys.stderr)
+            bad = 1
+    if not bad:
+        print(f"✔ {len(args.names)} notebooks: the build's executions give the committed outputs (nbval's rules)")
+    return bad
+
+
 def _student(args: argparse.Namespace) -> int:
     from clusterstudy.core import paths
     from clusterstudy.pipeline import student
@@ -283,6 +306,10 @@ COMMANDS: list[Command] = [
      lambda p: (p.add_argument("executed", type=Path), p.add_argument("notebook", type=Path))),
     ("check-notebooks", "exit 1 if a committed notebook carries volatile metadata", _check_notebooks,
      lambda p: p.add_argument("notebooks", type=Path, nargs="+")),
+    ("check-executed", "exit 1 unless the build's execution of each notebook gives its committed outputs, "
+     "compared as nbval compares them", _check_executed,
+     lambda p: (p.add_argument("names", nargs="+", help="notebook names (the build's default runs)"),
+                p.add_argument("--sanitize", type=Path, required=True, help="nbval's sanitize file"))),
     ("student", "write the nbgrader course in build/student/", _student, None),
     ("verify", "rebuild the committed state in a temporary clone and compare every result", _verify, None),
     ("check-committed", "exit 1 if figures/, tables/, results.csv or notebooks/ differ from git HEAD",
