@@ -137,3 +137,21 @@ def test_spatial_sentence_reads_the_trusted_p_and_the_panel_names_its_sign():
     assert f"traded cluster strength {prose.signed(pf['coef'], pf['p_wild'])} ({pf['coef']:+.2f}" \
         in findings.bullet_eu_designs()
     assert "little to work with" not in findings.bullet_eu_designs()
+
+
+def test_readme_verdict_table_is_the_ledger():
+    """The verdict table on the README's first screen is generated from tables/claims.csv."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = findings.readme.block(text, *findings.readme.markers("verdicts"))
+    assert block == findings.verdicts(), "README verdict table differs from tables/claims.csv: run `make findings`"
+    assert findings.check() == []
+
+
+def test_readme_first_screen_is_short():
+    """Before the set-up commands: the question, the generated verdict table and the links, under about
+    400 words as a reader sees them (Markdown markup, comments and table rules not counted)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = text.split("## Set-up", 1)[0]
+    assert "<!-- verdicts:start -->" in first and "paper/paper.pdf" in first
+    visible = re.sub(r"<!--.*?-->|\(\S+?\)|[|*`#>\[\]-]+", " ", first, flags=re.S)
+    assert len(visible.split()) < 400
