@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from clusterstudy.analyses import china_cities
+from clusterstudy.analyses import china_cities, china_data_quality, china_estimators
 from clusterstudy.data import extracts
 
 
@@ -153,21 +153,21 @@ def test_primary_leaves_gdp_per_head_out_and_the_variant_puts_it_in():
 
 def test_data_quality_flags_territorial_bases():
     c = china_cities.city_indicators()
-    q = china_cities.data_quality(c).set_index("city_name_en")
+    q = china_data_quality.data_quality(c).set_index("city_name_en")
     assert len(q) == 275
     # Jincheng: 2.4 million residents against 0.38 million registered, GDP per head far below the median
     assert q.loc["Jincheng", "ratio_flag"] and q.loc["Jincheng", "gdp_flag"]
     assert q.loc["Yibin", "gdp_flag"] and not q.loc["Yibin", "ratio_flag"]
     # Shenzhen's ratio is above the threshold too, but it is a rich destination city: not flagged
-    assert q.loc["Shenzhen", "resident_registered_ratio"] > china_cities.MAX_RATIO_BELOW_MEDIAN_INCOME
+    assert q.loc["Shenzhen", "resident_registered_ratio"] > china_data_quality.MAX_RATIO_BELOW_MEDIAN_INCOME
     assert not q.loc["Shenzhen", "flagged"]
     assert q["flagged"].eq(q["ratio_flag"] | q["gdp_flag"]).all() and (q.loc[q["flagged"], "reason"] != "").all()
 
 
 def test_estimator_table_and_the_gdp_identity():
     c = china_cities.city_indicators()
-    est = china_cities.estimator_table(c, "patents_per_10k_residents", wild=False)
-    assert set(est["estimator"]) == {"OLS", "Poisson PML"} and set(est["sample"]) == set(china_cities.SAMPLES.values())
+    est = china_estimators.estimator_table(c, "patents_per_10k_residents", wild=False)
+    assert set(est["estimator"]) == {"OLS", "Poisson PML"} and set(est["sample"]) == set(china_estimators.SAMPLES.values())
     ols = est[(est["specification"] == china_cities.POOLED_MODEL) & (est["estimator"] == "OLS")
               & (est["sample"] == "all cities")].iloc[0]
     assert ols["coef"] == pytest.approx(china_cities.fit_pooled(c, "patents_per_10k_residents").params["any_resource"])
@@ -180,7 +180,7 @@ def test_estimator_table_and_the_gdp_identity():
         assert pair["patents_per_billion_gdp"] == pytest.approx(pair["patents_per_10k_residents"], abs=1e-8)
     ranks = est[est["term"].isin(china_cities.TYPE_DUMMIES)].groupby("model")["type_rank"].apply(sorted)
     assert all(r == [1, 2, 3, 4] for r in ranks)
-    assert "by construction" in china_cities.gdp_identity_sentence(est)
+    assert "by construction" in china_estimators.gdp_identity_sentence(est)
 
 
 def test_regression_table_has_the_primary_without_flagged_cities():
@@ -189,5 +189,5 @@ def test_regression_table_has_the_primary_without_flagged_cities():
     clean = t[(t["model"] == china_cities.model_name(china_cities.CLEAN_MODEL))
                            & (t["term"] == china_cities.POOLED)].iloc[0]
     full = t[(t["model"] == china_cities.PRIMARY_MODEL) & (t["term"] == china_cities.POOLED)].iloc[0]
-    n_flagged = int(china_cities.data_quality(c)["flagged"].sum())
+    n_flagged = int(china_data_quality.data_quality(c)["flagged"].sum())
     assert clean["n"] == full["n"] - n_flagged and clean["coef"] != full["coef"]

@@ -133,7 +133,7 @@ def test_strong_flag_meets_its_definition():
     check = us_counts.strong_flag_check("cbsa").iloc[0]
     assert check["regions"] == 917 and check["traded_clusters"] == 51
     assert check["min_lq_strong"] >= 1 and check["strong_cells_in_top_quarter"] > 0.99
-    assert "not CLUSNET" in us_regions.STRONG_DEFINITION
+    assert "not what CLUSNET means by a region 'focused on a few clusters'" in us_regions.STRONG_DEFINITION
 
 
 def test_comparison_sentence_leads_with_significance():

@@ -9,7 +9,9 @@ European regions (the sample :mod:`~clusterstudy.analyses.eu_sample`, its models
 :mod:`~clusterstudy.analyses.speccurve`), U.S. states and CBSAs
 (:mod:`~clusterstudy.analyses.us_regions`; counts, commuting and the strong flag in
 :mod:`~clusterstudy.analyses.us_counts`), Chinese resource cities
-(:mod:`~clusterstudy.analyses.china_cities`), Meng & Forman's cases
+(:mod:`~clusterstudy.analyses.china_cities`; the city file's territorial-base checks in
+:mod:`~clusterstudy.analyses.china_data_quality`, OLS beside Poisson PML in
+:mod:`~clusterstudy.analyses.china_estimators`), Meng & Forman's cases
 (:mod:`~clusterstudy.analyses.resource_cities`) and the qualitative evidence of the seeds
 (:mod:`~clusterstudy.analyses.qualitative`), space (:mod:`~clusterstudy.analyses.geography`) and the
 claims ledger (the claims :mod:`~clusterstudy.analyses.claims`, their evidence and verdicts

@@ -11,13 +11,14 @@ cities the plan itself does not list (Zhengzhou holds four, Yantai three):
 Models are OLS of log patenting with province fixed effects and errors clustered by province
 (about 30 clusters), through the one estimator wrapper :mod:`clusterstudy.estimation.models`, and
 Poisson PML of the patent count with the population (or GDP) as exposure beside them
-(:func:`estimator_table`). GDP per head is a possible mediator (resource type is fixed by
-endowment and the 2013 plan; income is downstream of it), so, as in Europe, it is left out of the
-default models and enters a labelled variant (:data:`GDP_MODEL`).
+(:mod:`clusterstudy.analyses.china_estimators`). GDP per head is a possible mediator (resource type
+is fixed by endowment and the 2013 plan; income is downstream of it), so, as in Europe, it is left
+out of the default models and enters a labelled variant (:data:`GDP_MODEL`).
 
-The outcome (:data:`OUTCOME_NAME`) and the territorial bases of the city file are checked in
-:func:`data_quality`: a resident/registered population ratio no migration can produce, or a GDP
-per head far below any city's, flags a city; the estimates are repeated without them.
+The outcome is :data:`OUTCOME_NAME`. The territorial bases of the city file are checked in
+:mod:`clusterstudy.analyses.china_data_quality`: a resident/registered population ratio no
+migration can produce, or a GDP per head far below any city's, flags a city; the estimates are
+repeated without them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
+from clusterstudy.analyses import china_data_quality
 from clusterstudy.core.prose import pboth, pval
 from clusterstudy.data import extracts
 from clusterstudy.estimation import models, multiple_testing
@@ -53,13 +55,8 @@ EXPOSURES = {"patents_per_10k_residents": "resident_pop", "patents_per_10k_regis
 CONTROLS: list[str] = []  # default models: no GDP per head (a possible mediator, as in Europe)
 GDP_CONTROL = "log_gdp_per_capita"
 GDP_MODEL = "pooled resource city + log GDP per head (possible mediator)"
-TYPES_GDP_MODEL = "types + log GDP per head (possible mediator)"
 CLEAN_MODEL = "pooled resource city without the cities flagged in cn_city_data_quality"
 ESTIMATORS = ("OLS", "Poisson PML")
-# territorial-base checks of the city file (data_quality)
-MAX_RATIO_BELOW_MEDIAN_INCOME = 3.0  # residents per registered resident no migration to a poorer city produces
-GDP_FLOOR_SHARE = 0.25  # GDP per head below this share of the median city's
-SAMPLES = {"all": "all cities", "clean": "without flagged cities"}
 # lower in resource cities and a channel through which a resource economy may depress patenting:
 # a possible mediator, so only in a labelled variant (as GDP per head is in Europe)
 MEDIATOR = "knowledge_employment_share"
@@ -215,8 +212,9 @@ def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.Da
     is computed for the pooled indicator, the type dummies, *other resource* and the declining-minus-other
     contrast; ``p_adjusted`` (Romano–Wolf, wild cluster bootstrap) and ``p_holm`` over the family of the
     pooled indicator and the four types, with ``family`` and ``family_size``. First rows: the primary
-    pooled model, its variant with log GDP per head, the primary without the cities :func:`data_quality`
-    flags (:data:`CLEAN_MODEL`) and the variant with the knowledge-employment share (possible mediators).
+    pooled model, its variant with log GDP per head, the primary without the cities
+    :func:`~clusterstudy.analyses.china_data_quality.data_quality` flags (:data:`CLEAN_MODEL`) and the
+    variant with the knowledge-employment share (possible mediators).
     """
     rows, adjusted = [], []
     for coding in CODINGS:
@@ -226,7 +224,7 @@ def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.Da
         rows.append(models.tidy(pooled, f"{POOLED_MODEL}; {label}", wild_terms=(POOLED,) if wild else ()))
         rows.append(models.tidy(fit_pooled(df, outcome, coding, gdp=True), f"{GDP_MODEL}; {label}",
                                 wild_terms=(POOLED,) if wild else ()))
-        clean = df[~data_quality(df)["flagged"].to_numpy()]
+        clean = df[~china_data_quality.data_quality(df)["flagged"].to_numpy()]
         rows.append(models.tidy(fit_pooled(clean, outcome, coding), f"{CLEAN_MODEL}; {label}",
                                 wild_terms=(POOLED,) if wild else ()))
         rows.append(models.tidy(fit_pooled(df, outcome, coding, mediator=True), f"{MEDIATOR_MODEL}; {label}",
@@ -250,120 +248,6 @@ def regression_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.Da
     out["family"] = out["family"].fillna("")
     out["family_size"] = out["family_size"].fillna(0).astype(int)
     return out
-
-
-def data_quality(df: pd.DataFrame) -> pd.DataFrame:
-    """Each city's territorial-base checks: the resident/registered population ratio and GDP per head.
-
-    ``ratio_flag``: more than :data:`MAX_RATIO_BELOW_MEDIAN_INCOME` residents per registered resident in a
-    city whose GDP per head is below the median city's: migrants outnumbering the registered population
-    two to one go to rich cities, so such a ratio in a poorer city means the two counts cover different
-    territories (the prefecture and its urban district). ``gdp_flag``: GDP per head below
-    :data:`GDP_FLOOR_SHARE` of the median city's (GDP and residents of different territories).
-    """
-    d = df[["city_code", "city_name_en", "province", "resource_type", "resident_pop", "registered_pop",
-            "gdp_per_capita"]].copy()
-    d["resident_registered_ratio"] = d["resident_pop"] / d["registered_pop"]
-    median = d["gdp_per_capita"].median()
-    d["gdp_per_capita_to_median"] = d["gdp_per_capita"] / median
-    d["ratio_flag"] = (d["resident_registered_ratio"] > MAX_RATIO_BELOW_MEDIAN_INCOME) & (d["gdp_per_capita"] < median)
-    d["gdp_flag"] = d["gdp_per_capita_to_median"] < GDP_FLOOR_SHARE
-    d["flagged"] = d["ratio_flag"] | d["gdp_flag"]
-    reasons = np.select([d["ratio_flag"] & d["gdp_flag"], d["ratio_flag"], d["gdp_flag"]],
-                        ["population ratio and GDP per head", "population ratio", "GDP per head"], "")
-    return d.assign(reason=reasons).reset_index(drop=True)
-
-
-def estimator_table(df: pd.DataFrame, outcome: str, wild: bool = True) -> pd.DataFrame:
-    """OLS and Poisson PML side by side for the models the claims ledger reads (coded county-level
-    resource cities): the pooled indicator (primary), the four types and their log-GDP-per-head variants, on
-    all cities and without the cities :func:`data_quality` flags.
-
-    Focal rows only, with ``specification``, ``sample`` and ``type_rank`` (1 = the type with the lowest
-    coefficient in its model). ``p``: clustered by province, t(G-1) for OLS; ``p_wild``: wild cluster
-    restricted bootstrap (OLS) or wild score bootstrap (Poisson PML, Kline & Santos 2012). For patents
-    per 10,000 residents, two more rows: the log-GDP-per-head variant with patents per billion CNY of GDP
-    as outcome, identical by construction (see :func:`gdp_identity_sentence`).
-    """
-    flagged = data_quality(df)["flagged"].to_numpy()
-    runs = [(SAMPLES["all"], df, outcome), (SAMPLES["clean"], df[~flagged], outcome)]
-    rows = []
-    for sample, data, y in runs:
-        for est in ESTIMATORS:
-            fits = [(POOLED_MODEL, fit_pooled(data, y, estimator=est), (POOLED,)),
-                    (GDP_MODEL, fit_pooled(data, y, gdp=True, estimator=est), (POOLED,)),
-                    (TYPES_MODEL, fit_types(data, y, estimator=est), tuple(TYPE_DUMMIES)),
-                    (TYPES_GDP_MODEL, fit_types(data, y, gdp=True, estimator=est), tuple(TYPE_DUMMIES))]
-            for spec, res, focal in fits:
-                t = models.tidy(res, f"{spec} [{est}; {sample}]", wild_terms=focal if wild else ())
-                rows.append(t[t["term"].isin(focal)].assign(specification=spec, sample=sample, outcome=y))
-    if outcome == "patents_per_10k_residents":
-        for est in ESTIMATORS:
-            res = fit_pooled(df, "patents_per_billion_gdp", gdp=True, estimator=est)
-            t = models.tidy(res, f"{GDP_MODEL} [{est}; {SAMPLES['all']}; per GDP]", wild_terms=(POOLED,) if wild else ())
-            rows.append(t[t["term"] == POOLED].assign(specification=GDP_MODEL, sample=SAMPLES["all"],
-                                                      outcome="patents_per_billion_gdp"))
-    out = pd.concat(rows, ignore_index=True)
-    types = out["term"].isin(TYPE_DUMMIES)
-    out["type_rank"] = out[types].groupby("model")["coef"].rank(method="first").astype("Int64")
-    return out
-
-
-def gdp_identity_sentence(est: pd.DataFrame) -> str:
-    """The per-GDP outcome with log GDP per head controlled: the same coefficient as per resident."""
-    per_gdp = est[est["outcome"] == "patents_per_billion_gdp"]
-    if per_gdp.empty:
-        return ""
-    parts = []
-    for r in per_gdp.itertuples():
-        base = est[(est["outcome"] == "patents_per_10k_residents") & (est["specification"] == GDP_MODEL)
-                   & (est["sample"] == SAMPLES["all"]) & (est["estimator"] == r.estimator) & (est["term"] == POOLED)]
-        b = base.iloc[0]
-        parts.append(f"{r.estimator} {r.coef:+.4f} per GDP against {b['coef']:+.4f} per resident")
-    return ("With log GDP per head controlled, patents per billion CNY of GDP give the same resource-city "
-            "coefficient as patents per resident, by construction: log(patents/GDP) = log(patents/residents) - "
-            "log(GDP/residents), and the last term is the control (Frisch-Waugh-Lovell; in Poisson PML the offsets "
-            "differ by the control). The per-GDP outcome is therefore no robustness check of that model ("
-            + "; ".join(parts) + ").")
-
-
-def quality_sentence(quality: pd.DataFrame) -> str:
-    """Which cities the territorial-base checks flag, and why."""
-    f = quality[quality["flagged"]]
-    listed = "; ".join(f"{r.city_name_en} ({r.resource_type}; {r.resident_registered_ratio:.1f} residents per "
-                       f"registered resident, GDP per head {r.gdp_per_capita:,.0f} CNY: {r.reason})"
-                       for r in f.sort_values("city_code").itertuples())
-    return (f"{len(f)} of {len(quality)} cities are flagged: {listed}. The registered-population variant shares "
-            "these territorial problems, so it is no independent check of them; the estimates without the flagged "
-            "cities are below.")
-
-
-def estimator_sentence(est: pd.DataFrame) -> str:
-    """The primary under each estimator and sample, the GDP variant, and the type ranking per estimator."""
-    def row(spec: str, estimator: str, sample: str, term: str = POOLED) -> pd.Series:
-        return est[(est["specification"] == spec) & (est["estimator"] == estimator) & (est["sample"] == sample)
-                   & (est["term"] == term) & (est["outcome"] != "patents_per_billion_gdp")].iloc[0]
-
-    def p_kind(r: pd.Series) -> str:
-        boot = "wild p" if r["estimator"] == "OLS" else "score-bootstrap p"
-        return f"{pval(r['p'], 'clustered p')}, {pval(r['p_wild'], boot)}"
-
-    out = []
-    for sample in SAMPLES.values():
-        parts = []
-        for spec, what in ((POOLED_MODEL, "primary (no GDP per head)"), (GDP_MODEL, "with log GDP per head")):
-            cells = [f"{e} {row(spec, e, sample)['coef']:+.2f} ({p_kind(row(spec, e, sample))})" for e in ESTIMATORS]
-            parts.append(f"{what}: " + ", ".join(cells))
-        n = int(row(POOLED_MODEL, "OLS", sample)["n"])
-        out.append(f"Pooled resource-city indicator, {sample} (OLS n = {n}): " + "; ".join(parts) + ".")
-    for spec, what in ((TYPES_MODEL, "without GDP per head"), (TYPES_GDP_MODEL, "with log GDP per head")):
-        ranks = []
-        for e in ESTIMATORS:
-            t = est[(est["specification"] == spec) & (est["estimator"] == e) & (est["sample"] == SAMPLES["all"])]
-            ranks.append(f"{e}: " + " < ".join(f"{r.term} ({r.coef:+.2f})" for r in t.sort_values("type_rank")
-                                               .itertuples()))
-        out.append(f"The four types from lowest to highest coefficient, all cities, {what}: " + "; ".join(ranks) + ".")
-    return " ".join(out)
 
 
 def lowest_type(summary_table: pd.DataFrame, regression: pd.DataFrame, model: str) -> tuple[str, str]:

@@ -7,8 +7,9 @@ the European analysis); patents are USPTO grants by inventor county, aggregated.
 European counterpart takes its traded divisions from the same U.S. cluster definitions
 (NACE bridged to NAICS), so both sides define traded industries alike.
 
-"Strong" is the Cluster Mapping Project's flag (:data:`STRONG_DEFINITION`), not CLUSNET's "focus on a
-few clusters" (:func:`clusterstudy.analyses.us_counts.strong_flag_check` checks it on the extract).
+"Strong" is the Cluster Mapping Project's flag (:data:`STRONG_DEFINITION`), not what CLUSNET means by a
+region "focused on a few clusters" (:func:`clusterstudy.analyses.us_counts.strong_flag_check` checks it on
+the extract).
 Patents are counted where inventors live, employment where people work, so a per-resident variant,
 Poisson PML of the count (zeros kept, all CBSAs) and the estimate without the most influential regions
 stand beside the OLS (:mod:`clusterstudy.analyses.us_counts`). Suppressed cluster wages (reported as 0)
@@ -56,8 +57,9 @@ STRONG_DEFINITION = (
     "location quotient) in the region ranks in the top quarter of all regions of the same kind (the 917 CBSAs, or "
     "the 50 states), with a location quotient of at least 1 and the Project's minimum employment, establishment "
     "and significance thresholds. The flag is the Project's, read from its data, not computed here. It measures "
-    "how many of a region's traded clusters are nationally outstanding, not CLUSNET's 'focus on a few clusters' "
-    "(concentration of a region's employment in few clusters), which the HHI and Krugman measures capture.")
+    "how many of a region's traded clusters are nationally outstanding, not what CLUSNET means by a region "
+    "'focused on a few clusters' (concentration of a region's employment in few clusters), which the HHI and "
+    "Krugman measures capture.")
 STRONG_SHORT = ("strong: the Cluster Mapping Project's flag, a traded cluster in the top quarter of regions by "
                 "location quotient, LQ >= 1, with its size and significance thresholds")
 
