@@ -168,7 +168,12 @@ def test_the_counts_audit_md_states_are_those_of_audit_csv(audit):
     added = audit[audit["outcome"] == "added"]
     by_file = added["file"].value_counts()
     assert set(by_file.index) == {f"seeds/{f}.csv" for f in ("review_study_items", "beijing_cross_cluster_ties",
-                                                             "seed_lists")}, "AUDIT.md names every added kind"
+                                                             "seed_lists", "seed_citations")}, \
+        "AUDIT.md names every added kind"
     assert number(r"Added: (\d+) appendix items") == by_file["seeds/review_study_items.csv"]
     assert number(r"(\d+) ties of seed 002") == by_file["seeds/beijing_cross_cluster_ties.csv"]
-    assert number(r"and (\d+) list items") == by_file["seeds/seed_lists.csv"]
+    assert number(r", (\d+) list items") == by_file["seeds/seed_lists.csv"]
+    assert number(r"and (\d+) in-text citations") == by_file["seeds/seed_citations.csv"]
+    second = audit[audit["remark"].str.contains("pass 2")]
+    assert number(r"It mended (\d+)") == (second["outcome"] == "mended").sum()
+    assert number(r"elements and added (\d+)") == (second["outcome"] == "added").sum()

@@ -41,7 +41,8 @@ VERBATIM = {
     "clusnet_fig17_triple_steelix": ("004", ["quote", "label_in_source"], ["note"]),
     "clusnet_fig12_hungary_funding": ("004", ["quote"], ["note"]),
     "clusnet_fig23_behaviours": ("004", ["behaviour", "description"], ["note"]),
-    "review_studies": ("001", ["authors", "title", "journal", "volume", "issue", "pages", "method", "purpose",
+    "review_studies": ("001", ["authors", "title", "journal", "volume", "issue", "pages", "method",
+                               "method_quotations", "purpose",
                                "focus_statement", "tables_and_figures", "further_research"], ["note"]),
     "review_study_items": ("001", ["wording"], ["note"]),
     "review_cluster_ties": ("001", ["quote"], ["note"]),
@@ -224,10 +225,10 @@ def test_study_items_follow_the_coding_rule(lines):
         where = f"{r.study_id} {r.field} {r.value!r}"
         if norm(r.wording) not in norm(block):
             wrong.append(f"{where}: wording {r.wording!r} not in Appendix {r.study_id}")
-        if r.field == "theory":
+        if r.field in ("theory", "theory_term"):  # a heading of the Theory list, or a term printed under one
             head = re.split(r"\n\s*Focus\b", block)[0]
             if norm(r.wording) not in norm(head) or r.value != r.wording:
-                wrong.append(f"{where}: not a heading of the entry's Theory list")
+                wrong.append(f"{where}: not a {'heading' if r.field == 'theory' else 'term'} of the entry's Theory list")
             continue
         answer = fields(block)[SUB_FIELDS.get(r.field, r.field)]
         expected = r.wording if r.field in SUB_FIELDS else label(r.wording)  # sub-items keep their case

@@ -2,7 +2,8 @@
 
 Seed 000 numbers its references (``- [n] Author, A. (year) Title, *Journal* ...``); seed 003
 lists them as bullets (``• Author, A., & Author, B. (year). Title. Journal, vol(issue), pages.``);
-seed 001 cites works by author and year in its appendix, seed 002 in its introduction.
+seed 001 cites works by author and year in its appendix, seed 002 in its introduction and Section 2.1
+(an organisation as author is listed in :data:`CORPORATE`).
 
 Each list entry is split into verbatim spans of the raw entry (``authors_raw``, ``year``,
 ``title``, ``venue``, ``details``): nothing is rewritten, so every title is a substring of its
@@ -252,8 +253,13 @@ def assign_keys(lists: pd.DataFrame) -> pd.Series:
     return base.where(~dup, base + word)
 
 
-_AUTH = rf"(?P<names>{SURNAME}(?:,\s{SURNAME})*(?:,?\s(?:&|and)\s{SURNAME})?)(?P<etal>\s(?:et|ET)\s(?:al|AL)\.?)?"
-_CITE = re.compile(rf"{_AUTH}(?:’s|'s)?,?\s*\(?\s*(?P<years>{YEAR}(?:\s*[,;]\s*{YEAR})*)\b")
+# an organisation cited as author (seed 002: "(Montreal Clusters, 2014)"): its name is one author
+CORPORATE = ("Montreal Clusters",)
+_NAME = rf"(?:{'|'.join(map(re.escape, CORPORATE))}|{SURNAME})"
+_AUTH = (rf"(?P<names>{_NAME}(?:,\s{SURNAME})*(?:,?\s(?:&|and)\s{SURNAME})?)"
+         rf"(?P<etal>\s(?:et|ET)\.?\s(?:al|AL)\.?)?")  # 'et. al' [sic] is printed once (001, Appendix 11.5)
+# years are separated by ',' or ';', once by '. ' [sic] ('Biggiero (1999. 2002b)', 001 Appendix 11.8)
+_CITE = re.compile(rf"{_AUTH}(?:’s|'s)?,?\s*\(?\s*(?P<years>{YEAR}(?:\s*[,;]\s*{YEAR}|\.\s{YEAR}(?=\)))*)\b")
 
 
 def sections(text: str) -> list[tuple[int, str]]:
