@@ -38,7 +38,7 @@ SEED_DOCS = {
     "001": "Literature review on resource transfer between clusters (Offshore Energy project, Southern "
            "Denmark), Appendix 11.1-11.12.",
     "002": "Bathelt, H. & Zhao, J. (2016) Conceptualizing multiple clusters in mega-city regions: the case "
-           "of the biomedical industry in Beijing (introduction only).",
+           "of the biomedical industry in Beijing (introduction and Section 2 to the opening of Section 2.1).",
     "003": "Guenther, J. & Meissner, D. (2017) Clusters as Innovative Melting Pots? Journal of the "
            "Knowledge Economy 8: 499-512 (abstract and reference list).",
     "004": "Lindqvist, G. & Sölvell, Ö. (2011) Organising Clusters for Innovation: Lessons from City "
