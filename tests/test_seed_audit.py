@@ -3,8 +3,9 @@
 Every row of every seed table and every entry of data/references.bib is an element; the log
 gives each the seed line it was checked against and the rules applied (data/seeds/AUDIT.md).
 Beyond the per-file fidelity tests this checks, over every row: the line exists and holds the
-element's verbatim text (rule 1), every citation of seed 002 sits in the section where it occurs
-(rule 5), list items are spans of their seed (rule 4), and provenance names every seed a file
+element's verbatim text (rule 1), every in-text citation of seeds 001 (chapters 1-9 and appendix) and
+002 sits in the section and on the line where it occurs, and every year printed in seed 001's chapters is
+an encoded mention (rule 5), list items are spans of their seed (rule 4), and provenance names every seed a file
 encodes (rule 6).
 """
 
@@ -17,7 +18,7 @@ import pandas as pd
 import pytest
 from test_seed_fidelity import FILES, ROOT, SEED_DIR, line_of, norm
 
-from clusterstudy.data import seeds
+from clusterstudy.data import references, seeds
 
 pytestmark = pytest.mark.skipif(not SEED_DIR.is_dir(), reason=f"no seed texts at {SEED_DIR}")
 FILES = {**FILES, "003": "003_7c2bd0d71db9e26c.txt"}
@@ -57,11 +58,9 @@ def _line(name: str, row: pd.Series, seed: str, lines: dict[str, list[str]]) -> 
     cited = re.findall(r"lines? (\d+)", str(row.get("citation", "")))
     if cited:
         return int(cited[0])
-    if name == "seed_citations":
-        surname, start = row["first_author"], 0
-        if seed == "001":  # the in-text citations parsed are those of the appendix
-            start = next(i for i, x in enumerate(lines[seed]) if x.strip() == "11. APPENDIX")
-        return next((i for i, x in enumerate(lines[seed][start:], start + 1)
+    if name == "seed_citations":  # a reference-list entry (000, 003); in-text citations cite their lines
+        surname = row["first_author"]
+        return next((i for i, x in enumerate(lines[seed], 1)
                      if surname.lower() in x.lower() and str(row["year"])[:4] in x), -1)
     text = re.sub(r"\s*\[sic\]", "", str(row[PRIMARY[name]]))
     return line_of(re.split(r"\s*(?:\.\.\.|…)\s*", text)[0], lines[seed])
@@ -117,21 +116,56 @@ def test_list_items_are_spans_of_their_seed_on_the_cited_line():
     assert {k: sizes[k] for k in counted} == counted
 
 
-def test_citations_of_seed_002_name_the_sections_where_they_occur():
-    text = _lines()["002"]
+# a numbered heading: '1. Introduction', '2.1. Cross-cluster linkages' (002), ' 7. HOW ARE ...', '7.1.2 PROFESSIONAL ...'
+HEADING = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+[A-ZÀ-Ý]")
+APPENDIX_001 = "11. APPENDIX"  # seed 001's chapters 1-9 end where its appendix begins
+
+
+def _places(citation: str) -> list[tuple[str, int]]:
+    """(section, line) of each mention an in-text citation row lists."""
+    return [(sec, int(n)) for sec, ns in re.findall(r"(Introduction|Section [\d.]+) \(lines? ([\d, ]+)\)", citation)
+            for n in ns.split(", ")]
+
+
+@pytest.mark.parametrize("seed", ["001", "002"])
+def test_in_text_citations_name_the_section_and_line_of_each_mention(seed):
+    """Rule 5 over every in-text citation of seeds 001 (chapters 1-9 and appendix) and 002: one line per
+    mention, each in the section the row names (the last numbered heading before it), each naming the first
+    author; no mention is listed twice (once per work and line, beyond the mentions a line prints)."""
+    text = _lines()[seed]
+    heads = [(i, m.group(1)) for i, x in enumerate(text, 1) if (m := HEADING.match(x))
+             and (seed == "002" or x.strip().split(" ", 1)[1][:2].isupper())]
     cited = seeds.load("seed_citations")
     wrong = []
-    for r in cited[cited["seed"] == "002"].itertuples(index=False):
-        places = re.findall(r"(Introduction|Section 2\.1) \(lines? ([\d, ]+)\)", r.citation)
-        found = [int(n) for _, ns in places for n in ns.split(", ")]
-        if len(found) != r.mentions:
-            wrong.append(f"{r.key}: {len(found)} places for {r.mentions} mentions")
-        for section, ns in places:
-            for n in map(int, ns.split(", ")):
-                start = next(i for i, x in enumerate(text, 1) if x.startswith("2.1. Cross-cluster"))
-                if (section == "Section 2.1") != (n > start) or r.first_author not in text[n - 1]:
-                    wrong.append(f"{r.key}: line {n} is not a citation in {section}")
+    for r in cited[cited["seed"] == seed].itertuples(index=False):
+        places = _places(r.citation)
+        if len(places) != r.mentions:
+            wrong.append(f"{r.key}: {len(places)} places for {r.mentions} mentions")
+        for section, n in places:
+            number = next(num for first, num in reversed(heads) if first <= n)
+            want = "Introduction" if number == "1" else f"Section {number}"
+            if section != want:
+                wrong.append(f"{r.key}: line {n} is in {want}, not {section}")
+            if references.ascii_lower(r.first_author)[:5] not in references.ascii_lower(text[n - 1]):
+                wrong.append(f"{r.key}: line {n} does not name {r.first_author}")
     assert wrong == []
+
+
+def test_every_year_cited_in_seed_001s_chapters_is_an_encoded_mention():
+    """Rule 5 for seed 001's chapters 1-9: each printed year (1920-2011, a/b suffix; not decades such as
+    '1960s') is one mention, so the years printed on the lines before the appendix are exactly the mentions
+    encoded there, line by line (a citation's year may be printed up to two lines below its author)."""
+    text = _lines()["001"]
+    end = next(i for i, x in enumerate(text, 1) if x.strip() == APPENDIX_001)
+    printed = [i for i, x in enumerate(text[:end - 1], 1) for _ in re.findall(r"\b(?:19|20)\d\d[ab]?\b", x)]
+    cited = seeds.load("seed_citations")
+    listed = sorted(n for c in cited.loc[cited["seed"] == "001", "citation"] for _, n in _places(c) if n < end)
+    assert len(listed) == len(printed)
+    unmatched = list(printed)
+    for n in listed:  # each mention's year is on its line or within two lines below (blank lines between)
+        hit = next((p for p in unmatched if n <= p <= n + 2), None)
+        assert hit is not None, f"mention on line {n} has no printed year left"
+        unmatched.remove(hit)
 
 
 def test_provenance_names_every_seed_a_file_encodes():

@@ -411,3 +411,28 @@ def test_quoted_passages_in_fact_notes_are_in_their_seed(texts):
     wrong = [f"{r.fact_id}: {q!r}" for r in facts.itertuples(index=False) if r.seed in texts
              for q in QUOTED.findall(s_(r.note)) for p in passages(q) if norm(p) not in texts[r.seed]]
     assert wrong == []
+
+
+@pytest.mark.parametrize("seed", ["001", "002"])
+def test_in_text_citations_keep_the_printed_surnames_and_year_on_their_lines(seed, lines):
+    """Every mention of an in-text citation of seeds 001 (chapters 1-9 and appendix) and 002: the cited
+    surnames are printed, as spelled (no silent correction: 'Levintal', 'Sennet'), from the cited line on,
+    with the year; a citation may run over the next lines (blank lines between), a surname break at its
+    hyphen ('Albors-' / 'Garrigós'), and the appendix's headings print surnames in capitals."""
+    cited = seeds.load("seed_citations")
+    wrong = []
+    for r in cited[cited["seed"] == seed].itertuples(index=False):
+        for ns in re.findall(r"\(lines? ([\d, ]+)\)", r.citation):
+            for n in map(int, ns.split(", ")):
+                window = re.sub(r"-\s+", "-", " ".join(lines[seed][n - 1:n + 4]))
+                window = re.sub(r"\s+", " ", window)
+                names = [a for a in r.authors.split("; ") if a != "et al."]
+                if not all(re.search(rf"(?<!\w){re.escape(a)}(?!\w)", window, re.I) for a in names):
+                    wrong.append(f"{r.key}: {names} not printed from line {n}")
+                if not re.search(rf"\b{r.year}\b", window):
+                    wrong.append(f"{r.key}: {r.year} not printed from line {n}")
+                if not re.search(rf"(?<!\w){re.escape(names[0])}(?!\w)", lines[seed][n - 1], re.I):
+                    first = names[0].split("-")[0]
+                    if not lines[seed][n - 1].rstrip().lower().endswith(f"{first.lower()}-"):
+                        wrong.append(f"{r.key}: line {n} does not begin the mention of {names[0]}")
+    assert wrong == []

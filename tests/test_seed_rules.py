@@ -7,7 +7,8 @@
 - rule 3: a note saying a field of the appendix is empty, or where seed 002 stops, is true;
 - rule 4: every item of an appendix field and every heading and term of a Theory list is encoded,
   and every item of a bullet or numbered list of ``seed_lists.csv`` is a row;
-- rule 5: ``tables/references_per_seed.csv`` counts the encoded citations.
+- rule 5: each work a seed cites in its text is one row (seed 001: its chapters 1-9 and its appendix
+  together), no mention is listed in two rows, and ``tables/references_per_seed.csv`` counts the rows.
 """
 
 from __future__ import annotations
@@ -214,3 +215,19 @@ def test_references_per_seed_counts_the_encoded_citations():
     want = pd.DataFrame({"seed": cited.index, "works_cited": cited.to_numpy(),
                          "reference_list_entries": [int(listed.get(s, 0)) for s in cited.index]})
     assert table.to_dict("records") == want.to_dict("records")
+
+
+def test_each_cited_work_is_encoded_once_and_each_mention_in_one_row(lines):
+    end = next(i for i, x in enumerate(lines["001"], 1) if x.strip() == "11. APPENDIX")
+    cited = seeds.load("seed_citations")
+    text = cited[cited["seed"].isin(["001", "002"])]
+    assert not text.duplicated(["seed", "authors", "year"]).any()
+    assert not cited.duplicated(["seed", "key"]).any()
+    mentions = [(r.seed, r.authors, int(n)) for r in text.itertuples(index=False)
+                for ns in re.findall(r"\(lines? ([\d, ]+)\)", r.citation) for n in ns.split(", ")]
+    assert len(mentions) == text["mentions"].sum()
+    seed_001 = text[text["seed"] == "001"]
+    chapters = {r.key for r in seed_001.itertuples(index=False)
+                if any(int(n) < end for ns in re.findall(r"\(lines? ([\d, ]+)\)", r.citation)
+                       for n in ns.split(", "))}
+    assert len(chapters) > 0, "seed 001's chapters 1-9 are encoded, not only its appendix"

@@ -2,8 +2,8 @@
 
 Seed 000 numbers its references (``- [n] Author, A. (year) Title, *Journal* ...``); seed 003
 lists them as bullets (``• Author, A., & Author, B. (year). Title. Journal, vol(issue), pages.``);
-seed 001 cites works by author and year in its appendix, seed 002 in its introduction and Section 2.1
-(an organisation as author is listed in :data:`CORPORATE`).
+seed 001 cites works by author and year in its chapters 1-9 and its appendix (11.1-11.12), seed 002 in
+its introduction and Section 2.1 (an organisation as author is listed in :data:`CORPORATE`).
 
 Each list entry is split into verbatim spans of the raw entry (``authors_raw``, ``year``,
 ``title``, ``venue``, ``details``): nothing is rewritten, so every title is a substring of its
@@ -39,7 +39,7 @@ from clusterstudy.data import bibtex
 SEEDS = {"000": "000_162d3ef9e57ceb7c.txt", "001": "001_239ed78909cbac3f.txt",
          "002": "002_5350d6ba7b26d702.txt", "003": "003_7c2bd0d71db9e26c.txt"}
 EXPECTED = {"000": 26, "003": 92}
-SURNAME = r"(?:(?:von|van|de|De|Van|Mac) )?[A-ZÀ-ÝÅ][A-Za-zÀ-ÿ'’\-]+"
+SURNAME = r"(?:(?:von|van|de|De|Van|Mac|Santa) )?[A-ZÀ-ÝÅ][A-Za-zÀ-ÿ'’\-]+"
 YEAR = r"(?:19|20)\d\d[a-z]?"
 _INITIALS = re.compile(r"(?:[A-ZÀ-ÝÅ]\.?(?:\s?-?\s?[A-ZÀ-ÝÅ]\.?)*)")
 _NOT_NAMES = frozenset({
@@ -48,7 +48,7 @@ _NOT_NAMES = frozenset({
     "Published", "Figure", "Table", "Page", "Between", "From", "Until", "By", "The", "For", "During", "After",
     "Before", "And", "Of", "At", "Both", "Around", "As", "On", "Appendix", "Section", "Vol", "No", "Summer",
     "Spring", "Autumn", "Winter", "Journal", "Studies", "Clusters", "Similarly", "However", "Moreover", "Thus",
-    "Hence", "See", "Also", "While", "Whereas", "Source", "Sources", "Although", "Following", "According",
+    "Hence", "See", "Also", "Finally", "While", "Whereas", "Source", "Sources", "Although", "Following", "According",
 })
 QUIRKS = {
     "author after year": "the source places a co-author after the year",
@@ -256,31 +256,39 @@ def assign_keys(lists: pd.DataFrame) -> pd.Series:
 # an organisation cited as author (seed 002: "(Montreal Clusters, 2014)"): its name is one author
 CORPORATE = ("Montreal Clusters",)
 _NAME = rf"(?:{'|'.join(map(re.escape, CORPORATE))}|{SURNAME})"
-_AUTH = (rf"(?P<names>{_NAME}(?:,\s{SURNAME})*(?:,?\s(?:&|and)\s{SURNAME})?)"
-         rf"(?P<etal>\s(?:et|ET)\.?\s(?:al|AL)\.?)?")  # 'et. al' [sic] is printed once (001, Appendix 11.5)
+# seed 001's main text breaks lines inside a citation ('Nadvi\n\n& Halder', 'Albors-\n\nGarrigós'): white space
+# between the parts of a citation may span lines, and a surname may break after a hyphen
+_BROKEN = rf"{SURNAME}(?:-\s+[A-ZÀ-ÝÅ][A-Za-zÀ-ÿ'’\-]+)?"
+_AUTH = (rf"(?P<names>{_NAME}(?:-\s+[A-ZÀ-ÝÅ][A-Za-zÀ-ÿ'’\-]+)?(?:,\s+{_BROKEN})*(?:,?\s+(?:&|and)\s+{_BROKEN})?)"
+         rf"(?P<etal>\s+(?:et|ET)\.?\s+(?:al|AL)\.?)?")  # 'et. al' [sic] is printed once (001, Appendix 11.5)
 # years are separated by ',' or ';', once by '. ' [sic] ('Biggiero (1999. 2002b)', 001 Appendix 11.8)
 _CITE = re.compile(rf"{_AUTH}(?:’s|'s)?,?\s*\(?\s*(?P<years>{YEAR}(?:\s*[,;]\s*{YEAR}|\.\s{YEAR}(?=\)))*)\b")
 
 
 def sections(text: str) -> list[tuple[int, str]]:
     """(first line, name) of each numbered section of a seed: '1. Introduction' is 'Introduction',
-    '2.1. Cross-cluster linkages' is 'Section 2.1'."""
+    '2.1. Cross-cluster linkages' is 'Section 2.1', seed 001's '7.1.2 PROFESSIONAL EVENTS ...' 'Section 7.1.2'
+    and its appendix entry '11.5 ANDERSEN & LORENZEN (2007)' 'Section 11.5'."""
     out = []
     for i, line in enumerate(text.splitlines(), start=1):
-        if m := re.fullmatch(r"(\d+(?:\.\d+)*)\.\s+([A-Z].*)", line.strip()):
-            out.append((i, m.group(2) if m.group(1) == "1" else f"Section {m.group(1)}"))
+        # seed 001 prints its subsection headings in capitals without the final point ('3.1 THE CONCEPT ...')
+        if m := re.fullmatch(r"(\d+(?:\.\d+)*)\.\s+([A-Z].*)|(\d+(?:\.\d+)+)\s+([A-ZÀ-Ý]{2,}\b.*)", line.strip()):
+            number, name = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            out.append((i, name.capitalize() if number == "1" else f"Section {number}"))
     return out
 
 
 def where_cited(text: str, starts: list[int]) -> str:
-    """'Introduction (line 59); Section 2.1 (line 93)': the section and line of each mention at ``starts``."""
+    """'Introduction (line 59); Section 2.1 (line 93)': the section and line of each mention at ``starts``.
+
+    One line number per mention: a line holding two mentions of a work is listed twice (seed 001, 'lines 111,
+    115, 115'), so the numbers listed are as many as the row's ``mentions``."""
     heads = sections(text)
     found: dict[str, list[int]] = {}
     for start in starts:
         line = text.count("\n", 0, start) + 1
         name = next((n for first, n in reversed(heads) if first <= line), "before the first section")
-        if line not in found.setdefault(name, []):
-            found[name].append(line)
+        found.setdefault(name, []).append(line)
     return "; ".join(f"{n} (line{'s' if len(ls) > 1 else ''} {', '.join(map(str, ls))})" for n, ls in found.items())
 
 
@@ -290,7 +298,8 @@ def parse_in_text(text: str, seed: str) -> pd.DataFrame:
     ``starts``: where in ``text`` each mention begins (for :func:`where_cited`)."""
     rows: dict[tuple, dict] = {}
     for m in _CITE.finditer(text):
-        names = [re.sub(r"[’']s$", "", n) for n in re.split(r",\s|\s(?:&|and)\s", m.group("names")) if n]
+        joined = re.sub(r"-\s+", "-", m.group("names"))  # a surname broken after its hyphen is one word
+        names = [re.sub(r"[’']s$", "", n) for n in re.split(r",\s+|\s+(?:&|and)\s+", joined) if n]
         names = [n.title() if n.isupper() and re.search(rf"\b{re.escape(n.title())}\b", text) else n
                  for n in names]  # appendix headings write surnames in capitals
         while names and names[0] in _NOT_NAMES:
@@ -318,11 +327,10 @@ def build(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     lists["key"] = assign_keys(lists)
     lists["citation"] = [f"{SEEDS[s]}, reference list, entry {n}" for s, n in zip(lists["seed"], lists["number"],
                                                                                   strict=True)]
-    appendix = read["001"][read["001"].find("11.1 HERV"):]
     from_lists = lists.assign(mentions=1)[["seed", "authors", "first_author", "year", "key", "mentions"]]
-    cited = pd.concat([from_lists, parse_in_text(appendix, "001"), parse_in_text(read["002"], "002")],
+    cited = pd.concat([from_lists, parse_in_text(read["001"], "001"), parse_in_text(read["002"], "002")],
                       ignore_index=True)
-    where = {"000": "reference list", "003": "reference list", "001": "Appendix 11 (in-text citations)"}
+    where = {"000": "reference list", "003": "reference list"}
     cited["citation"] = [f"{SEEDS[s]}, {where[s]}" if s in where
                          else f"{SEEDS[s]}, {where_cited(read[s], starts)} (in-text citations)"
                          for s, starts in zip(cited["seed"], cited["starts"], strict=True)]
