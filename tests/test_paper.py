@@ -80,7 +80,20 @@ def test_caption_links_point_at_made_outputs():
     results = manifest.load().set_index("file")
     for key, out in _doc()["outputs"].items():
         assert out["file"] in results.index, key
-        notebook = results.loc[out["file"], "notebook"]
+        notebook, run = results.loc[out["file"], ["notebook", "executed_notebook"]]
         assert (ROOT / notebook).is_file()
-        assert out["link"] == paper.book_link(out["file"], notebook)
-        assert out["link"].startswith(f"../build/site/notebooks/{Path(notebook).stem}.html#out-")
+        assert out["link"] == paper.book_link(out["file"], run)
+        assert out["link"].startswith(f"../build/site/notebooks/{Path(run).stem}.html#out-")
+
+
+def test_caption_links_land_on_anchors_of_the_built_book():
+    """Each caption's link, resolved from paper/, is a page of the built book holding its anchor (make test
+    builds the book first; without one the test skips)."""
+    site = ROOT / "build" / "site"
+    if not (site / "index.html").is_file():
+        pytest.skip("no built book: make report")
+    for key, out in _doc()["outputs"].items():
+        page, anchor = out["link"].split("#")
+        html = (ROOT / "paper" / page).resolve()
+        assert html.is_file(), f"{key}: {page} is not a page of the built book"
+        assert f'id="{anchor}"' in html.read_text(encoding="utf-8"), f"{key}: no anchor {anchor} on {page}"

@@ -172,9 +172,10 @@ def sentence(function: str, frames: list[pd.DataFrame], args: tuple[Any, ...] | 
     return str(fn(*frames, *args))
 
 
-def book_link(file: str, notebook: str) -> str:
-    """The output's anchor on its notebook's book page, relative to ``paper/``."""
-    return f"../build/site/notebooks/{Path(notebook).stem}.html#{anchor(file)}"
+def book_link(file: str, executed_notebook: str) -> str:
+    """The output's anchor on the book page of the run that wrote it (a variant run has its own page),
+    relative to ``paper/``."""
+    return f"../build/site/notebooks/{Path(executed_notebook).stem}.html#{anchor(file)}"
 
 
 def values(root: Path | None = None) -> dict[str, dict[str, Any]]:
@@ -214,7 +215,7 @@ def outputs(root: Path | None = None) -> dict[str, dict[str, str]]:
     for key, file in [*FIGURES, *TABLE_OUTPUTS.items()]:
         e = entries.loc[file]
         out[key] = {"file": file, "notebook": e["notebook"], "caption": e["caption"],
-                    "link": book_link(file, e["notebook"]), "page": Path(e["notebook"]).stem}
+                    "link": book_link(file, e["executed_notebook"]), "page": Path(e["executed_notebook"]).stem}
     return out
 
 
