@@ -14,13 +14,10 @@ otherwise share a key. Works are shared between seeds when their authors, year a
 title agree (lists) or, for in-text citations, when the cited surnames ("et al." for three or
 more authors) and the year identify exactly one work.
 
-Parser quirks of the source entries are listed in :data:`QUIRKS` and in each row's ``note``.
-No well-kept parser of free-text reference strings runs offline without a trained model, so
-this hand parser is tested against every entry instead.
-
-``python -m clusterstudy references`` (``make references``) rebuilds
-``data/seeds/seed_references.csv``, ``data/seeds/seed_citations.csv`` and ``data/references.bib``
-from the seed texts (``CLUSTERS_SEEDS``, default ``../shared/seeds``).
+Parser quirks are in :data:`QUIRKS` and each row's ``note``. No well-kept parser of free-text
+references runs offline without a trained model, so this hand parser is tested on every entry.
+``make references`` rebuilds ``data/seeds/seed_references.csv``, ``seed_citations.csv`` and
+``data/references.bib`` from the seed texts (``CLUSTERS_SEEDS``, default ``../shared/seeds``).
 """
 
 from __future__ import annotations
